@@ -1,0 +1,348 @@
+//! The command line: parses arguments, calls the library, prints. Every decision lives in the library.
+
+use crate::lexicon::Lexicon;
+use crate::pipeline::{self, Outcome};
+use crate::query::{self, ResultFormat};
+use crate::rdf::iri::Base;
+use crate::rdf::vocab::{DEFAULT_BASE, PREFIXES};
+use crate::read::discover;
+use crate::store::KgStore;
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfSerializer};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const ABOUT: &str = "Turns the regulations (Ереже / Положение) of Kazakhstan's local state bodies into a linked-data \
+knowledge graph in an embedded SPARQL store.";
+
+const LONG_ABOUT: &str = "Turns the regulations (Ереже / Положение) of Kazakhstan's local state bodies into a linked-data \
+knowledge graph in an embedded SPARQL store.
+
+A typical session:
+  akimat-kg ingest data/regulations          # read every regulation into the store
+  akimat-kg stats                            # what the store holds
+  akimat-kg query queries/functions-of-institution.rq
+  akimat-kg validate                         # check the graph against ontology/shapes.ttl
+  akimat-kg export --format turtle -o kg.ttl
+
+The store is a folder (Oxigraph on RocksDB); choose it with --store or AKIMAT_KG_STORE. Each source document is one \
+named graph; queries see the union of all graphs as their default graph.";
+
+#[derive(Parser)]
+#[command(name = "akimat-kg", version, about = ABOUT, long_about = LONG_ABOUT)]
+struct Cli {
+    /// The store folder (created by `ingest` if missing).
+    #[arg(long, global = true, env = "AKIMAT_KG_STORE", default_value = "akimat-kg-store")]
+    store: PathBuf,
+    /// The base of the IRIs the graph mints.
+    #[arg(long, global = true, env = "AKIMAT_KG_BASE", default_value = DEFAULT_BASE)]
+    base: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Reads regulations (files or folders, recursively) into the store, one named graph per document.
+    ///
+    /// Supported files: .txt, .md (plain text and the Markdown renders of law-text repositories). A file whose bytes
+    /// and extractor version are those of the graph already stored is skipped, so ingesting twice changes nothing;
+    /// a changed file has its graph replaced whole. A file that fails is reported and the others are still stored;
+    /// the exit code is 1 when any file failed.
+    Ingest {
+        /// Files or folders.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Re-extract even files whose graph is up to date.
+        #[arg(long)]
+        force: bool,
+        /// No progress bar (also when standard error is not a terminal).
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Extracts one document without a store and prints what it found.
+    ///
+    /// `json` is the extraction report (institution, resolution, provisions with offsets, citations, warnings);
+    /// `tree` is the parsed structure; the RDF formats print the document's named graph.
+    Extract {
+        /// The document.
+        file: PathBuf,
+        /// Output format.
+        #[arg(long, short, value_enum, default_value = "json")]
+        format: ExtractFormat,
+    },
+    /// Runs a SPARQL query over the union of all graphs.
+    Query {
+        /// A file holding the query (`-` for standard input).
+        file: Option<PathBuf>,
+        /// The query text itself.
+        #[arg(short = 'e', long = "expr", conflicts_with = "file")]
+        expr: Option<String>,
+        /// Result format.
+        #[arg(long, short, value_enum, default_value = "table")]
+        format: ResultFormat,
+    },
+    /// Writes the whole store in an RDF format (to standard output unless -o is given).
+    ///
+    /// Quad formats (nquads, trig) keep the named graphs; triple formats write the union of all graphs.
+    Export {
+        /// RDF format.
+        #[arg(long, short, value_enum, default_value = "nquads")]
+        format: DumpFormat,
+        /// Output file.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Counts what the store holds: documents, institutions, provisions by kind, acts, citations.
+    Stats,
+    /// Validates the store against SHACL shapes; exits with 1 when there are violations.
+    Validate {
+        /// Shapes file (Turtle); the project's ontology/shapes.ttl by default.
+        #[arg(long)]
+        shapes: Option<PathBuf>,
+    },
+    /// Removes a document's graph: give its file path or its graph IRI.
+    Remove {
+        /// The document's path or graph IRI.
+        doc: String,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExtractFormat {
+    Json,
+    Tree,
+    Turtle,
+    Trig,
+    Nquads,
+    Ntriples,
+    Jsonld,
+    Rdfxml,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DumpFormat {
+    Nquads,
+    Trig,
+    Turtle,
+    Ntriples,
+    Jsonld,
+    Rdfxml,
+}
+
+fn rdf_format(name: &str) -> RdfFormat {
+    match name {
+        "trig" => RdfFormat::TriG,
+        "turtle" => RdfFormat::Turtle,
+        "ntriples" => RdfFormat::NTriples,
+        "jsonld" => RdfFormat::JsonLd {
+            profile: JsonLdProfileSet::empty(),
+        },
+        "rdfxml" => RdfFormat::RdfXml,
+        _ => RdfFormat::NQuads,
+    }
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn base(cli: &Cli) -> Result<Base> {
+    Ok(Base::new(&cli.base).context("--base")?)
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let lex = Lexicon::get();
+    match &cli.command {
+        Command::Ingest { paths, force, quiet } => ingest(&cli, lex, paths, *force, *quiet),
+        Command::Extract { file, format } => extract(&cli, lex, file, *format),
+        Command::Query { file, expr, format } => {
+            let (text, name) = match (file, expr) {
+                (_, Some(e)) => (e.clone(), "-e".to_string()),
+                (Some(f), None) if f.as_os_str() == "-" => {
+                    let mut s = String::new();
+                    std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)?;
+                    (s, "<stdin>".to_string())
+                }
+                (Some(f), None) => (
+                    std::fs::read_to_string(f).with_context(|| format!("cannot read {}", f.display()))?,
+                    f.display().to_string(),
+                ),
+                (None, None) => bail!("give a query file or -e 'SPARQL'"),
+            };
+            let store = KgStore::open_existing(&cli.store, &base(&cli)?)?;
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            query::run(store.inner(), &text, &name, *format, &mut out)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Export { format, output } => {
+            let store = KgStore::open_existing(&cli.store, &base(&cli)?)?;
+            let name = format!("{:?}", format).to_lowercase();
+            let format = rdf_format(&name);
+            let mut out: Box<dyn Write> = match output {
+                Some(p) => Box::new(std::io::BufWriter::new(
+                    std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
+                )),
+                None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+            };
+            export(store.inner(), format, &mut out)?;
+            out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Stats => {
+            let store = KgStore::open_existing(&cli.store, &base(&cli)?)?;
+            print!("{}", crate::stats::stats(store.inner())?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Validate { shapes } => {
+            let store = KgStore::open_existing(&cli.store, &base(&cli)?)?;
+            let (text, name) = match shapes {
+                Some(p) => (
+                    std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?,
+                    p.display().to_string(),
+                ),
+                None => (crate::SHAPES.to_string(), "ontology/shapes.ttl".to_string()),
+            };
+            let shapes = crate::validate::ShapesGraph::from_turtle(&text, &name)?;
+            let report = crate::validate::validate(store.inner(), &shapes)?;
+            println!("{report}");
+            Ok(if report.conforms { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        Command::Remove { doc } => {
+            let base = base(&cli)?;
+            let store = KgStore::open_existing(&cli.store, &base)?;
+            let graph = if doc.starts_with("http://") || doc.starts_with("https://") {
+                doc.clone()
+            } else {
+                crate::rdf::iri::graph(&base, &pipeline::canonical(Path::new(doc)))
+            };
+            if store.remove_document(&graph)? {
+                println!("removed {graph}");
+                Ok(ExitCode::SUCCESS)
+            } else {
+                eprintln!("error: {doc}: no such document in the store (graph {graph})");
+                Ok(ExitCode::from(1))
+            }
+        }
+    }
+}
+
+fn ingest(cli: &Cli, lex: &Lexicon, paths: &[PathBuf], force: bool, quiet: bool) -> Result<ExitCode> {
+    let base = base(cli)?;
+    let (files, errors) = discover(paths);
+    let store = KgStore::open(&cli.store, &base)?;
+    let mut failed = errors.len();
+    for e in &errors {
+        eprintln!("error: {e}");
+    }
+    let bar = if quiet || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        indicatif::ProgressBar::hidden()
+    } else {
+        let bar = indicatif::ProgressBar::new(files.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {wide_msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    };
+    let (mut stored, mut unchanged) = (0, 0);
+    for file in &files {
+        bar.set_message(file.display().to_string());
+        match pipeline::ingest_file(&store, &base, file, lex, force) {
+            Outcome::Stored { quads, summary, replaced } => {
+                stored += 1;
+                let verb = if replaced { "replaced" } else { "stored" };
+                bar.println(format!("{verb:9} {}: {quads} quads — {summary}", file.display()));
+            }
+            Outcome::Unchanged => {
+                unchanged += 1;
+                bar.println(format!("unchanged {}", file.display()));
+            }
+            Outcome::Failed(e) => {
+                failed += 1;
+                bar.suspend(|| eprintln!("error: {e}"));
+            }
+        }
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    store.flush()?;
+    println!(
+        "{} files: {stored} stored, {unchanged} unchanged, {failed} failed; the store holds {} quads",
+        files.len() + errors.len(),
+        store.len()?
+    );
+    Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn extract(cli: &Cli, lex: &Lexicon, file: &Path, format: ExtractFormat) -> Result<ExitCode> {
+    let processed = pipeline::process_file(file, lex)?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match format {
+        ExtractFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &processed.extraction)?;
+            writeln!(out)?;
+        }
+        ExtractFormat::Tree => {
+            serde_json::to_writer_pretty(&mut out, &processed.doc)?;
+            writeln!(out)?;
+        }
+        other => {
+            let name = match other {
+                ExtractFormat::Turtle => "turtle",
+                ExtractFormat::Trig => "trig",
+                ExtractFormat::Ntriples => "ntriples",
+                ExtractFormat::Jsonld => "jsonld",
+                ExtractFormat::Rdfxml => "rdfxml",
+                _ => "nquads",
+            };
+            let base = base(cli)?;
+            let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+            let (_, quads, prov) = pipeline::quads(&processed, &base, lex, &now);
+            let store = oxigraph::store::Store::new()?;
+            store.extend(quads.into_iter().chain(prov))?;
+            export(&store, rdf_format(name), &mut out)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes a store in a format: quad formats keep graphs, triple formats get the union, without duplicates.
+pub fn export(store: &oxigraph::store::Store, format: RdfFormat, out: &mut dyn Write) -> Result<()> {
+    let mut serializer = RdfSerializer::from_format(format);
+    if matches!(format, RdfFormat::Turtle | RdfFormat::TriG | RdfFormat::RdfXml) {
+        for (p, ns) in PREFIXES {
+            serializer = serializer.with_prefix(*p, *ns)?;
+        }
+    }
+    let mut w = serializer.for_writer(out);
+    if format.supports_datasets() {
+        for q in store.iter() {
+            w.serialize_quad(&q?)?;
+        }
+    } else {
+        let mut triples: Vec<oxigraph::model::Triple> = store
+            .iter()
+            .map(|q| q.map(|q| q.into()))
+            .collect::<Result<_, _>>()?;
+        triples.sort_by_cached_key(|t| t.to_string());
+        triples.dedup();
+        for t in &triples {
+            w.serialize_triple(t)?;
+        }
+    }
+    w.finish()?;
+    Ok(())
+}

@@ -1,0 +1,545 @@
+//! Citations of legal acts: the Constitution, laws, codes, decrees, resolutions, orders and decisions a text
+//! names, with their title, date, number, issuer and pinpoint (article → paragraph → subparagraph), resolved where
+//! possible to the reference table of acts so that one act is one node however it is cited.
+//!
+//! Kazakh puts everything before the act-type word and the pinpoint after it (`"… туралы" Қазақстан
+//! Республикасының 2001 жылғы 23 қаңтардағы Заңының 31-бабы 2-тармағына`); Russian puts the pinpoint before the
+//! type word and the rest after it (`пунктом 2 статьи 31 Закона … от 23 января 2001 года "…"`). The extractor
+//! anchors on the type word and reads the clause around it.
+
+use super::dates::{dates, numbers};
+use super::units::{find_units, with_region, RegionRef};
+use super::BodyRef;
+use crate::lexicon::{words, Lang, Lexicon};
+use regex::Regex;
+use serde::Serialize;
+use std::sync::LazyLock;
+
+/// A legal act as a citation names it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ActRef {
+    /// `akg:` act type local name.
+    pub act_type: String,
+    /// ISO date, if given.
+    pub date: Option<String>,
+    /// Number as written, if given.
+    pub number: Option<String>,
+    /// Title as written, if given (without outer quotes).
+    pub title: Option<String>,
+    /// The local body that issued it, for local acts.
+    pub issuer: Option<BodyRef>,
+    /// Index of the act in the reference table, when the citation resolved to one.
+    pub reference: Option<usize>,
+}
+
+impl ActRef {
+    /// Whether the act is an act of a local body (akimat, akim, maslikhat).
+    pub fn is_local(&self) -> bool {
+        matches!(
+            self.act_type.as_str(),
+            "AkimatResolution" | "AkimDecision" | "MaslikhatDecision"
+        )
+    }
+}
+
+/// A place inside an act.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, Default)]
+pub struct Pinpoint {
+    /// Article (бап / статья).
+    pub article: Option<String>,
+    /// Paragraph (тармақ / пункт).
+    pub paragraph: Option<String>,
+    /// Subparagraph (тармақша / подпункт).
+    pub subparagraph: Option<String>,
+}
+
+/// One citation in a text.
+#[derive(Debug, Clone, Serialize)]
+pub struct Citation {
+    /// The act cited.
+    pub act: ActRef,
+    /// The places cited inside it; empty when the act is cited as a whole.
+    pub pinpoints: Vec<Pinpoint>,
+    /// The citation as written (normalised).
+    pub text: String,
+    /// Byte range in the normalised text.
+    #[serde(skip)]
+    pub start: usize,
+    /// End of the byte range.
+    #[serde(skip)]
+    pub end: usize,
+    /// Char offset in the decoded original.
+    pub char_start: usize,
+    /// End char offset.
+    pub char_end: usize,
+}
+
+static KK_PIN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[\s,]*(\d+(?:\s*(?:,|және)\s*\d+)*)\s*\)?\s*-?\s*(тармақша|тармақ|тармағ|баб|бап)[а-яәіңғүұқөһ]*")
+        .unwrap()
+});
+static RU_PIN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:(?:подпункт\w*)\s+(\d+)\)?\s*)?(?:(?:пункт\w*)\s+(\d+)\s*)?(?:стать\w*\s+(\d+(?:\s*(?:,|и)\s*\d+)*))\s*$")
+        .unwrap()
+});
+
+/// A quoted span: byte range of the text inside the quotes.
+#[derive(Debug, Clone, Copy)]
+struct Quote {
+    open: usize,
+    close: usize,
+}
+
+fn quotes(text: &str) -> (Vec<Quote>, Vec<usize>) {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut stack: Vec<usize> = Vec::new();
+    let mut pairs = Vec::new();
+    let mut orphans = Vec::new();
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        let prev = k.checked_sub(1).map(|p| chars[p].1);
+        let next = chars.get(k + 1).map(|n| n.1);
+        let opening = match c {
+            '«' | '“' | '„' => true,
+            '»' | '”' => false,
+            '"' => {
+                prev.is_none_or(|p| p.is_whitespace() || "(«“-–,".contains(p))
+                    && next.is_some_and(|n| !n.is_whitespace())
+            }
+            _ => continue,
+        };
+        if opening {
+            stack.push(i + c.len_utf8());
+        } else if let Some(open) = stack.pop() {
+            if stack.is_empty() {
+                pairs.push(Quote { open, close: i });
+            }
+        } else {
+            orphans.push(i);
+        }
+    }
+    (pairs, orphans)
+}
+
+fn is_title(inner: &str, lang: Lang) -> bool {
+    let t = inner.trim().to_lowercase();
+    match lang {
+        Lang::Kk => t.ends_with("туралы") || t.ends_with("туралы\""),
+        Lang::Ru => t.starts_with("о ") || t.starts_with("об "),
+    }
+}
+
+/// Lowercase title without quotes and extra spaces, for comparison.
+pub fn title_key(title: &str) -> String {
+    title
+        .to_lowercase()
+        .chars()
+        .map(|c| if "«»\"“”„".contains(c) { ' ' } else { c })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn similar_titles(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    let stems = |t: &str| -> Vec<String> {
+        t.split_whitespace()
+            .map(|w| w.chars().take(5).collect::<String>())
+            .collect()
+    };
+    let (sa, sb) = (stems(a), stems(b));
+    if sa.is_empty() || sb.is_empty() {
+        return false;
+    }
+    let common = sa.iter().filter(|w| sb.contains(w)).count();
+    let score = 2.0 * common as f64 / (sa.len() + sb.len()) as f64;
+    score >= 0.85
+}
+
+/// Resolves an act to the reference table: by type, date and number where given, else by title.
+pub fn resolve(act: &mut ActRef, lex: &Lexicon) {
+    if act.is_local() {
+        return;
+    }
+    let key = act.title.as_deref().map(title_key);
+    let found = lex.acts.iter().position(|r| {
+        if r.act_type != act.act_type {
+            return false;
+        }
+        let (date_eq, date_conflict) = match (&act.date, &r.date) {
+            (Some(a), Some(b)) => (a == b, a != b),
+            _ => (false, false),
+        };
+        let (number_eq, number_conflict) = match (&act.number, &r.number) {
+            (Some(a), Some(b)) => (a.eq_ignore_ascii_case(b), !a.eq_ignore_ascii_case(b)),
+            _ => (false, false),
+        };
+        if date_conflict || number_conflict {
+            return false;
+        }
+        let title_ok = key
+            .as_deref()
+            .is_some_and(|k| r.titles.iter().any(|(_, t)| similar_titles(k, &title_key(t))));
+        // The Constitution is one act: its name alone identifies it.
+        date_eq || number_eq || title_ok || act.act_type == "Constitution"
+    });
+    act.reference = found;
+}
+
+/// Where a segment of normalised text sits, so that citations get their original offsets.
+pub struct Segment<'a> {
+    /// The normalised text of the whole document.
+    pub norm: &'a crate::normalize::NormText,
+    /// Byte range of the segment in it.
+    pub start: usize,
+    /// End of the range.
+    pub end: usize,
+}
+
+/// Finds the citations of legal acts in a segment of the normalised text.
+pub fn find_citations(
+    seg: &Segment<'_>,
+    lex: &Lexicon,
+    lang: Lang,
+    region: Option<&RegionRef>,
+) -> Vec<Citation> {
+    let text = &seg.norm.text[seg.start..seg.end];
+    let lower = text.to_lowercase();
+    if lower.len() != text.len() {
+        return Vec::new();
+    }
+    let (pairs, orphans) = quotes(text);
+    let in_quotes = |pos: usize| pairs.iter().any(|q| q.open <= pos && pos < q.close);
+    let ws = words(text);
+    let mut out: Vec<Citation> = Vec::new();
+    let mut prev_end = 0usize;
+    for (k, (ws_start, ws_end, word)) in ws.iter().enumerate() {
+        if in_quotes(*ws_start) || *ws_start < prev_end {
+            continue;
+        }
+        let rest = &lower[*ws_start..];
+        let Some(pattern) = lex
+            .act_types
+            .iter()
+            .filter(|p| p.lang == lang)
+            .find(|p| p.regex.is_match(rest))
+        else {
+            continue;
+        };
+        let anchor_end = pattern.regex.find(rest).map(|m| ws_start + m.end()).unwrap_or(*ws_end);
+        // Self-references (осы қаулы, настоящее решение) and legislation in general are not acts.
+        let prev_word = k.checked_sub(1).map(|p| ws[p].2.as_str()).unwrap_or("");
+        if lex.phrases("self_reference").any(|p| prev_word.starts_with(p)) {
+            continue;
+        }
+        if lex.phrases("not_act").any(|p| word.starts_with(p)) && !pattern.plural {
+            continue;
+        }
+
+        // The clause the citation stands in.
+        let window_start = clause_start(text, prev_end, *ws_start, &pairs);
+        let (elements_from, elements_to) = match lang {
+            Lang::Kk => (window_start, *ws_start),
+            Lang::Ru => (anchor_end, clause_end(text, anchor_end, &pairs)),
+        };
+        let window = &text[elements_from..elements_to];
+        let mut titles: Vec<(usize, usize)> = pairs
+            .iter()
+            .filter(|q| q.open > elements_from && q.close <= elements_to)
+            .filter(|q| is_title(&text[q.open..q.close], lang))
+            .map(|q| (q.open, q.close))
+            .collect();
+        // A title whose opening quote was lost: an orphan closing quote after `туралы`.
+        if titles.is_empty() && lang == Lang::Kk {
+            if let Some(&close) = orphans.iter().rev().find(|&&o| o > elements_from && o < elements_to) {
+                if text[..close].trim_end().to_lowercase().ends_with("туралы") {
+                    let open = pairs
+                        .iter()
+                        .find(|q| q.open > elements_from && q.close < close)
+                        .map(|q| q.open)
+                        .unwrap_or(elements_from);
+                    titles.push((open, close));
+                }
+            }
+        }
+        if pattern.plural && titles.is_empty() {
+            continue; // "заңдарына" without titles: the laws in general.
+        }
+        let date = dates(window, lex).pop().map(|d| (d.iso, elements_from + d.start));
+        let number = numbers(window).pop().map(|(n, s, _)| (n, elements_from + s));
+        let window_words = words(window);
+        let issuer = window_words.iter().rev().find_map(|(s, _, w)| {
+            lex.issuers
+                .iter()
+                .find(|i| i.lang == lang && w.starts_with(&i.stem))
+                .map(|i| (i, elements_from + s))
+        });
+        let act_type = match pattern.act_type.as_str() {
+            "Resolution" => issuer.map(|(i, _)| i.resolution.clone()).unwrap_or("OtherAct".into()),
+            "Decision" => issuer.map(|(i, _)| i.decision.clone()).unwrap_or("OtherAct".into()),
+            "Order" => issuer.map(|(i, _)| i.order.clone()).unwrap_or("OtherAct".into()),
+            t => t.to_string(),
+        };
+        // Local issuers: the unit named in the clause.
+        let issuer_body = issuer.and_then(|(i, pos)| {
+            (i.body != "-").then_some(())?;
+            let units = find_units(&text[window_start..pos.max(window_start)], lex, lang);
+            let mut unit = units.last()?.unit.clone();
+            unit = with_region(unit, region);
+            Some(BodyRef {
+                kind: i.body.clone(),
+                unit,
+            })
+        });
+        let act_type = if issuer_body.is_none() && ["AkimatResolution", "AkimDecision", "MaslikhatDecision"].contains(&act_type.as_str()) && date.is_none() {
+            // A local act without unit or date cannot be told from the others; keep it as an other act.
+            "OtherAct".to_string()
+        } else {
+            act_type
+        };
+
+        // Pinpoints.
+        let (pinpoints, pin_end) = match lang {
+            Lang::Kk => kk_pinpoints(&lower, anchor_end),
+            Lang::Ru => ru_pinpoints(&lower[window_start..*ws_start]),
+        };
+        let end = pin_end.max(anchor_end);
+        let start_candidates = [
+            titles.first().map(|t| t.0.saturating_sub(1)),
+            date.as_ref().map(|d| d.1),
+            number.as_ref().map(|n| n.1),
+            issuer.map(|(_, p)| p),
+        ];
+        let start = match lang {
+            Lang::Kk => start_candidates.iter().flatten().copied().min().unwrap_or(*ws_start).min(*ws_start),
+            Lang::Ru => ru_pin_start(&lower[window_start..*ws_start]).map(|s| window_start + s).unwrap_or(*ws_start),
+        };
+        let end = match lang {
+            Lang::Kk => end,
+            Lang::Ru => [titles.last().map(|t| t.1 + 1), date.as_ref().map(|d| d.1 + 4), number.as_ref().map(|n| n.1 + 2)]
+                .iter()
+                .flatten()
+                .copied()
+                .max()
+                .unwrap_or(end)
+                .max(end)
+                .min(text.len()),
+        };
+        let title_list: Vec<Option<String>> = if titles.is_empty() {
+            vec![None]
+        } else if pattern.plural {
+            titles.iter().map(|(s, e)| Some(text[*s..*e].trim().to_string())).collect()
+        } else {
+            vec![titles.last().map(|(s, e)| text[*s..*e].trim().to_string())]
+        };
+        let end = floor_char(text, end);
+        for title in title_list {
+            let mut act = ActRef {
+                act_type: act_type.clone(),
+                date: if pattern.plural { None } else { date.as_ref().map(|d| d.0.clone()) },
+                number: if pattern.plural { None } else { number.as_ref().map(|n| n.0.clone()) },
+                title,
+                issuer: issuer_body.clone(),
+                reference: None,
+            };
+            resolve(&mut act, lex);
+            let (abs_start, abs_end) = (seg.start + start, seg.start + end);
+            let (char_start, char_end) = seg.norm.orig_range(abs_start, abs_end);
+            out.push(Citation {
+                act,
+                pinpoints: pinpoints.clone(),
+                text: text[start..end].to_string(),
+                start: abs_start,
+                end: abs_end,
+                char_start,
+                char_end,
+            });
+        }
+        prev_end = end;
+    }
+    out
+}
+
+fn floor_char(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Start of the clause that ends at `anchor`: after the previous citation, a semicolon or a sentence end, at most
+/// about 400 characters back.
+fn clause_start(text: &str, prev_end: usize, anchor: usize, pairs: &[Quote]) -> usize {
+    let in_quotes = |pos: usize| pairs.iter().any(|q| q.open <= pos && pos < q.close);
+    let mut start = prev_end;
+    for (i, c) in text[..anchor].char_indices() {
+        if i < prev_end || in_quotes(i) {
+            continue;
+        }
+        let sentence_end = c == '.'
+            && text[i + 1..]
+                .chars()
+                .nth(1)
+                .is_some_and(|n| n.is_uppercase())
+            && text[i + 1..].starts_with(' ')
+            && !text[..i].chars().next_back().is_some_and(|p| p.is_uppercase());
+        if c == ';' || sentence_end || c == ':' {
+            start = i + c.len_utf8();
+        }
+    }
+    let min = anchor.saturating_sub(800);
+    floor_char(text, start.max(min))
+}
+
+fn clause_end(text: &str, from: usize, pairs: &[Quote]) -> usize {
+    let in_quotes = |pos: usize| pairs.iter().any(|q| q.open <= pos && pos < q.close);
+    for (i, c) in text[from..].char_indices() {
+        let i = from + i;
+        if in_quotes(i) {
+            continue;
+        }
+        if c == ';' || c == ',' && !text[i + 1..].trim_start().starts_with(|d: char| d.is_ascii_digit()) {
+            return i;
+        }
+    }
+    text.len().min(from + 600)
+}
+
+fn kk_pinpoints(lower: &str, from: usize) -> (Vec<Pinpoint>, usize) {
+    let mut pos = from;
+    let (mut articles, mut paragraphs, mut subs): (Vec<String>, Vec<String>, Vec<String>) =
+        (Vec::new(), Vec::new(), Vec::new());
+    while let Some(c) = KK_PIN.captures(&lower[pos..]) {
+        let nums: Vec<String> = c[1]
+            .split([',', ' '])
+            .map(str::trim)
+            .filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+            .map(str::to_string)
+            .collect();
+        match &c[2] {
+            "баб" | "бап" => articles = nums,
+            "тармақша" => subs = nums,
+            _ => paragraphs = nums,
+        }
+        pos += c.get(0).unwrap().end();
+    }
+    if articles.is_empty() && paragraphs.is_empty() && subs.is_empty() {
+        return (Vec::new(), from);
+    }
+    (combine(articles, paragraphs, subs), pos)
+}
+
+fn combine(articles: Vec<String>, paragraphs: Vec<String>, subs: Vec<String>) -> Vec<Pinpoint> {
+    // The list sits at the deepest level given (`6, 25-баптарына`, `2, 3-тармақтарына`).
+    let one = |v: &[String]| v.first().cloned();
+    if subs.len() > 1 {
+        return subs
+            .iter()
+            .map(|s| Pinpoint {
+                article: one(&articles),
+                paragraph: one(&paragraphs),
+                subparagraph: Some(s.clone()),
+            })
+            .collect();
+    }
+    if paragraphs.len() > 1 {
+        return paragraphs
+            .iter()
+            .map(|p| Pinpoint {
+                article: one(&articles),
+                paragraph: Some(p.clone()),
+                subparagraph: one(&subs),
+            })
+            .collect();
+    }
+    if articles.len() > 1 {
+        return articles
+            .iter()
+            .map(|a| Pinpoint {
+                article: Some(a.clone()),
+                paragraph: one(&paragraphs),
+                subparagraph: one(&subs),
+            })
+            .collect();
+    }
+    vec![Pinpoint {
+        article: one(&articles),
+        paragraph: one(&paragraphs),
+        subparagraph: one(&subs),
+    }]
+}
+
+fn ru_pinpoints(before: &str) -> (Vec<Pinpoint>, usize) {
+    let Some(c) = RU_PIN.captures(before) else {
+        return (Vec::new(), 0);
+    };
+    let nums = |m: Option<regex::Match>| -> Vec<String> {
+        m.map(|m| {
+            m.as_str()
+                .split([',', ' ', 'и'])
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+    };
+    (combine(nums(c.get(3)), nums(c.get(2)), nums(c.get(1))), 0)
+}
+
+fn ru_pin_start(before: &str) -> Option<usize> {
+    RU_PIN.find(before).map(|m| m.start())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::normalize;
+
+    fn cite(text: &str) -> Vec<Citation> {
+        let lex = Lexicon::embedded().unwrap();
+        let norm = normalize(text);
+        let seg = Segment {
+            norm: &norm,
+            start: 0,
+            end: norm.text.len(),
+        };
+        find_citations(&seg, &lex, Lang::Kk, None)
+    }
+
+    #[test]
+    fn title_only_citation_with_article_and_paragraph() {
+        let c = cite("Қазақстан Республикасының \"Қазақстан Республикасындағы жергілікті мемлекеттік басқару және өзін-өзі басқару туралы\" Заңының 31-бабы 2-тармағына , Қазақстан Республикасының \"Мемлекеттік мүлік туралы\" Заңының 18-бабы 8-тармақшасына, Қазақстан Республикасы Үкіметінің 2021 жылғы 1 қыркүйектегі \"Мемлекеттік органдар мен олардың құрылымдық бөлімшелерінің қызметін ұйымдастырудың кейбір мәселелері туралы\" № 590 қаулысына сәйкес, қала әкімдігі ҚАУЛЫ ЕТЕДІ:");
+        assert_eq!(c.len(), 3);
+        assert_eq!(c[0].act.act_type, "Law");
+        assert_eq!(c[0].act.reference, Some(0));
+        assert_eq!(c[0].pinpoints[0].article.as_deref(), Some("31"));
+        assert_eq!(c[0].pinpoints[0].paragraph.as_deref(), Some("2"));
+        assert_eq!(c[1].act.reference, Some(1));
+        assert_eq!(c[1].pinpoints[0].article.as_deref(), Some("18"));
+        assert_eq!(c[1].pinpoints[0].subparagraph.as_deref(), Some("8"));
+        assert_eq!(c[2].act.act_type, "GovernmentResolution");
+        assert_eq!(c[2].act.date.as_deref(), Some("2021-09-01"));
+        assert_eq!(c[2].act.number.as_deref(), Some("590"));
+    }
+
+    #[test]
+    fn constitution_is_cited_and_laws_in_general_are_not() {
+        let c = cite("Мемлекеттік мекеме өз қызметін Қазақстан Республикасының Конституциясына және заңдарына, Қазақстан Республикасының Президенті мен Үкіметінің актілеріне сәйкес жүзеге асырады.");
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].act.act_type, "Constitution");
+    }
+
+    #[test]
+    fn several_articles_and_plural_laws() {
+        let c = cite("Қазақстан Республикасының 2001 жылғы 23 қаңтардағы № 148 \"Қазақстан Республикасындағы жергілікті мемлекеттік басқару және өзін-өзі басқару туралы\" Заңының 6, 25-баптарына сәйкес");
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].pinpoints.len(), 2);
+        assert_eq!(c[0].act.number.as_deref(), Some("148"));
+        let c = cite("Қазақстан Республикасының \"Терроризмге қарсы күрес туралы\", \"Экстремизмге қарсы күрес туралы\" Заңдарының орындалуы");
+        assert_eq!(c.len(), 2);
+        assert!(c.iter().all(|c| c.act.act_type == "Law"));
+    }
+}

@@ -1,0 +1,120 @@
+//! Dates and numbers of acts as written in Kazakh and Russian.
+
+use crate::lexicon::Lexicon;
+use regex::Regex;
+use std::sync::LazyLock;
+
+static KK_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(\d{4})\s*ж(?:ылғы|\.)?\s*[«"“]?\s*(\d{1,2})\s*[»"”]?\s*-?\s*([а-яәіңғүұқөһ]+)"#).unwrap()
+});
+static RU_DATE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(\d{1,2})\s+([а-я]+)\s+(\d{4})\s*(?:года|г\.|г\b)?").unwrap());
+static NUMERIC_DATE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b").unwrap());
+static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"№\s*(\d+(?:\s?[/\-.]\s?\d+)*(?:-[IVXА-ЯA-Z]+)?(?:\s+ЗРК)?)").unwrap()
+});
+
+/// A date found in text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundDate {
+    /// ISO form `YYYY-MM-DD`.
+    pub iso: String,
+    /// Byte range in the searched text.
+    pub start: usize,
+    /// End of the range.
+    pub end: usize,
+}
+
+fn iso(year: &str, month: u32, day: &str) -> Option<String> {
+    let y: u32 = year.parse().ok()?;
+    let d: u32 = day.parse().ok()?;
+    ((1900..2100).contains(&y) && (1..=12).contains(&month) && (1..=31).contains(&d))
+        .then(|| format!("{y:04}-{month:02}-{d:02}"))
+}
+
+/// Every date in `text` (lowercase or not), in order.
+pub fn dates(text: &str, lex: &Lexicon) -> Vec<FoundDate> {
+    let lower = text.to_lowercase();
+    let mut out = Vec::new();
+    // Lowercasing keeps byte lengths for the Cyrillic and Latin letters used here; check, and fall back to
+    // the original text if it does not.
+    let hay = if lower.len() == text.len() { lower.as_str() } else { text };
+    for c in KK_DATE.captures_iter(hay) {
+        if let Some(m) = lex.month(&c[3]) {
+            if let Some(iso) = iso(&c[1], m, &c[2]) {
+                let all = c.get(0).unwrap();
+                out.push(FoundDate {
+                    iso,
+                    start: all.start(),
+                    end: all.end(),
+                });
+            }
+        }
+    }
+    for c in RU_DATE.captures_iter(hay) {
+        if let Some(m) = lex.month(&c[2]) {
+            if let Some(iso) = iso(&c[3], m, &c[1]) {
+                let all = c.get(0).unwrap();
+                out.push(FoundDate {
+                    iso,
+                    start: all.start(),
+                    end: all.end(),
+                });
+            }
+        }
+    }
+    for c in NUMERIC_DATE.captures_iter(hay) {
+        if let Ok(m) = c[2].parse::<u32>() {
+            if let Some(iso) = iso(&c[3], m, &c[1]) {
+                let all = c.get(0).unwrap();
+                out.push(FoundDate {
+                    iso,
+                    start: all.start(),
+                    end: all.end(),
+                });
+            }
+        }
+    }
+    out.sort_by_key(|d| d.start);
+    out
+}
+
+/// Every act number (`№ 403/3`, `№ 148-II`) in `text`: the number as written and its byte range.
+pub fn numbers(text: &str) -> Vec<(String, usize, usize)> {
+    NUMBER
+        .captures_iter(text)
+        .map(|c| {
+            let all = c.get(0).unwrap();
+            let n = c[1]
+                .replace(" /", "/")
+                .replace("/ ", "/")
+                .replace(" -", "-")
+                .replace("- ", "-");
+            (n, all.start(), all.end())
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kazakh_dates_with_case_endings_and_quotes() {
+        let lex = Lexicon::embedded().unwrap();
+        let d = dates("Ақсу қаласы әкімдігінің 2022 жылғы \" 31 \" мамыр № 403/3", &lex);
+        assert_eq!(d[0].iso, "2022-05-31");
+        let d = dates("2001 жылғы 23 қаңтардағы Заңына", &lex);
+        assert_eq!(d[0].iso, "2001-01-23");
+        let d = dates("от 23 января 2001 года и 07.06.2016", &lex);
+        assert_eq!(d.iter().map(|d| d.iso.as_str()).collect::<Vec<_>>(), ["2001-01-23", "2016-06-07"]);
+    }
+
+    #[test]
+    fn numbers_as_written() {
+        let n = numbers("№ 403/3 қаулысына, № 148-II, №590 және № 88-V ЗРК");
+        let n: Vec<_> = n.into_iter().map(|(n, _, _)| n).collect();
+        assert_eq!(n, ["403/3", "148-II", "590", "88-V ЗРК"]);
+    }
+}

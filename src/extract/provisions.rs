@@ -1,0 +1,199 @@
+//! Provisions: the goals, rights, duties, functions and head's powers a regulation assigns, found under the
+//! headings of data/lexicon/sections.tsv, each with its number, position, text and offsets.
+
+use crate::lexicon::{words, Lexicon};
+use crate::normalize::NormText;
+use crate::parse::{Document, Item, Marker, Paragraph};
+use serde::Serialize;
+
+/// A provision of the regulation.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Provision {
+    /// `akg:` provision kind local name (`Goal`, `Right`, …).
+    pub kind: String,
+    /// Number as written and composed (`18.26`, `17.1.2`).
+    pub number: String,
+    /// Order in its list, from 1.
+    pub position: u32,
+    /// The text in the original characters, whitespace collapsed.
+    pub text: String,
+    /// Char offset of the text in the decoded original.
+    pub char_start: usize,
+    /// End char offset (exclusive).
+    pub char_end: usize,
+    /// Byte range in the normalised text.
+    #[serde(skip)]
+    pub norm_start: usize,
+    /// End of the byte range.
+    #[serde(skip)]
+    pub norm_end: usize,
+}
+
+/// Collapses whitespace runs to one space and trims.
+pub fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The heading part of a text: before its first colon, if the colon comes early.
+fn heading_of(text: &str) -> Option<&str> {
+    let colon = text.find(':')?;
+    (text[..colon].chars().count() <= 200).then(|| &text[..colon])
+}
+
+/// The most specific section heading of a scope matching `heading`.
+fn section<'a>(lex: &'a Lexicon, heading: &str, scopes: &[&str]) -> Option<&'a str> {
+    let ws: Vec<String> = words(heading).into_iter().map(|w| w.2).collect();
+    let refs: Vec<&str> = ws.iter().map(String::as_str).collect();
+    lex.sections
+        .iter()
+        .filter(|s| scopes.contains(&s.scope.as_str()))
+        .filter(|s| s.phrase.find_in(&refs).is_some())
+        .max_by_key(|s| (s.phrase.stems.len(), std::cmp::Reverse(0)))
+        .map(|s| s.kind.as_str())
+}
+
+struct Builder<'a> {
+    norm: &'a NormText,
+    original: &'a [char],
+    out: Vec<Provision>,
+}
+
+impl Builder<'_> {
+    /// The provision's text: the original characters, whitespace collapsed, without the list's closing `;`/`.`.
+    fn text(&self, start: usize, end: usize) -> String {
+        let slice: String = self.original[start.min(self.original.len())..end.min(self.original.len())]
+            .iter()
+            .collect();
+        collapse(&slice)
+            .trim_end_matches([';', '.', ','])
+            .trim_end()
+            .to_string()
+    }
+
+    fn push(&mut self, kind: &str, number: String, position: u32, span: (usize, usize, usize, usize)) {
+        let (char_start, char_end, norm_start, norm_end) = span;
+        let text = self.text(char_start, char_end);
+        if text.is_empty() {
+            return;
+        }
+        self.out.push(Provision {
+            kind: kind.to_string(),
+            number,
+            position,
+            text,
+            char_start,
+            char_end,
+            norm_start,
+            norm_end,
+        });
+    }
+
+    /// A list of items of one kind; `prefix` is the number of the paragraph (and group) they stand in.
+    fn list(&mut self, kind: &str, prefix: &str, items: &[Item]) {
+        let mut position = 0;
+        for item in items {
+            if item.marker == Marker::Heading {
+                continue;
+            }
+            position += 1;
+            let label = match &item.label {
+                Some(l) if item.marker != Marker::Dash => {
+                    // `1.1)` inside group `1)` of paragraph 17 is 17.1.1; a bare `26)` in paragraph 18 is 18.26.
+                    l.clone()
+                }
+                _ => position.to_string(),
+            };
+            let number = if prefix.is_empty() {
+                label
+            } else if label.contains('.') {
+                format!("{}.{label}", prefix.split('.').next().unwrap_or(prefix))
+            } else {
+                format!("{prefix}.{label}")
+            };
+            self.push(kind, number, position, span(item));
+        }
+    }
+}
+
+/// Char and byte span of an item with all its children.
+fn span(item: &Item) -> (usize, usize, usize, usize) {
+    let mut end = (item.block.char_end, item.block.end);
+    let mut last = item;
+    while let Some(child) = last.children.last() {
+        end = (child.block.char_end, child.block.end);
+        last = child;
+    }
+    (item.block.char_start, end.0, item.block.start, end.1)
+}
+
+/// Finds the provisions of a parsed regulation.
+pub fn provisions(doc: &Document, norm: &NormText, original: &[char], lex: &Lexicon) -> Vec<Provision> {
+    let mut b = Builder {
+        norm,
+        original,
+        out: Vec::new(),
+    };
+    for para in doc.paragraphs() {
+        paragraph(&mut b, para, lex);
+    }
+    b.out
+}
+
+fn paragraph(b: &mut Builder<'_>, para: &Paragraph, lex: &Lexicon) {
+    let Some(heading) = heading_of(&para.head.text) else {
+        return;
+    };
+    let Some(kind) = section(lex, heading, &["para", "container"]) else {
+        return;
+    };
+    let number = para.number.clone().unwrap_or_default();
+    let after_colon = {
+        let colon = para.head.text.find(':').unwrap_or(0) + 1;
+        let rest = &para.head.text[colon..];
+        let skipped = rest.len() - rest.trim_start().len();
+        para.head.start + colon + skipped
+    };
+    if para.items.is_empty() {
+        // A single statement after the colon: `14. Миссиясы: …`, `15. Міндеттері: …`.
+        if kind == "Powers" || after_colon >= para.head.end {
+            return;
+        }
+        let (cs, ce) = (b.norm.orig(after_colon), para.head.char_end);
+        b.push(kind, number, 1, (cs, ce, after_colon, para.head.end));
+        return;
+    }
+    // Sub-headings carry the kinds inside `Өкілеттіктері:` and `Құқықтары мен міндеттері:`.
+    let groups: Vec<(usize, &Item, &str)> = para
+        .items
+        .iter()
+        .enumerate()
+        .filter_map(|(k, item)| {
+            let heading = heading_of(&item.block.text)
+                .or_else(|| (item.marker == Marker::Heading).then_some(item.block.text.as_str()))?;
+            if !item.block.text.trim_end().ends_with(':') {
+                return None;
+            }
+            section(lex, heading, &["group"]).map(|g| (k, item, g))
+        })
+        .collect();
+    if (kind == "Powers" || kind == "RightOrDuty") && !groups.is_empty() {
+        let mut ordinal = 0;
+        for (_, item, group_kind) in &groups {
+            ordinal += 1;
+            let group_number = match (&item.label, item.marker) {
+                (Some(l), Marker::Numbered) => l.clone(),
+                _ => ordinal.to_string(),
+            };
+            // Items may sit under the heading, or follow it as siblings until the next heading.
+            if !item.children.is_empty() {
+                b.list(group_kind, &format!("{number}.{group_number}"), &item.children);
+            }
+        }
+        return;
+    }
+    if kind == "Powers" {
+        return;
+    }
+    b.list(kind, &number, &para.items);
+}
+

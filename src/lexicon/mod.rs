@@ -1,0 +1,500 @@
+//! Keyword tables: month names, legal forms, unit words, section headings, act types, issuers, signal phrases and
+//! the reference tables of regions and acts. They live as TSV files under `data/` so that a linguist can extend them
+//! without touching Rust; they are compiled into the binary and can be replaced at run time by pointing the
+//! `AKIMAT_KG_DATA` environment variable at another `data/` folder. Loaded once, then passed around by reference.
+
+use regex::Regex;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// A language the extractor reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, serde::Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    /// Kazakh.
+    Kk,
+    /// Russian.
+    Ru,
+}
+
+impl Lang {
+    /// The BCP 47 tag used on literals.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Kk => "kk",
+            Lang::Ru => "ru",
+        }
+    }
+}
+
+/// A table could not be read or understood.
+#[derive(Debug, thiserror::Error)]
+pub enum LexiconError {
+    /// The file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A row does not fit the table's columns.
+    #[error("{table}: {message}")]
+    Row {
+        /// The table's file name.
+        table: String,
+        /// What is wrong, with the line.
+        message: String,
+    },
+}
+
+/// A phrase given as word stems: every word of the text must start with the stem at its place.
+#[derive(Debug, Clone)]
+pub struct StemPhrase {
+    /// The language of the phrase.
+    pub lang: Lang,
+    /// Lowercase stems, in order.
+    pub stems: Vec<String>,
+}
+
+impl StemPhrase {
+    fn new(lang: Lang, words: &str) -> Self {
+        StemPhrase {
+            lang,
+            stems: words.split_whitespace().map(str::to_lowercase).collect(),
+        }
+    }
+
+    /// Finds the phrase in a list of lowercase words; returns the index of the first word matched.
+    pub fn find_in(&self, words: &[&str]) -> Option<usize> {
+        if self.stems.is_empty() || words.len() < self.stems.len() {
+            return None;
+        }
+        (0..=words.len() - self.stems.len()).find(|&i| {
+            self.stems
+                .iter()
+                .zip(&words[i..])
+                .all(|(stem, word)| word.starts_with(stem.as_str()))
+        })
+    }
+}
+
+/// A legal form phrase and the slug of its concept.
+#[derive(Debug, Clone)]
+pub struct LegalFormPhrase {
+    /// Slug in the legal-form scheme (`state-institution`, …).
+    pub form: String,
+    /// The phrase.
+    pub phrase: StemPhrase,
+}
+
+/// A word naming a kind of administrative unit.
+#[derive(Debug, Clone)]
+pub struct UnitWord {
+    /// The `akg:` unit type local name (`District`, …).
+    pub unit_type: String,
+    /// The noun phrase (`ауданы`).
+    pub phrase: StemPhrase,
+    /// Stem of the adjective (`аудандық`), if the language has one.
+    pub adjective: Option<String>,
+    /// Suffix of the unit's IRI slug.
+    pub slug: String,
+    /// The unit's name in the nominative, `{}` standing for the proper name.
+    pub label: String,
+}
+
+/// A region or city of republican significance.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Region {
+    /// IRI slug.
+    pub slug: String,
+    /// `Region` or `CityOfRepublicanSignificance`.
+    pub unit_type: String,
+    /// Kazakh proper name.
+    pub kk: String,
+    /// Russian proper name.
+    pub ru: String,
+    /// Stem of the Russian adjectival form.
+    pub ru_stem: String,
+}
+
+/// A heading that opens a list of provisions.
+#[derive(Debug, Clone)]
+pub struct SectionHeading {
+    /// Provision kind (`Goal`, `Function`, …) or `Powers` for a container.
+    pub kind: String,
+    /// `para`, `group` or `container`.
+    pub scope: String,
+    /// The phrase.
+    pub phrase: StemPhrase,
+}
+
+/// A pattern naming the type of a cited act.
+#[derive(Debug, Clone)]
+pub struct ActTypePattern {
+    /// `Law`, `Code`, `Resolution`, …
+    pub act_type: String,
+    /// Language of the pattern.
+    pub lang: Lang,
+    /// Whether the word cites several acts at once.
+    pub plural: bool,
+    /// Regex matched at the start of a lowercase word.
+    pub regex: Regex,
+}
+
+/// An issuer of acts.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Issuer {
+    /// `government`, `akimat`, …
+    pub issuer: String,
+    /// Language.
+    pub lang: Lang,
+    /// Stem matched at the start of a word.
+    pub stem: String,
+    /// Local body kind or `-`.
+    pub body: String,
+    /// Act type of a resolution by this issuer.
+    pub resolution: String,
+    /// Act type of a decision by this issuer.
+    pub decision: String,
+    /// Act type of an order by this issuer.
+    pub order: String,
+}
+
+/// A national act of the reference table.
+#[derive(Debug, Clone)]
+pub struct RefAct {
+    /// Act type.
+    pub act_type: String,
+    /// ISO date, if known.
+    pub date: Option<String>,
+    /// Number as written, if known.
+    pub number: Option<String>,
+    /// Lowercase titles by language.
+    pub titles: Vec<(Lang, String)>,
+}
+
+/// All tables, loaded once.
+#[derive(Debug)]
+pub struct Lexicon {
+    /// Month stems by language.
+    pub months: Vec<(Lang, String, u32)>,
+    /// Legal-form phrases, longest first.
+    pub legal_forms: Vec<LegalFormPhrase>,
+    /// Unit words, in table order.
+    pub unit_words: Vec<UnitWord>,
+    /// Regions.
+    pub regions: Vec<Region>,
+    /// Signal phrases by key.
+    pub keywords: HashMap<String, Vec<(Lang, String)>>,
+    /// Section headings.
+    pub sections: Vec<SectionHeading>,
+    /// Body kinds: slug and phrase.
+    pub body_kinds: Vec<(String, StemPhrase)>,
+    /// Act-type patterns.
+    pub act_types: Vec<ActTypePattern>,
+    /// Issuers.
+    pub issuers: Vec<Issuer>,
+    /// Reference acts.
+    pub acts: Vec<RefAct>,
+}
+
+const TABLES: &[(&str, &str)] = &[
+    ("lexicon/months.tsv", include_str!("../../data/lexicon/months.tsv")),
+    ("lexicon/legal-forms.tsv", include_str!("../../data/lexicon/legal-forms.tsv")),
+    ("lexicon/unit-types.tsv", include_str!("../../data/lexicon/unit-types.tsv")),
+    ("reference/regions.tsv", include_str!("../../data/reference/regions.tsv")),
+    ("lexicon/keywords.tsv", include_str!("../../data/lexicon/keywords.tsv")),
+    ("lexicon/sections.tsv", include_str!("../../data/lexicon/sections.tsv")),
+    ("lexicon/body-kinds.tsv", include_str!("../../data/lexicon/body-kinds.tsv")),
+    ("lexicon/act-types.tsv", include_str!("../../data/lexicon/act-types.tsv")),
+    ("lexicon/issuers.tsv", include_str!("../../data/lexicon/issuers.tsv")),
+    ("reference/acts.tsv", include_str!("../../data/reference/acts.tsv")),
+];
+
+fn rows<T: for<'de> Deserialize<'de>>(name: &str, text: &str) -> Result<Vec<T>, LexiconError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b'\t')
+        .comment(Some(b'#'))
+        .quoting(false)
+        .from_reader(text.as_bytes());
+    reader
+        .deserialize()
+        .map(|row| {
+            row.map_err(|e| LexiconError::Row {
+                table: name.to_string(),
+                message: e.to_string(),
+            })
+        })
+        .collect()
+}
+
+fn opt(value: String) -> Option<String> {
+    (value != "-" && !value.is_empty()).then_some(value)
+}
+
+impl Lexicon {
+    /// The tables compiled into the binary, or those of `$AKIMAT_KG_DATA` when it is set.
+    pub fn get() -> &'static Lexicon {
+        static LEXICON: OnceLock<Lexicon> = OnceLock::new();
+        LEXICON.get_or_init(|| {
+            let loaded = match std::env::var_os("AKIMAT_KG_DATA") {
+                Some(dir) => Lexicon::from_dir(Path::new(&dir)),
+                None => Lexicon::embedded(),
+            };
+            match loaded {
+                Ok(lexicon) => lexicon,
+                Err(e) => {
+                    eprintln!("error: keyword tables: {e}");
+                    std::process::exit(2)
+                }
+            }
+        })
+    }
+
+    /// The tables compiled into the binary.
+    pub fn embedded() -> Result<Lexicon, LexiconError> {
+        Lexicon::from_texts(|name| {
+            Ok(TABLES
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, t)| t.to_string())
+                .unwrap_or_default())
+        })
+    }
+
+    /// Reads the tables from a `data/` folder.
+    pub fn from_dir(dir: &Path) -> Result<Lexicon, LexiconError> {
+        Lexicon::from_texts(|name| {
+            let path = dir.join(name);
+            std::fs::read_to_string(&path).map_err(|source| LexiconError::Io { path, source })
+        })
+    }
+
+    fn from_texts(
+        load: impl Fn(&str) -> Result<String, LexiconError>,
+    ) -> Result<Lexicon, LexiconError> {
+        #[derive(Deserialize)]
+        struct Month {
+            lang: Lang,
+            stem: String,
+            month: u32,
+        }
+        #[derive(Deserialize)]
+        struct Form {
+            form: String,
+            lang: Lang,
+            words: String,
+        }
+        #[derive(Deserialize)]
+        struct Unit {
+            unit_type: String,
+            lang: Lang,
+            words: String,
+            adjective: String,
+            slug: String,
+            label: String,
+        }
+        #[derive(Deserialize)]
+        struct Keyword {
+            key: String,
+            lang: Lang,
+            phrase: String,
+        }
+        #[derive(Deserialize)]
+        struct Section {
+            kind: String,
+            scope: String,
+            lang: Lang,
+            words: String,
+        }
+        #[derive(Deserialize)]
+        struct BodyKind {
+            slug: String,
+            lang: Lang,
+            words: String,
+        }
+        #[derive(Deserialize)]
+        struct ActType {
+            #[serde(rename = "type")]
+            act_type: String,
+            lang: Lang,
+            plural: String,
+            pattern: String,
+        }
+        #[derive(Deserialize)]
+        struct Act {
+            #[serde(rename = "type")]
+            act_type: String,
+            date: String,
+            number: String,
+            kk_titles: String,
+            ru_titles: String,
+        }
+        let t = |name: &str| load(name).map(|text| (name.to_string(), text));
+
+        let (n, text) = t("lexicon/months.tsv")?;
+        let months = rows::<Month>(&n, &text)?
+            .into_iter()
+            .map(|m| (m.lang, m.stem.to_lowercase(), m.month))
+            .collect();
+
+        let (n, text) = t("lexicon/legal-forms.tsv")?;
+        let mut legal_forms: Vec<LegalFormPhrase> = rows::<Form>(&n, &text)?
+            .into_iter()
+            .map(|f| LegalFormPhrase {
+                form: f.form,
+                phrase: StemPhrase::new(f.lang, &f.words),
+            })
+            .collect();
+        legal_forms.sort_by_key(|f| std::cmp::Reverse(f.phrase.stems.len()));
+
+        let (n, text) = t("lexicon/unit-types.tsv")?;
+        let mut unit_words: Vec<UnitWord> = rows::<Unit>(&n, &text)?
+            .into_iter()
+            .map(|u| UnitWord {
+                unit_type: u.unit_type,
+                phrase: StemPhrase::new(u.lang, &u.words),
+                adjective: opt(u.adjective.to_lowercase()),
+                slug: u.slug,
+                label: u.label,
+            })
+            .collect();
+
+        unit_words.sort_by_key(|u| std::cmp::Reverse(u.phrase.stems.len()));
+
+        let (n, text) = t("reference/regions.tsv")?;
+        let regions = rows::<Region>(&n, &text)?;
+
+        let (n, text) = t("lexicon/keywords.tsv")?;
+        let mut keywords: HashMap<String, Vec<(Lang, String)>> = HashMap::new();
+        for k in rows::<Keyword>(&n, &text)? {
+            keywords
+                .entry(k.key)
+                .or_default()
+                .push((k.lang, k.phrase.to_lowercase()));
+        }
+
+        let (n, text) = t("lexicon/sections.tsv")?;
+        let sections = rows::<Section>(&n, &text)?
+            .into_iter()
+            .map(|s| SectionHeading {
+                kind: s.kind,
+                scope: s.scope,
+                phrase: StemPhrase::new(s.lang, &s.words),
+            })
+            .collect();
+
+        let (n, text) = t("lexicon/body-kinds.tsv")?;
+        let body_kinds = rows::<BodyKind>(&n, &text)?
+            .into_iter()
+            .map(|b| (b.slug, StemPhrase::new(b.lang, &b.words)))
+            .collect();
+
+        let (n, text) = t("lexicon/act-types.tsv")?;
+        let act_types = rows::<ActType>(&n, &text)?
+            .into_iter()
+            .map(|a| {
+                let regex = Regex::new(&a.pattern).map_err(|e| LexiconError::Row {
+                    table: n.clone(),
+                    message: format!("bad pattern {:?}: {e}", a.pattern),
+                })?;
+                Ok(ActTypePattern {
+                    act_type: a.act_type,
+                    lang: a.lang,
+                    plural: a.plural == "yes",
+                    regex,
+                })
+            })
+            .collect::<Result<_, LexiconError>>()?;
+
+        let (n, text) = t("lexicon/issuers.tsv")?;
+        let issuers = rows::<Issuer>(&n, &text)?;
+
+        let (n, text) = t("reference/acts.tsv")?;
+        let acts = rows::<Act>(&n, &text)?
+            .into_iter()
+            .map(|a| {
+                let mut titles = Vec::new();
+                for (lang, list) in [(Lang::Kk, &a.kk_titles), (Lang::Ru, &a.ru_titles)] {
+                    titles.extend(
+                        list.split(" | ")
+                            .map(|t| (lang, t.trim().to_lowercase()))
+                            .filter(|(_, t)| !t.is_empty() && t != "-"),
+                    );
+                }
+                RefAct {
+                    act_type: a.act_type,
+                    date: opt(a.date),
+                    number: opt(a.number),
+                    titles,
+                }
+            })
+            .collect();
+
+        Ok(Lexicon {
+            months,
+            legal_forms,
+            unit_words,
+            regions,
+            keywords,
+            sections,
+            body_kinds,
+            act_types,
+            issuers,
+            acts,
+        })
+    }
+
+    /// The phrases of a signal key (empty if the key is unknown).
+    pub fn phrases(&self, key: &str) -> impl Iterator<Item = &str> {
+        self.keywords
+            .get(key)
+            .into_iter()
+            .flatten()
+            .map(|(_, p)| p.as_str())
+    }
+
+    /// Whether lowercase `text` contains a phrase of `key`; returns its byte position.
+    pub fn find(&self, key: &str, text_lower: &str) -> Option<usize> {
+        self.phrases(key).filter_map(|p| text_lower.find(p)).min()
+    }
+
+    /// Whether lowercase `text` contains a phrase of `key`.
+    pub fn has(&self, key: &str, text_lower: &str) -> bool {
+        self.find(key, text_lower).is_some()
+    }
+
+    /// The month named by a lowercase word.
+    pub fn month(&self, word: &str) -> Option<u32> {
+        self.months
+            .iter()
+            .find(|(_, stem, _)| word.starts_with(stem.as_str()))
+            .map(|(_, _, m)| *m)
+    }
+}
+
+/// Splits text into lowercase words with their byte ranges (letters, digits and inner hyphens).
+pub fn words(text: &str) -> Vec<(usize, usize, String)> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        let inner_hyphen = c == '-'
+            && start.is_some()
+            && chars.get(k + 1).is_some_and(|(_, n)| n.is_alphanumeric());
+        if c.is_alphanumeric() || inner_hyphen {
+            if start.is_none() {
+                start = Some(i);
+            }
+        } else if let Some(s) = start.take() {
+            out.push((s, i, text[s..i].to_lowercase()));
+        }
+    }
+    if let Some(s) = start {
+        out.push((s, text.len(), text[s..].to_lowercase()));
+    }
+    out
+}

@@ -1,0 +1,29 @@
+#![doc = include_str!("../README.md")]
+//! The path of a document through the crate, one module per stage:
+//! [`read`] → [`decode`] → [`normalize`] → [`parse`] → [`extract`] → [`rdf`] → [`store`],
+//! tied together by [`pipeline`]. [`lexicon`] holds the keyword tables loaded from `data/`,
+//! [`query`] runs SPARQL over the store, [`validate`] checks it against SHACL shapes.
+
+pub mod decode;
+pub mod extract;
+pub mod lexicon;
+pub mod normalize;
+pub mod parse;
+pub mod pipeline;
+pub mod query;
+pub mod rdf;
+pub mod read;
+pub mod store;
+pub mod validate;
+pub mod cli;
+
+/// Version of the extractor, recorded in the provenance of every named graph.
+pub const EXTRACTOR_VERSION: &str = concat!("akimat-kg ", env!("CARGO_PKG_VERSION"));
+pub mod stats;
+
+/// The SHACL shapes of the data model (`ontology/shapes.ttl`), used by `validate` by default.
+pub const SHAPES: &str = include_str!("../ontology/shapes.ttl");
+/// The OWL ontology (`ontology/akg.ttl`).
+pub const ONTOLOGY: &str = include_str!("../ontology/akg.ttl");
+/// The legal-form scheme (`ontology/legal-forms.ttl`).
+pub const LEGAL_FORMS: &str = include_str!("../ontology/legal-forms.ttl");

@@ -1,0 +1,316 @@
+//! Stage 3: normalisation for matching.
+//!
+//! Input: the decoded text. Output: [`NormText`], a cleaned copy for the parser and extractors to match on, with a map
+//! from every byte of the copy back to a character offset of the decoded text, so that whatever is found in the copy
+//! is reported at its place in the original. The original is never changed; it stays the text for display.
+//!
+//! What the copy does: Unicode NFC; Latin look-alikes (`мөpi`, `icкe`) replaced by Cyrillic inside words that are
+//! Cyrillic; non-breaking spaces, tabs, table pipes and signature underscores turned into spaces and runs of spaces
+//! collapsed; words glued by table cells split (`әкімдігінің2024` → `әкімдігінің 2024`, `ақпандағы№` → `ақпандағы №`);
+//! Markdown read as a document, not as markup (`#` heading marks, `>` quotes, `**`/`*` emphasis, `\.` escapes and
+//! HTML anchors removed; each line remembers whether it was a heading).
+
+use unicode_normalization::char::canonical_combining_class;
+use unicode_normalization::UnicodeNormalization;
+
+/// One line of the normalised text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NormLine {
+    /// Byte range of the line in [`NormText::text`] (without its `\n`).
+    pub start: usize,
+    /// End of the line (exclusive).
+    pub end: usize,
+    /// Markdown heading level (0 when the line was not a heading).
+    pub heading: u8,
+    /// Whether the line was a Markdown block quote.
+    pub quoted: bool,
+}
+
+/// The normalised copy of a document and its map back to the original.
+#[derive(Debug, Clone)]
+pub struct NormText {
+    /// The normalised text: lines joined by `\n`, each trimmed, spaces collapsed.
+    pub text: String,
+    /// The lines, in order (blank lines included, with an empty range).
+    pub lines: Vec<NormLine>,
+    /// For each byte of `text`, plus one past the end, the char offset in the original.
+    map: Vec<u32>,
+}
+
+impl NormText {
+    /// Char offset in the original of the byte at `pos` of the normalised text.
+    pub fn orig(&self, pos: usize) -> usize {
+        self.map[pos.min(self.map.len() - 1)] as usize
+    }
+
+    /// Char range in the original of a byte range of the normalised text: from the start of its first
+    /// character to the end of its last one.
+    pub fn orig_range(&self, start: usize, end: usize) -> (usize, usize) {
+        if end <= start {
+            let o = self.orig(start);
+            return (o, o);
+        }
+        let last = self.text[..end]
+            .char_indices()
+            .next_back()
+            .map(|(i, _)| i)
+            .unwrap_or(start);
+        (self.orig(start), self.orig(last) + 1)
+    }
+
+    /// The text of a line.
+    pub fn line(&self, line: &NormLine) -> &str {
+        &self.text[line.start..line.end]
+    }
+}
+
+const LOOKALIKES: &[(char, char)] = &[
+    ('a', 'а'),
+    ('c', 'с'),
+    ('e', 'е'),
+    ('o', 'о'),
+    ('p', 'р'),
+    ('x', 'х'),
+    ('y', 'у'),
+    ('i', 'і'),
+    ('A', 'А'),
+    ('B', 'В'),
+    ('C', 'С'),
+    ('E', 'Е'),
+    ('H', 'Н'),
+    ('I', 'І'),
+    ('K', 'К'),
+    ('M', 'М'),
+    ('O', 'О'),
+    ('P', 'Р'),
+    ('T', 'Т'),
+    ('X', 'Х'),
+];
+
+fn is_cyrillic(c: char) -> bool {
+    matches!(c, '\u{0400}'..='\u{04FF}' | '\u{0500}'..='\u{052F}')
+}
+
+fn lookalike(c: char) -> Option<char> {
+    LOOKALIKES.iter().find(|(l, _)| *l == c).map(|(_, r)| *r)
+}
+
+/// Normalises a decoded document.
+pub fn normalize(original: &str) -> NormText {
+    // Work on (char, original offset) pairs; every step keeps the offsets of the characters it keeps.
+    let chars: Vec<(char, u32)> = nfc_with_offsets(original);
+    let mut out: Vec<(char, u32)> = Vec::with_capacity(chars.len());
+    let mut lines = Vec::new();
+    let total = original.chars().count() as u32;
+
+    let mut line_start = 0;
+    for k in 0..=chars.len() {
+        if k < chars.len() && chars[k].0 != '\n' {
+            continue;
+        }
+        let (cleaned, heading, quoted) = clean_line(&chars[line_start..k]);
+        let start_len = out.len();
+        out.extend(cleaned);
+        lines.push((start_len, out.len(), heading, quoted));
+        if let Some(&newline) = chars.get(k) {
+            out.push(newline);
+        }
+        line_start = k + 1;
+    }
+
+    let mut text = String::with_capacity(out.len() * 2);
+    let mut map = Vec::with_capacity(out.len() * 2 + 1);
+    let mut char_to_byte = Vec::with_capacity(out.len() + 1);
+    for (c, o) in &out {
+        char_to_byte.push(text.len());
+        text.push(*c);
+        map.extend(std::iter::repeat_n(*o, c.len_utf8()));
+    }
+    char_to_byte.push(text.len());
+    map.push(total);
+    let lines = lines
+        .into_iter()
+        .map(|(s, e, heading, quoted)| NormLine {
+            start: char_to_byte[s],
+            end: char_to_byte[e],
+            heading,
+            quoted,
+        })
+        .collect();
+    NormText { text, lines, map }
+}
+
+fn nfc_with_offsets(original: &str) -> Vec<(char, u32)> {
+    let chars: Vec<char> = original.chars().collect();
+    let mut out = Vec::with_capacity(chars.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let mut j = i + 1;
+        while j < chars.len() && canonical_combining_class(chars[j]) != 0 {
+            j += 1;
+        }
+        if j == i + 1 {
+            out.push((chars[i], i as u32));
+        } else {
+            let cluster: String = chars[i..j].iter().collect();
+            out.extend(cluster.nfc().map(|c| (c, i as u32)));
+        }
+        i = j;
+    }
+    out
+}
+
+/// Cleans one line: Markdown marks, spaces, look-alikes, glued words. Returns the characters kept, the heading
+/// level and whether the line was quoted.
+fn clean_line(line: &[(char, u32)]) -> (Vec<(char, u32)>, u8, bool) {
+    let mut s: &[(char, u32)] = line;
+    let skip_ws = |s: &mut &[(char, u32)]| {
+        while let Some(((c, _), rest)) = s.split_first() {
+            if c.is_whitespace() || *c == '\u{feff}' {
+                *s = rest;
+            } else {
+                break;
+            }
+        }
+    };
+    skip_ws(&mut s);
+    let mut quoted = false;
+    while s.first().is_some_and(|(c, _)| *c == '>') {
+        quoted = true;
+        s = &s[1..];
+        skip_ws(&mut s);
+    }
+    let mut heading = 0u8;
+    while s.first().is_some_and(|(c, _)| *c == '#') && heading < 6 {
+        heading += 1;
+        s = &s[1..];
+    }
+    if heading > 0 && !s.first().is_some_and(|(c, _)| c.is_whitespace()) {
+        // `#5` is not a heading mark; put the hashes back.
+        s = &line[line.len() - s.len() - heading as usize..];
+        heading = 0;
+    }
+
+    // Drop HTML tags (anchors like <a id="p3"></a>, <br>), emphasis stars and Markdown escapes.
+    let mut kept: Vec<(char, u32)> = Vec::with_capacity(s.len());
+    let mut k = 0;
+    while k < s.len() {
+        let c = s[k].0;
+        if c == '<' {
+            if let Some(end) = s[k..].iter().position(|(c, _)| *c == '>') {
+                let tag: String = s[k..k + end + 1].iter().map(|(c, _)| *c).collect();
+                let lower = tag.to_ascii_lowercase();
+                if lower.starts_with("<a ") || lower == "</a>" || lower.starts_with("<br") {
+                    k += end + 1;
+                    continue;
+                }
+            }
+        }
+        if c == '*' {
+            k += 1;
+            continue;
+        }
+        if c == '\\' && s.get(k + 1).is_some_and(|(n, _)| n.is_ascii_punctuation()) {
+            k += 1;
+            continue;
+        }
+        kept.push(s[k]);
+        k += 1;
+    }
+
+    // Spaces: NBSP, tabs, pipes, underscores → space; collapse; trim.
+    let mut spaced: Vec<(char, u32)> = Vec::with_capacity(kept.len());
+    for (c, o) in kept {
+        let c = match c {
+            '\u{a0}' | '\u{2007}' | '\u{202f}' | '\t' | '|' | '_' | '\u{200b}' => ' ',
+            c if c.is_whitespace() => ' ',
+            c => c,
+        };
+        if c == ' ' && spaced.last().is_none_or(|(p, _)| *p == ' ') {
+            continue;
+        }
+        spaced.push((c, o));
+    }
+    while spaced.last().is_some_and(|(c, _)| *c == ' ') {
+        spaced.pop();
+    }
+
+    // Look-alikes inside Cyrillic words.
+    let mut w = 0;
+    while w < spaced.len() {
+        if !spaced[w].0.is_alphabetic() {
+            w += 1;
+            continue;
+        }
+        let mut e = w;
+        while e < spaced.len() && spaced[e].0.is_alphabetic() {
+            e += 1;
+        }
+        let word = &spaced[w..e];
+        let has_cyrillic = word.iter().any(|(c, _)| is_cyrillic(*c));
+        let latin_all_lookalike = word
+            .iter()
+            .filter(|(c, _)| c.is_ascii_alphabetic())
+            .all(|(c, _)| lookalike(*c).is_some());
+        if has_cyrillic && latin_all_lookalike {
+            for item in &mut spaced[w..e] {
+                if let Some(r) = lookalike(item.0) {
+                    item.0 = r;
+                }
+            }
+        }
+        w = e;
+    }
+
+    // Glued words: a Cyrillic letter next to a digit or №.
+    let mut out: Vec<(char, u32)> = Vec::with_capacity(spaced.len() + 4);
+    for (c, o) in spaced {
+        if let Some(&(p, po)) = out.last() {
+            let glue = (is_cyrillic(p) && (c.is_ascii_digit() || c == '№'))
+                || (p == '№' && (c.is_ascii_digit() || is_cyrillic(c)))
+                || (p.is_ascii_digit() && is_cyrillic(c) && c.is_uppercase());
+            if glue {
+                out.push((' ', po + 1));
+            }
+        }
+        out.push((c, o));
+    }
+    (out, heading, quoted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookalikes_are_repaired_only_in_cyrillic_words() {
+        let n = normalize("мөpi және icкe, Wi-Fi");
+        assert_eq!(n.text, "мөрі және іске, Wi-Fi");
+    }
+
+    #[test]
+    fn glued_table_cells_are_split_and_offsets_kept() {
+        let original = "\t|\tАқтоғай ауданы әкімдігінің2024 жылғы 02 ақпандағы№ 04/02";
+        let n = normalize(original);
+        assert_eq!(n.text, "Ақтоғай ауданы әкімдігінің 2024 жылғы 02 ақпандағы № 04/02");
+        let pos = n.text.find("2024").unwrap();
+        let (s, e) = n.orig_range(pos, pos + 4);
+        let orig: String = original.chars().skip(s).take(e - s).collect();
+        assert_eq!(orig, "2024");
+    }
+
+    #[test]
+    fn markdown_is_read_as_text() {
+        let n = normalize("## 1. Жалпы\n> *бекітілген*  \n    18\\. Мәтін **Ж. Есенқұлов**<a id=\"p3\"></a>");
+        assert_eq!(n.text, "1. Жалпы\nбекітілген\n18. Мәтін Ж. Есенқұлов");
+        assert_eq!(n.lines[0].heading, 2);
+        assert!(n.lines[1].quoted);
+    }
+
+    #[test]
+    fn decomposed_letters_are_composed() {
+        let n = normalize("и\u{306}");
+        assert_eq!(n.text, "й");
+        assert_eq!(n.orig_range(0, n.text.len()), (0, 2));
+    }
+}

@@ -1,0 +1,686 @@
+//! Stage 4: the structure of a regulation.
+//!
+//! Input: a [`NormText`]. Output: a [`Document`] tree — header, resolution preamble, numbered points, signatures,
+//! approval stamp, title, chapters, paragraphs, items and dash lists — where every node knows its place both in the
+//! normalised text (byte range, for the extractors) and in the decoded original (char offsets, for audit).
+//! The parser is lenient: it never refuses a document. What it cannot place goes into [`Document::unplaced`] with an
+//! [`Issue`], and a text that stops mid-sentence is marked [`Document::truncated`]. The tree serialises to JSON so
+//! it can be printed, inspected and compared in tests; extraction reads the tree, not the raw text.
+
+use crate::lexicon::Lexicon;
+use crate::normalize::NormText;
+use regex::Regex;
+use serde::Serialize;
+use std::sync::LazyLock;
+
+/// A run of text in the document.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Block {
+    /// Byte offset in the normalised text.
+    #[serde(skip)]
+    pub start: usize,
+    /// End byte offset in the normalised text (exclusive).
+    #[serde(skip)]
+    pub end: usize,
+    /// Char offset in the decoded original.
+    pub char_start: usize,
+    /// End char offset in the decoded original (exclusive).
+    pub char_end: usize,
+    /// The normalised text.
+    pub text: String,
+}
+
+/// A numbered point of the resolution.
+#[derive(Debug, Clone, Serialize)]
+pub struct Point {
+    /// The number as written.
+    pub number: String,
+    /// The point's text (after the number).
+    pub block: Block,
+}
+
+/// A signature: role and name.
+#[derive(Debug, Clone, Serialize)]
+pub struct Signature {
+    /// The signatory's role as written (may be empty when the text gives none).
+    pub role: String,
+    /// The signatory's name as written.
+    pub name: String,
+    /// Where the signature stands.
+    pub block: Block,
+}
+
+/// What marks an item.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Marker {
+    /// `1)`, `1.1)`, `6-1)`.
+    Numbered,
+    /// `а)`.
+    Letter,
+    /// `-`, `–`, `•`.
+    Dash,
+    /// An unnumbered sub-heading ending with a colon (`Құқықтары:`).
+    Heading,
+}
+
+/// An item of a list inside a paragraph.
+#[derive(Debug, Clone, Serialize)]
+pub struct Item {
+    /// The label as written (`1`, `1.1`, `а`), `None` for dashes and headings.
+    pub label: Option<String>,
+    /// What marks it.
+    pub marker: Marker,
+    /// Its text, after the marker, continuation lines included.
+    pub block: Block,
+    /// Nested items (`1.1)` under `1)`, dashes under an item ending with a colon).
+    pub children: Vec<Item>,
+}
+
+/// A numbered paragraph of the regulation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Paragraph {
+    /// Its number as written, `None` for unnumbered text.
+    pub number: Option<String>,
+    /// The text of its first line (after the number).
+    pub head: Block,
+    /// Its items.
+    pub items: Vec<Item>,
+    /// Unnumbered text that follows its items.
+    pub extra: Vec<Block>,
+}
+
+/// A chapter.
+#[derive(Debug, Clone, Serialize)]
+pub struct Chapter {
+    /// Its number as written, if any.
+    pub number: Option<String>,
+    /// The heading text.
+    pub heading: Option<Block>,
+    /// Its paragraphs.
+    pub paragraphs: Vec<Paragraph>,
+}
+
+/// Something the parser noticed and could not resolve.
+#[derive(Debug, Clone, Serialize)]
+pub struct Issue {
+    /// 1-based line of the normalised text (the same as the original's line).
+    pub line: usize,
+    /// What happened.
+    pub message: String,
+}
+
+/// The parsed document.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Document {
+    /// Lines before the preamble: act title, requisites, notes.
+    pub header: Vec<Block>,
+    /// The preamble of the approving resolution, ending with ҚАУЛЫ ЕТЕДІ / ПОСТАНОВЛЯЕТ.
+    pub preamble: Option<Block>,
+    /// The numbered points of the resolution.
+    pub points: Vec<Point>,
+    /// Signatures under the resolution.
+    pub signatures: Vec<Signature>,
+    /// The approval stamp (бекітілген / Утверждено / қосымша), lines joined.
+    pub stamp: Option<Block>,
+    /// The regulation's title.
+    pub title: Option<Block>,
+    /// Chapters of the regulation; paragraphs before any chapter heading sit in a chapter without number.
+    pub chapters: Vec<Chapter>,
+    /// Notes (Ескерту / Сноска) found anywhere.
+    pub notes: Vec<Block>,
+    /// Lines the parser could not place.
+    pub unplaced: Vec<Block>,
+    /// Problems met.
+    pub issues: Vec<Issue>,
+    /// Whether the text stops mid-sentence.
+    pub truncated: bool,
+}
+
+impl Document {
+    /// All paragraphs, in order.
+    pub fn paragraphs(&self) -> impl Iterator<Item = &Paragraph> {
+        self.chapters.iter().flat_map(|c| &c.paragraphs)
+    }
+}
+
+static PARA: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\d{1,3}(?:\.\d{1,3})*)\s?\.\s*(\S.*)$").unwrap());
+static PARA_GLUED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"^(\d{1,3})([«"“].*)$"#).unwrap());
+static ITEM: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\d{1,3}(?:[.\-]\d{1,3})*)\s?\)\s*(.*)$").unwrap());
+static LETTER_ITEM: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^([а-яәіңғүұқөһa-z])\)\s+(.*)$").unwrap());
+static DASH: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[-–—•]\s*(\S.*)$").unwrap());
+static CHAPTER_KK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^(\d{1,2})\s*-?\s*тарау\.?\s*(.*)$").unwrap());
+static CHAPTER_RU: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^(?:глава|тарау)\s+(\d{1,2})\.?\s*(.*)$").unwrap());
+static NAME_AT_END: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:^|[\s,:])((?:[А-ЯӘҒҚҢӨҰҮҺІЁ]\.\s?){1,2}\s?[А-ЯӘҒҚҢӨҰҮҺІЁ][А-ЯӘҒҚҢӨҰҮҺІЁа-яәғқңөұүһіё\-]+)\s*$",
+    )
+    .unwrap()
+});
+static NOTE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)^(ескерту|сноска)\s*[.:]").unwrap());
+
+/// One non-blank line, as the parser sees it.
+struct Line {
+    /// 0-based line index.
+    index: usize,
+    start: usize,
+    end: usize,
+    heading: u8,
+    quoted: bool,
+    /// Whether a blank line stands right before it.
+    after_blank: bool,
+}
+
+struct Parser<'a> {
+    norm: &'a NormText,
+    lex: &'a Lexicon,
+    lines: Vec<Line>,
+    doc: Document,
+}
+
+impl<'a> Parser<'a> {
+    fn text(&self, l: &Line) -> &'a str {
+        &self.norm.text[l.start..l.end]
+    }
+
+    fn block(&self, start: usize, end: usize) -> Block {
+        let (char_start, char_end) = self.norm.orig_range(start, end);
+        Block {
+            start,
+            end,
+            char_start,
+            char_end,
+            text: self.norm.text[start..end].to_string(),
+        }
+    }
+
+    fn line_block(&self, l: &Line) -> Block {
+        self.block(l.start, l.end)
+    }
+
+    /// Block for the part of a line after its marker: `rest` is a suffix of the line's text.
+    fn rest_block(&self, l: &Line, rest: &str) -> Block {
+        let start = l.end - rest.len();
+        self.block(start, l.end)
+    }
+
+    fn issue(&mut self, l_index: usize, message: impl Into<String>) {
+        self.doc.issues.push(Issue {
+            line: l_index + 1,
+            message: message.into(),
+        });
+    }
+
+    fn lower(&self, l: &Line) -> String {
+        self.text(l).to_lowercase()
+    }
+}
+
+/// Parses a normalised document into its tree.
+pub fn parse(norm: &NormText, lex: &Lexicon) -> Document {
+    let mut lines = Vec::new();
+    let mut after_blank = true;
+    for (index, l) in norm.lines.iter().enumerate() {
+        if l.start == l.end {
+            after_blank = true;
+            continue;
+        }
+        lines.push(Line {
+            index,
+            start: l.start,
+            end: l.end,
+            heading: l.heading,
+            quoted: l.quoted,
+            after_blank,
+        });
+        after_blank = false;
+    }
+    let mut p = Parser {
+        norm,
+        lex,
+        lines,
+        doc: Document::default(),
+    };
+    let body_start = p.resolution_part();
+    p.body(body_start);
+    p.check_truncation();
+    p.doc
+}
+
+impl Parser<'_> {
+    /// Header, preamble, points, signatures, stamp and title. Returns the index (in `self.lines`) where the
+    /// regulation's body starts.
+    fn resolution_part(&mut self) -> usize {
+        let n = self.lines.len();
+        let preamble_end = (0..n.min(60)).find(|&i| {
+            let lower = self.lower(&self.lines[i]);
+            self.lex.has("preamble_end", &lower)
+        });
+        let Some(pe) = preamble_end else {
+            // A regulation or charter without its approving resolution: find the title near the top.
+            return self.title_from(0, true);
+        };
+        // The preamble is the line with the closing words; earlier lines are header unless they run on into it.
+        let mut ps = pe;
+        while ps > 0 {
+            let prev = &self.lines[ps - 1];
+            let t = self.text(prev);
+            if self.lines[ps].after_blank || prev.heading > 0 || NOTE.is_match(t) || t.ends_with('.')
+            {
+                break;
+            }
+            ps -= 1;
+        }
+        for i in 0..ps {
+            let b = self.line_block(&self.lines[i]);
+            if NOTE.is_match(&b.text) {
+                self.doc.notes.push(b);
+            } else {
+                self.doc.header.push(b);
+            }
+        }
+        let (s, e) = (self.lines[ps].start, self.lines[pe].end);
+        self.doc.preamble = Some(self.block(s, e));
+
+        // Points.
+        let mut i = pe + 1;
+        let mut expected = 1u32;
+        while i < n {
+            let l = &self.lines[i];
+            let t = self.text(l);
+            if NOTE.is_match(t) {
+                let b = self.line_block(l);
+                self.doc.notes.push(b);
+                i += 1;
+                continue;
+            }
+            if let Some(c) = PARA.captures(t) {
+                let num = c.get(1).unwrap().as_str();
+                if num.parse::<u32>().ok() == Some(expected) && l.heading == 0 && !l.quoted {
+                    let rest = c.get(2).unwrap().as_str();
+                    let block = self.rest_block(l, rest);
+                    self.doc.points.push(Point {
+                        number: num.to_string(),
+                        block,
+                    });
+                    expected += 1;
+                    i += 1;
+                    continue;
+                }
+            }
+            // A line running on from the previous point (no blank line between, not a signature).
+            if !l.after_blank
+                && !self.doc.points.is_empty()
+                && l.heading == 0
+                && !l.quoted
+                && !NAME_AT_END.is_match(t)
+            {
+                let last = self.doc.points.last().unwrap().block.start;
+                let b = self.block(last, l.end);
+                self.doc.points.last_mut().unwrap().block = b;
+                i += 1;
+                continue;
+            }
+            break;
+        }
+
+        // Signatures: role lines and name lines until the stamp.
+        let mut pending_role: Option<(usize, String)> = None;
+        while i < n {
+            let l = &self.lines[i];
+            let t = self.text(l);
+            let lower = t.to_lowercase();
+            if l.quoted || l.heading > 0 || self.lex.has("stamp", &lower) {
+                break;
+            }
+            if let Some(c) = NAME_AT_END.captures(t) {
+                let name = c.get(1).unwrap();
+                let role_here = t[..name.start()].trim().trim_end_matches([',', ':']).trim();
+                let (role, start) = if !role_here.is_empty() {
+                    (role_here.to_string(), l.start)
+                } else if let Some((s, r)) = pending_role.take() {
+                    (r, s)
+                } else {
+                    (String::new(), l.start)
+                };
+                let block = self.block(start, l.end);
+                self.doc.signatures.push(Signature {
+                    role,
+                    name: name.as_str().trim().to_string(),
+                    block,
+                });
+                i += 1;
+                continue;
+            }
+            if t.chars().count() < 120 && !t.ends_with('.') && !t.ends_with(';') {
+                let role = t.trim_end_matches([',', ':']).trim().to_string();
+                pending_role = Some((l.start, role));
+                i += 1;
+                continue;
+            }
+            break;
+        }
+        if let Some((s, role)) = pending_role {
+            let idx = self.line_index_at(s);
+            self.issue(idx, format!("signatory role without a name: {role}"));
+        }
+
+        // Stamp: the next run of lines naming the approval.
+        if i < n {
+            let lower = self.lower(&self.lines[i]);
+            if self.lex.has("stamp", &lower) || self.lines[i].quoted {
+                let first = i;
+                let quoted = self.lines[i].quoted;
+                i += 1;
+                while i < n
+                    && ((quoted && self.lines[i].quoted)
+                        || (!quoted && !self.lines[i].after_blank && self.lines[i].heading == 0))
+                {
+                    // Stop at the title if it follows the stamp without a blank line.
+                    let lower = self.lower(&self.lines[i]);
+                    if !quoted && self.lex.has("regulation_title", &lower) && !self.lex.has("stamp", &lower)
+                    {
+                        break;
+                    }
+                    i += 1;
+                }
+                let (s, e) = (self.lines[first].start, self.lines[i - 1].end);
+                let mut b = self.block(s, e);
+                b.text = b.text.replace('\n', " ");
+                self.doc.stamp = Some(b);
+            }
+        }
+        self.title_from(i, false)
+    }
+
+    fn line_index_at(&self, start: usize) -> usize {
+        self.lines
+            .iter()
+            .find(|l| l.start == start)
+            .map(|l| l.index)
+            .unwrap_or(0)
+    }
+
+    /// Finds the title at or after line `from`; returns where the body starts.
+    fn title_from(&mut self, from: usize, bare: bool) -> usize {
+        let n = self.lines.len();
+        let limit = if bare { 15 } else { 3 };
+        for i in from..n.min(from + limit) {
+            let l = &self.lines[i];
+            let t = self.text(l);
+            let lower = t.to_lowercase();
+            let is_title = self.lex.has("regulation_title", &lower)
+                && t.chars().count() < 300
+                && !PARA.is_match(t)
+                && !CHAPTER_KK.is_match(t)
+                && !CHAPTER_RU.is_match(t);
+            if is_title {
+                for j in from..i {
+                    let b = self.line_block(&self.lines[j]);
+                    self.doc.unplaced.push(b);
+                    let idx = self.lines[j].index;
+                    self.issue(idx, "line before the title not recognised");
+                }
+                let b = self.line_block(l);
+                self.doc.title = Some(b);
+                return i + 1;
+            }
+        }
+        from
+    }
+
+    fn body(&mut self, from: usize) {
+        let n = self.lines.len();
+        let mut chapters: Vec<Chapter> = Vec::new();
+        let mut expected_par: u32 = 1;
+        let mut expected_chapter: u32 = 1;
+        // Whether the previous line was an item (so an unmarked line right after it continues it).
+        let mut last_was_item = false;
+        let mut i = from;
+        while i < n {
+            let l = &self.lines[i];
+            let t = self.text(l);
+            if NOTE.is_match(t) {
+                let b = self.line_block(l);
+                self.doc.notes.push(b);
+                i += 1;
+                continue;
+            }
+            // Chapter headings.
+            let chapter = CHAPTER_KK
+                .captures(t)
+                .or_else(|| CHAPTER_RU.captures(t))
+                .map(|c| (c.get(1).unwrap().as_str().to_string(), c.get(2).unwrap().as_str()));
+            let chapter = chapter.or_else(|| {
+                let c = PARA.captures(t)?;
+                let num = c.get(1).unwrap().as_str();
+                let rest = c.get(2).unwrap().as_str();
+                let number: u32 = num.parse().ok()?;
+                let no_end_punct = !rest.ends_with(['.', ';', ':', ',']);
+                let short = rest.chars().count() < 160;
+                let next_is_par = self.lines[i + 1..]
+                    .first()
+                    .and_then(|nl| PARA.captures(self.text(nl)))
+                    .and_then(|c| c.get(1).unwrap().as_str().parse::<u32>().ok())
+                    .is_some_and(|m| m == expected_par || m == expected_par + 1);
+                let as_heading = l.heading > 0;
+                ((number == expected_chapter && no_end_punct && short && (next_is_par || as_heading))
+                    || (as_heading && number != expected_par))
+                    .then(|| (num.to_string(), rest))
+            });
+            let chapter = chapter.or_else(|| {
+                (l.heading > 0 && !PARA.is_match(t) && !ITEM.is_match(t))
+                    .then(|| (String::new(), t))
+            });
+            if let Some((num, rest)) = chapter {
+                let heading = if rest.is_empty() {
+                    None
+                } else {
+                    Some(self.rest_block(l, rest))
+                };
+                if let Ok(k) = num.parse::<u32>() {
+                    expected_chapter = k + 1;
+                }
+                chapters.push(Chapter {
+                    number: (!num.is_empty()).then_some(num),
+                    heading,
+                    paragraphs: Vec::new(),
+                });
+                last_was_item = false;
+                i += 1;
+                continue;
+            }
+            if chapters.is_empty() {
+                chapters.push(Chapter {
+                    number: None,
+                    heading: None,
+                    paragraphs: Vec::new(),
+                });
+            }
+            let chapter = chapters.last_mut().unwrap();
+
+            // Paragraphs.
+            let para = PARA
+                .captures(t)
+                .map(|c| (c.get(1).unwrap().as_str(), c.get(2).unwrap().as_str()))
+                .or_else(|| {
+                    PARA_GLUED
+                        .captures(t)
+                        .map(|c| (c.get(1).unwrap().as_str(), c.get(2).unwrap().as_str()))
+                });
+            if let Some((num, rest)) = para {
+                let first: Option<u32> = num.split('.').next().and_then(|x| x.parse().ok());
+                let dotted = num.contains('.');
+                let in_sequence = first.is_some_and(|k| k >= expected_par && k <= expected_par + 2)
+                    || dotted
+                    || expected_par == 1;
+                if in_sequence {
+                    if let Some(k) = first {
+                        if !dotted && k != expected_par {
+                            let idx = l.index;
+                            self.doc.issues.push(Issue {
+                                line: idx + 1,
+                                message: format!("paragraph {k} where {expected_par} was expected"),
+                            });
+                        }
+                        if !dotted {
+                            expected_par = k + 1;
+                        }
+                    }
+                    let head = self.rest_block(l, rest);
+                    chapter.paragraphs.push(Paragraph {
+                        number: Some(num.to_string()),
+                        head,
+                        items: Vec::new(),
+                        extra: Vec::new(),
+                    });
+                    last_was_item = false;
+                    i += 1;
+                    continue;
+                }
+            }
+
+            // Items.
+            let item = ITEM
+                .captures(t)
+                .map(|c| (Marker::Numbered, Some(c.get(1).unwrap().as_str()), c.get(2).unwrap().as_str()))
+                .or_else(|| {
+                    LETTER_ITEM.captures(t).map(|c| {
+                        (Marker::Letter, Some(c.get(1).unwrap().as_str()), c.get(2).unwrap().as_str())
+                    })
+                })
+                .or_else(|| {
+                    DASH.captures(t)
+                        .map(|c| (Marker::Dash, None, c.get(1).unwrap().as_str()))
+                })
+                .or_else(|| {
+                    // A short unnumbered sub-heading inside a paragraph: `Құқықтары:`.
+                    (t.ends_with(':') && t.chars().count() <= 60)
+                        .then_some((Marker::Heading, None, t))
+                });
+            if let Some((marker, label, rest)) = item {
+                let block = self.rest_block(l, rest);
+                let item = Item {
+                    label: label.map(str::to_string),
+                    marker,
+                    block,
+                    children: Vec::new(),
+                };
+                if chapter.paragraphs.is_empty() {
+                    chapter.paragraphs.push(Paragraph {
+                        number: None,
+                        head: self.block(l.start, l.start),
+                        items: Vec::new(),
+                        extra: Vec::new(),
+                    });
+                }
+                let para = chapter.paragraphs.last_mut().unwrap();
+                place_item(&mut para.items, item);
+                last_was_item = true;
+                i += 1;
+                continue;
+            }
+
+            // Unmarked text: continues the item right above it, else belongs to the paragraph.
+            let b = self.line_block(l);
+            match chapter.paragraphs.last_mut() {
+                Some(para) if last_was_item && !l.after_blank => {
+                    let item = last_open_item(&mut para.items).unwrap();
+                    item.block = join(self.norm, &item.block, &b);
+                }
+                Some(para) if para.items.is_empty() && para.extra.is_empty() && !l.after_blank => {
+                    para.head = join(self.norm, &para.head, &b);
+                }
+                Some(para) => {
+                    para.extra.push(b);
+                    last_was_item = false;
+                }
+                None => {
+                    let idx = l.index;
+                    self.doc.unplaced.push(b);
+                    self.issue(idx, "text before the first paragraph");
+                }
+            }
+            i += 1;
+        }
+        self.doc.chapters = chapters;
+    }
+
+    fn check_truncation(&mut self) {
+        if let Some(last) = self.lines.last() {
+            let t = self.text(last);
+            let ends_well = t.ends_with(['.', ';', ':', '!', '?', '»', '"', ')', '”'])
+                || NAME_AT_END.is_match(t);
+            if !ends_well {
+                self.doc.truncated = true;
+                let idx = last.index;
+                self.issue(idx, "the text stops mid-sentence; it may be cut off");
+            }
+        }
+    }
+}
+
+/// Joins two blocks into one spanning both.
+fn join(norm: &NormText, a: &Block, b: &Block) -> Block {
+    let (char_start, char_end) = (a.char_start, b.char_end);
+    let text = norm.text[a.start..b.end].replace('\n', " ");
+    Block {
+        start: a.start,
+        end: b.end,
+        char_start,
+        char_end,
+        text,
+    }
+}
+
+/// The deepest last item, the one an unmarked line would continue.
+fn last_open_item(items: &mut [Item]) -> Option<&mut Item> {
+    let last = items.last_mut()?;
+    if last.children.is_empty() {
+        Some(last)
+    } else {
+        last_open_item(&mut last.children)
+    }
+}
+
+/// Places an item in a paragraph's list: `1.1)` under `1)`; items after an unnumbered heading (`Құқықтары:`) under
+/// it; dashes under the item that opened them with a colon; otherwise at the top.
+fn place_item(items: &mut Vec<Item>, item: Item) {
+    if let Some(last) = items.last_mut() {
+        let opens = last.block.text.ends_with(':');
+        let goes_under = match item.marker {
+            Marker::Heading => false,
+            Marker::Numbered | Marker::Letter => {
+                let nested_label = match (&item.label, &last.label) {
+                    (Some(l), Some(p)) => l.starts_with(&format!("{p}.")) || l.starts_with(&format!("{p}-")),
+                    _ => false,
+                };
+                let sibling = match (&item.label, &last.label) {
+                    (Some(l), Some(p)) => {
+                        item.marker == last.marker && l.matches('.').count() == p.matches('.').count()
+                    }
+                    _ => false,
+                };
+                nested_label
+                    || last.marker == Marker::Heading
+                    || (!sibling && opens && last.children.iter().all(|c| c.marker == item.marker))
+            }
+            Marker::Dash => {
+                last.marker == Marker::Heading
+                    || opens
+                    || last.children.last().is_some_and(|c| c.marker == Marker::Dash)
+            }
+        };
+        if goes_under {
+            place_item(&mut last.children, item);
+            return;
+        }
+    }
+    items.push(item);
+}

@@ -1,0 +1,254 @@
+//! The whole path of a document, stage by stage: read → decode → normalise → parse → extract → map to RDF → store.
+//! Each step's error names the file; one bad document never stops or spoils the others.
+
+use crate::decode::{decode, DecodeError, Decoded};
+use crate::extract::{extract, ExtractError, Extraction};
+use crate::lexicon::Lexicon;
+use crate::normalize::{normalize, NormText};
+use crate::parse::{parse, Document};
+use crate::rdf::iri::{graph, Base};
+use crate::rdf::{document_quads, provenance_quads, Provenance};
+use crate::read::{read, ReadError};
+use crate::store::{KgStore, StoreError};
+use oxigraph::model::Quad;
+use serde::Serialize;
+use sha2::Digest;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// A document taken through every stage but the store.
+pub struct Processed {
+    /// Where it was read from.
+    pub path: PathBuf,
+    /// Its decoded text.
+    pub decoded: Decoded,
+    /// Its normalised copy.
+    pub norm: NormText,
+    /// Its structure.
+    pub doc: Document,
+    /// What was extracted.
+    pub extraction: Extraction,
+    /// `sha256:<hex>` of its bytes.
+    pub digest: String,
+}
+
+/// Why a document could not be taken through the pipeline.
+#[derive(Debug, thiserror::Error)]
+pub enum DocError {
+    /// It could not be read.
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    /// Its bytes are not text.
+    #[error("{path}: {source}")]
+    Decode {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: DecodeError,
+    },
+    /// It is not a regulation the extractor can read.
+    #[error("{path}: {source}")]
+    Extract {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: ExtractError,
+    },
+    /// The store failed while writing it.
+    #[error("{path}: {source}")]
+    Store {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: StoreError,
+    },
+}
+
+/// `sha256:<hex>` of some bytes.
+pub fn digest(bytes: &[u8]) -> String {
+    let d = sha2::Sha256::digest(bytes);
+    let hex: String = d.iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256:{hex}")
+}
+
+/// Takes bytes through decode, normalise, parse and extract.
+pub fn process_bytes(path: &Path, bytes: &[u8], lex: &Lexicon) -> Result<Processed, DocError> {
+    let decoded = decode(bytes).map_err(|source| DocError::Decode {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let norm = normalize(&decoded.text);
+    let doc = parse(&norm, lex);
+    let extraction = extract(&doc, &norm, &decoded.text, lex).map_err(|source| DocError::Extract {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(Processed {
+        path: path.to_path_buf(),
+        decoded,
+        norm,
+        doc,
+        extraction,
+        digest: digest(bytes),
+    })
+}
+
+/// Reads a file and takes it through decode, normalise, parse and extract.
+pub fn process_file(path: &Path, lex: &Lexicon) -> Result<Processed, DocError> {
+    let source = read(path)?;
+    process_bytes(path, &source.bytes, lex)
+}
+
+/// The canonical path of a file, as a string (the file's identity in the store).
+pub fn canonical(path: &Path) -> String {
+    std::fs::canonicalize(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// The `file:` IRI of a local path.
+pub fn file_iri(canonical_path: &str) -> String {
+    let mut out = String::from("file://");
+    for b in canonical_path.bytes() {
+        if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The quads of a processed document: its graph and its provenance record.
+pub fn quads(p: &Processed, base: &Base, lex: &Lexicon, generated_at: &str) -> (String, Vec<Quad>, Vec<Quad>) {
+    let canon = canonical(&p.path);
+    let g = graph(base, &canon);
+    let quads = document_quads(&p.extraction, base, &g, lex);
+    let source = file_iri(&canon);
+    let prov = provenance_quads(
+        &Provenance {
+            graph: &g,
+            source: &source,
+            digest: &p.digest,
+            lang: p.extraction.lang,
+            generated_at,
+            warnings: &p.extraction.warnings,
+        },
+        base,
+    );
+    (g, quads, prov)
+}
+
+/// A short account of what a document gave.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Summary {
+    /// The institution's name.
+    pub institution: Option<String>,
+    /// Provisions by kind.
+    pub provisions: BTreeMap<String, usize>,
+    /// Number of citations.
+    pub citations: usize,
+    /// Number of warnings.
+    pub warnings: usize,
+    /// Whether the text was cut off.
+    pub truncated: bool,
+}
+
+impl Summary {
+    /// Summarises an extraction.
+    pub fn of(e: &Extraction) -> Summary {
+        let mut provisions = BTreeMap::new();
+        for p in &e.provisions {
+            *provisions.entry(p.kind.clone()).or_insert(0) += 1;
+        }
+        Summary {
+            institution: e.institution.as_ref().map(|i| i.org.name.clone()),
+            provisions,
+            citations: e.citations.len(),
+            warnings: e.warnings.len(),
+            truncated: e.truncated,
+        }
+    }
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.institution.as_deref().unwrap_or("(no institution)"))?;
+        let kinds: Vec<String> = self.provisions.iter().map(|(k, n)| format!("{n} {k}")).collect();
+        if !kinds.is_empty() {
+            write!(f, "; {}", kinds.join(", "))?;
+        }
+        write!(f, "; {} citations", self.citations)?;
+        if self.truncated {
+            write!(f, "; cut off")?;
+        }
+        if self.warnings > 0 {
+            write!(f, "; {} warnings", self.warnings)?;
+        }
+        Ok(())
+    }
+}
+
+/// What happened to one file during ingestion.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Its graph was written (new or replaced).
+    Stored {
+        /// Quads in its graph.
+        quads: usize,
+        /// What it gave.
+        summary: Summary,
+        /// Whether an older graph was replaced.
+        replaced: bool,
+    },
+    /// Same bytes and extractor as the graph already stored: nothing written.
+    Unchanged,
+    /// It failed; nothing of it was written.
+    Failed(DocError),
+}
+
+/// Ingests one file: processes it and replaces its graph, unless the store already holds the graph of the same
+/// bytes made by the same extractor version (then nothing is written, so re-ingesting is idempotent).
+pub fn ingest_file(store: &KgStore, base: &Base, path: &Path, lex: &Lexicon, force: bool) -> Outcome {
+    let source = match read(path) {
+        Ok(s) => s,
+        Err(e) => return Outcome::Failed(e.into()),
+    };
+    let canon = canonical(path);
+    let g = graph(base, &canon);
+    let existing = match store.record(&g) {
+        Ok(r) => r,
+        Err(source) => {
+            return Outcome::Failed(DocError::Store {
+                path: path.to_path_buf(),
+                source,
+            })
+        }
+    };
+    let d = digest(&source.bytes);
+    if !force {
+        if let Some(r) = &existing {
+            if r.digest == d && r.extractor == crate::EXTRACTOR_VERSION {
+                return Outcome::Unchanged;
+            }
+        }
+    }
+    let processed = match process_bytes(path, &source.bytes, lex) {
+        Ok(p) => p,
+        Err(e) => return Outcome::Failed(e),
+    };
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let (g, quads, prov) = quads(&processed, base, lex, &now);
+    if let Err(source) = store.replace_document(&g, &quads, &prov) {
+        return Outcome::Failed(DocError::Store {
+            path: path.to_path_buf(),
+            source,
+        });
+    }
+    Outcome::Stored {
+        quads: quads.len(),
+        summary: Summary::of(&processed.extraction),
+        replaced: existing.is_some(),
+    }
+}

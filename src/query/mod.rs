@@ -1,0 +1,199 @@
+//! SPARQL over the store: the default graph is the union of all named graphs (MODEL.md), results are printed as a
+//! table for a terminal or in the standard result formats.
+
+use crate::rdf::vocab::PREFIXES;
+use oxigraph::io::{RdfFormat, RdfSerializer};
+use oxigraph::model::Term;
+use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
+use oxigraph::sparql::{QueryResults, SparqlEvaluator};
+use oxigraph::store::Store;
+use std::io::Write;
+
+/// A query failed.
+#[derive(Debug, thiserror::Error)]
+pub enum QueryError {
+    /// The query text is not valid SPARQL.
+    #[error("{source_name}: {message}")]
+    Syntax {
+        /// Where the query came from (file name or `-e`).
+        source_name: String,
+        /// The parser's message, with line and column.
+        message: String,
+    },
+    /// Evaluation failed.
+    #[error("{source_name}: query evaluation failed: {message}")]
+    Evaluation {
+        /// Where the query came from.
+        source_name: String,
+        /// The cause.
+        message: String,
+    },
+    /// The output format does not fit the query form.
+    #[error("{0}")]
+    Format(String),
+    /// Writing the results failed.
+    #[error("cannot write results: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// How to print results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ResultFormat {
+    /// An aligned table for a terminal (SELECT, ASK); Turtle for CONSTRUCT and DESCRIBE.
+    Table,
+    /// SPARQL 1.1 Query Results JSON.
+    Json,
+    /// SPARQL 1.1 Query Results CSV.
+    Csv,
+    /// SPARQL 1.1 Query Results TSV.
+    Tsv,
+    /// SPARQL Query Results XML.
+    Xml,
+}
+
+fn evaluator() -> SparqlEvaluator {
+    let mut e = SparqlEvaluator::new().without_default_http_service_handler();
+    for (p, ns) in PREFIXES {
+        if let Ok(with) = e.clone().with_prefix(*p, *ns) {
+            e = with;
+        }
+    }
+    e
+}
+
+/// Runs a query with the union of all graphs as default graph.
+pub fn execute(store: &Store, query: &str, source_name: &str) -> Result<QueryResults<'static>, QueryError> {
+    let mut prepared = evaluator()
+        .parse_query(query)
+        .map_err(|e| QueryError::Syntax {
+            source_name: source_name.to_string(),
+            message: e.to_string(),
+        })?;
+    if prepared.dataset().default_graph_graphs().is_some_and(|g| g.len() == 1 && g[0].is_default_graph()) {
+        prepared.dataset_mut().set_default_graph_as_union();
+    }
+    prepared.on_store(store).execute().map_err(|e| QueryError::Evaluation {
+        source_name: source_name.to_string(),
+        message: e.to_string(),
+    })
+}
+
+/// A SELECT query's results as rows of plain values (IRIs and literal values), for tests and commands.
+pub fn select(store: &Store, query: &str, source_name: &str) -> Result<(Vec<String>, Vec<Vec<Option<Term>>>), QueryError> {
+    match execute(store, query, source_name)? {
+        QueryResults::Solutions(solutions) => {
+            let vars: Vec<String> = solutions.variables().iter().map(|v| v.as_str().to_string()).collect();
+            let mut rows = Vec::new();
+            for s in solutions {
+                let s = s.map_err(|e| QueryError::Evaluation {
+                    source_name: source_name.to_string(),
+                    message: e.to_string(),
+                })?;
+                rows.push(vars.iter().map(|v| s.get(v.as_str()).cloned()).collect());
+            }
+            Ok((vars, rows))
+        }
+        _ => Err(QueryError::Format(format!("{source_name}: not a SELECT query"))),
+    }
+}
+
+/// The plain value of a term: an IRI, or a literal's lexical form.
+pub fn plain(term: &Term) -> String {
+    match term {
+        Term::NamedNode(n) => n.as_str().to_string(),
+        Term::Literal(l) => l.value().to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn short(term: &Term) -> String {
+    match term {
+        Term::NamedNode(n) => {
+            for (p, ns) in PREFIXES {
+                if let Some(local) = n.as_str().strip_prefix(ns) {
+                    if !local.is_empty() && local.chars().all(|c| c.is_alphanumeric() || "-_".contains(c)) {
+                        return format!("{p}:{local}");
+                    }
+                }
+            }
+            format!("<{}>", n.as_str())
+        }
+        Term::Literal(l) => match l.language() {
+            Some(lang) => format!("{}@{lang}", l.value()),
+            None => l.value().to_string(),
+        },
+        other => other.to_string(),
+    }
+}
+
+/// Runs a query and writes its results; returns the number of rows (or triples) written.
+pub fn run(store: &Store, query: &str, source_name: &str, format: ResultFormat, out: &mut dyn Write) -> Result<usize, QueryError> {
+    let eval_err = |e: oxigraph::sparql::QueryEvaluationError| QueryError::Evaluation {
+        source_name: source_name.to_string(),
+        message: e.to_string(),
+    };
+    let results_format = match format {
+        ResultFormat::Json => Some(QueryResultsFormat::Json),
+        ResultFormat::Csv => Some(QueryResultsFormat::Csv),
+        ResultFormat::Tsv => Some(QueryResultsFormat::Tsv),
+        ResultFormat::Xml => Some(QueryResultsFormat::Xml),
+        ResultFormat::Table => None,
+    };
+    match execute(store, query, source_name)? {
+        QueryResults::Boolean(b) => {
+            match results_format {
+                Some(f) => {
+                    QueryResultsSerializer::from_format(f).serialize_boolean_to_writer(&mut *out, b)?;
+                }
+                None => writeln!(out, "{b}")?,
+            }
+            Ok(1)
+        }
+        QueryResults::Solutions(solutions) => {
+            let vars = solutions.variables().to_vec();
+            let mut n = 0;
+            match results_format {
+                Some(f) => {
+                    let mut w = QueryResultsSerializer::from_format(f).serialize_solutions_to_writer(&mut *out, vars)?;
+                    for s in solutions {
+                        w.serialize(&s.map_err(eval_err)?)?;
+                        n += 1;
+                    }
+                    w.finish()?;
+                }
+                None => {
+                    let mut table = comfy_table::Table::new();
+                    table.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
+                    table.set_header(vars.iter().map(|v| v.as_str().to_string()));
+                    for s in solutions {
+                        let s = s.map_err(eval_err)?;
+                        table.add_row(vars.iter().map(|v| s.get(v).map(short).unwrap_or_default()));
+                        n += 1;
+                    }
+                    writeln!(out, "{table}")?;
+                    writeln!(out, "{n} rows")?;
+                }
+            }
+            Ok(n)
+        }
+        QueryResults::Graph(triples) => {
+            if results_format.is_some() {
+                return Err(QueryError::Format(format!(
+                    "{source_name}: CONSTRUCT and DESCRIBE results are RDF; use --format table (Turtle) or `export`"
+                )));
+            }
+            let mut s = RdfSerializer::from_format(RdfFormat::Turtle);
+            for (p, ns) in PREFIXES {
+                s = s.with_prefix(*p, *ns).map_err(|e| QueryError::Format(e.to_string()))?;
+            }
+            let mut w = s.for_writer(&mut *out);
+            let mut n = 0;
+            for t in triples {
+                w.serialize_triple(&t.map_err(eval_err)?)?;
+                n += 1;
+            }
+            w.finish()?;
+            Ok(n)
+        }
+    }
+}

@@ -1,0 +1,165 @@
+//! Deterministic, readable instance IRIs: built from the facts (unit chain, body kind, date, number), never from
+//! the order of ingestion or the language of the text, so that every document that names a thing names it alike.
+
+use crate::extract::citations::{ActRef, Pinpoint};
+use crate::extract::units::{slug, UnitRef};
+use crate::extract::BodyRef;
+use crate::lexicon::Lexicon;
+
+/// The base under which instance IRIs are minted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Base(String);
+
+/// A base IRI that cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid base IRI {0:?}: it must be an absolute http(s) IRI ending with '/'")]
+pub struct BaseError(pub String);
+
+impl Base {
+    /// Checks and wraps a base IRI.
+    pub fn new(base: &str) -> Result<Base, BaseError> {
+        let ok = (base.starts_with("http://") || base.starts_with("https://"))
+            && base.ends_with('/')
+            && oxigraph::model::NamedNode::new(base).is_ok()
+            && !base.contains(['<', '>', '"', ' ', '{', '}', '|', '\\', '^', '`']);
+        if ok {
+            Ok(Base(base.to_string()))
+        } else {
+            Err(BaseError(base.to_string()))
+        }
+    }
+
+    /// The base as a string.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// `base + path`.
+    pub fn iri(&self, path: &str) -> String {
+        format!("{}{}", self.0, path)
+    }
+
+    /// An administrative unit.
+    pub fn unit(&self, unit: &UnitRef) -> String {
+        self.iri(&format!("unit/{}", unit.path()))
+    }
+
+    /// A region, from its slug.
+    pub fn region(&self, slug: &str) -> String {
+        self.iri(&format!("unit/{slug}"))
+    }
+
+    /// A local body.
+    pub fn body(&self, body: &BodyRef) -> String {
+        self.iri(&format!("body/{}/{}", body.unit.path(), body.kind))
+    }
+
+    /// An organisation inside a unit.
+    pub fn org(&self, unit: Option<&UnitRef>, kind_slug: &str) -> String {
+        let unit = unit.map(|u| u.path()).unwrap_or_else(|| "unknown-unit".into());
+        self.iri(&format!("org/{unit}/{kind_slug}"))
+    }
+
+    /// A legal act.
+    pub fn act(&self, act: &ActRef, lex: &Lexicon) -> String {
+        let (date, number) = match act.reference.and_then(|i| lex.acts.get(i)) {
+            Some(r) => (r.date.clone(), r.number.clone()),
+            None => (act.date.clone(), act.number.clone()),
+        };
+        let date_path = date.as_deref().map(|d| d.replace('-', "/"));
+        let number = number.as_deref().map(number_slug);
+        if act.is_local() {
+            let issuer = match &act.issuer {
+                Some(b) => format!("{}/{}", b.unit.path(), b.kind),
+                None => format!("unknown-issuer/{}", type_slug(&act.act_type)),
+            };
+            let date_path = date_path.unwrap_or_else(|| "undated".into());
+            let number = number.unwrap_or_else(|| "no-number".into());
+            return self.iri(&format!("eli/{issuer}/{date_path}/{number}"));
+        }
+        let t = type_slug(&act.act_type);
+        let resolved = act.reference.is_some();
+        let title = act.title.as_deref().map(|t| truncate_slug(&slug(t)));
+        let path = match (date_path, number, resolved, title) {
+            (Some(d), Some(n), _, _) => format!("{t}/{d}/{n}"),
+            (None, Some(n), _, _) => format!("{t}/no-date/{n}"),
+            (Some(d), None, true, _) | (Some(d), None, false, None) => format!("{t}/{d}"),
+            (Some(d), None, false, Some(title)) => format!("{t}/{d}/{title}"),
+            (None, None, true, _) => t.to_string(),
+            (None, None, false, Some(title)) => format!("unresolved/{t}/{title}"),
+            (None, None, false, None) => format!("unresolved/{t}"),
+        };
+        self.iri(&format!("eli/{path}"))
+    }
+
+    /// A pinpoint inside an act: the IRIs of the chain article → paragraph → subparagraph, outermost first, each
+    /// with its number and subdivision type.
+    pub fn pinpoint(&self, act_iri: &str, pin: &Pinpoint) -> Vec<(String, String, &'static str)> {
+        let mut out = Vec::new();
+        let mut current = act_iri.to_string();
+        for (part, value, kind) in [
+            ("art", &pin.article, "Article"),
+            ("par", &pin.paragraph, "Paragraph"),
+            ("sub", &pin.subparagraph, "Subparagraph"),
+        ] {
+            if let Some(v) = value {
+                current = format!("{current}/{part}_{}", number_slug(v));
+                out.push((current.clone(), v.clone(), kind));
+            }
+        }
+        out
+    }
+}
+
+/// Slug of an act number: lowercase, `/` and spaces turned into hyphens.
+pub fn number_slug(n: &str) -> String {
+    slug(n)
+}
+
+fn truncate_slug(s: &str) -> String {
+    let mut out: String = s.chars().take(80).collect();
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+/// Path segment for an act type.
+pub fn type_slug(act_type: &str) -> &'static str {
+    match act_type {
+        "Law" => "law",
+        "ConstitutionalLaw" => "constitutional-law",
+        "Code" => "code",
+        "Constitution" => "constitution",
+        "PresidentialDecree" => "presidential-decree",
+        "GovernmentResolution" => "government-resolution",
+        "MinisterialOrder" => "ministerial-order",
+        "AkimatResolution" => "akimat-resolution",
+        "AkimDecision" => "akim-decision",
+        "MaslikhatDecision" => "maslikhat-decision",
+        "Regulation" => "regulation",
+        _ => "act",
+    }
+}
+
+/// The IRI of the named graph of a source document: readable file stem plus a short digest of its canonical path,
+/// so that the same file is the same graph however it is named on the command line.
+pub fn graph(base: &Base, canonical_path: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(canonical_path.as_bytes());
+    let hex: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
+    let path = std::path::Path::new(canonical_path);
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("document");
+    let parent = path
+        .parent()
+        .and_then(|p| p.file_name())
+        .and_then(|s| s.to_str())
+        .unwrap_or("");
+    let name = slug(&format!("{parent}-{stem}"));
+    base.iri(&format!("graph/{name}-{hex}"))
+}
+
+/// The IRI of the graph holding provenance metadata.
+pub fn meta_graph(base: &Base) -> String {
+    base.iri("graph/meta")
+}

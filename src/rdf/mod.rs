@@ -1,0 +1,404 @@
+//! Stage 6: mapping an [`Extraction`] to RDF quads in the terms of MODEL.md.
+//!
+//! Input: the extraction report of one document and the IRI of its named graph. Output: the quads of that graph,
+//! sorted and without duplicates, and the provenance record that goes into the metadata graph.
+
+pub mod iri;
+pub mod vocab;
+
+use crate::extract::citations::ActRef;
+use crate::extract::units::{RegionRef, UnitRef};
+use crate::extract::{BodyRef, CitedFrom, Extraction, Organisation};
+use crate::lexicon::{Lang, Lexicon};
+use iri::Base;
+use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term};
+use std::collections::HashMap;
+use vocab::*;
+
+/// Collects the quads of one graph.
+struct Emitter {
+    graph: GraphName,
+    quads: Vec<Quad>,
+}
+
+impl Emitter {
+    fn add(&mut self, s: &str, p: NamedNode, o: impl Into<Term>) {
+        self.quads.push(Quad::new(
+            NamedNode::new_unchecked(s),
+            p,
+            o,
+            self.graph.clone(),
+        ));
+    }
+    fn iri(&mut self, s: &str, p: NamedNode, o: &str) {
+        self.add(s, p, NamedNode::new_unchecked(o));
+    }
+    fn class(&mut self, s: &str, ns: &str, local: &str) {
+        self.add(s, a(), term(ns, local));
+    }
+    fn text(&mut self, s: &str, p: NamedNode, value: &str, lang: Lang) {
+        if let Ok(l) = Literal::new_language_tagged_literal(value, lang.tag()) {
+            self.add(s, p, l);
+        }
+    }
+    fn string(&mut self, s: &str, p: NamedNode, value: &str) {
+        self.add(s, p, Literal::new_simple_literal(value));
+    }
+    fn typed(&mut self, s: &str, p: NamedNode, value: &str, datatype: &str) {
+        self.add(s, p, Literal::new_typed_literal(value, term(XSD, datatype)));
+    }
+    fn integer(&mut self, s: &str, p: NamedNode, value: i64) {
+        self.add(s, p, Literal::from(value));
+    }
+}
+
+struct Mapper<'a> {
+    e: Emitter,
+    base: &'a Base,
+    lex: &'a Lexicon,
+    lang: Lang,
+}
+
+impl Mapper<'_> {
+    fn region(&mut self, r: &RegionRef) -> String {
+        let iri = self.base.region(&r.slug);
+        self.e.class(&iri, AKG, "AdministrativeUnit");
+        self.e.iri(&iri, term(AKG, "unitType"), &format!("{AKG}{}", r.unit_type));
+        self.e.text(&iri, term(SKOS, "prefLabel"), &r.label_kk, Lang::Kk);
+        self.e.text(&iri, term(SKOS, "prefLabel"), &r.label_ru, Lang::Ru);
+        iri
+    }
+
+    fn unit(&mut self, u: &UnitRef) -> String {
+        if u.is_region() {
+            if let Some(r) = &u.region {
+                return self.region(r);
+            }
+        }
+        let iri = self.base.unit(u);
+        self.e.class(&iri, AKG, "AdministrativeUnit");
+        self.e.iri(&iri, term(AKG, "unitType"), &format!("{AKG}{}", u.unit_type));
+        self.e.text(&iri, term(SKOS, "prefLabel"), &u.label, u.lang);
+        if let Some(r) = &u.region {
+            let parent = self.region(r);
+            self.e.iri(&iri, term(SCHEMA, "containedInPlace"), &parent);
+        }
+        iri
+    }
+
+    fn body(&mut self, b: &BodyRef) -> String {
+        let iri = self.base.body(b);
+        let unit = self.unit(&b.unit);
+        let (class, label) = match (b.kind.as_str(), b.unit.lang) {
+            ("maslikhat", Lang::Kk) => ("Maslikhat", format!("{} мәслихаты", b.unit.label)),
+            ("maslikhat", Lang::Ru) => ("Maslikhat", format!("Маслихат: {}", b.unit.label)),
+            ("akim", Lang::Kk) => ("Akimat", format!("{} әкімі", b.unit.label)),
+            ("akim", Lang::Ru) => ("Akimat", format!("Аким: {}", b.unit.label)),
+            (_, Lang::Kk) => ("Akimat", format!("{} әкімдігі", b.unit.label)),
+            (_, Lang::Ru) => ("Akimat", format!("Акимат: {}", b.unit.label)),
+        };
+        self.e.class(&iri, AKG, class);
+        self.e.text(&iri, term(SKOS, "prefLabel"), &label, b.unit.lang);
+        self.e.iri(&iri, term(AKG, "bodyOf"), &unit);
+        iri
+    }
+
+    fn act(&mut self, act: &ActRef) -> String {
+        let iri = self.base.act(act, self.lex);
+        self.e.class(&iri, ELI, "LegalResource");
+        self.e.iri(&iri, term(ELI, "type_document"), &format!("{AKG}{}", act.act_type));
+        let reference = act.reference.and_then(|i| self.lex.acts.get(i));
+        let (date, number) = match reference {
+            Some(r) => (r.date.clone(), r.number.clone()),
+            None => (act.date.clone(), act.number.clone()),
+        };
+        if let Some(d) = &date {
+            self.e.typed(&iri, term(ELI, "date_document"), d, "date");
+        }
+        if let Some(n) = &number {
+            self.e.string(&iri, term(ELI, "id_local"), n);
+        }
+        match reference {
+            Some(r) => {
+                // One title per language, from the reference table, so every document agrees.
+                let mut done = Vec::new();
+                for (lang, title) in &r.titles {
+                    if !done.contains(lang) {
+                        self.e.text(&iri, term(ELI, "title"), &capitalise(title), *lang);
+                        done.push(*lang);
+                    }
+                }
+            }
+            None => {
+                if let Some(t) = &act.title {
+                    self.e.text(&iri, term(ELI, "title"), t, self.lang);
+                }
+            }
+        }
+        if let Some(b) = &act.issuer {
+            let body = self.body(b);
+            self.e.iri(&iri, term(ELI, "passed_by"), &body);
+        }
+        iri
+    }
+
+    fn organisation(&mut self, o: &Organisation, unit: Option<&UnitRef>) -> String {
+        let iri = self.base.org(unit, &o.kind_slug);
+        let class = if o.enterprise { "StateEnterprise" } else { "StateInstitution" };
+        self.e.class(&iri, AKG, class);
+        self.e.text(&iri, term(SKOS, "prefLabel"), &o.name, self.lang);
+        if let Some(f) = &o.legal_form {
+            self.e.iri(&iri, term(AKG, "legalForm"), &format!("{FORM}{f}"));
+        }
+        iri
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// The quads of one document's named graph.
+pub fn document_quads(ex: &Extraction, base: &Base, graph: &str, lex: &Lexicon) -> Vec<Quad> {
+    let mut m = Mapper {
+        e: Emitter {
+            graph: NamedNode::new_unchecked(graph).into(),
+            quads: Vec::new(),
+        },
+        base,
+        lex,
+        lang: ex.lang,
+    };
+    let lang = ex.lang;
+    let inst = ex.institution.as_ref();
+    let unit = inst.and_then(|i| i.unit.as_ref());
+    let inst_iri = inst.map(|i| m.organisation(&i.org, unit));
+
+    // The approving resolution and its annex, the regulation.
+    let res_iri = ex.resolution.as_ref().map(|r| {
+        let act = ActRef {
+            act_type: r.act_type.clone(),
+            date: r.date.clone(),
+            number: r.number.clone(),
+            title: None,
+            issuer: r.issuer.clone(),
+            reference: None,
+        };
+        let iri = m.act(&act);
+        for s in &r.signatories {
+            m.e.string(&iri, term(AKG, "signatoryName"), &s.name);
+            if !s.role.is_empty() {
+                m.e.text(&iri, term(AKG, "signatoryRole"), &s.role, lang);
+            }
+        }
+        if let Some(c) = &r.controlled_by {
+            m.e.text(&iri, term(AKG, "executionControlledBy"), c, lang);
+        }
+        if let Some(c) = &r.entry_into_force {
+            m.e.text(&iri, term(AKG, "entryIntoForce"), c, lang);
+        }
+        if let Some(rule) = &r.entry_rule {
+            m.e.iri(&iri, term(AKG, "entryIntoForceRule"), &format!("{AKG}{rule}"));
+        }
+        for old in &r.repeals {
+            let old_iri = m.act(old);
+            m.e.iri(&iri, term(ELI, "repeals"), &old_iri);
+        }
+        iri
+    });
+    let reg_iri = match (&res_iri, &inst_iri) {
+        (Some(r), _) => format!("{r}/annex"),
+        (None, Some(i)) => format!("{i}/regulation"),
+        (None, None) => base.iri("eli/unknown/regulation"),
+    };
+    m.e.class(&reg_iri, ELI, "LegalResource");
+    m.e.iri(&reg_iri, term(ELI, "type_document"), &format!("{AKG}Regulation"));
+    if let Some(t) = &ex.title {
+        m.e.text(&reg_iri, term(ELI, "title"), t, lang);
+    }
+    if let Some(res) = &res_iri {
+        m.e.iri(res, term(AKG, "approves"), &reg_iri);
+        m.e.iri(&reg_iri, term(ELI, "is_annex_of"), res);
+        if let Some(r) = &ex.resolution {
+            if let Some(d) = &r.date {
+                m.e.typed(&reg_iri, term(ELI, "date_document"), d, "date");
+            }
+            if let Some(b) = &r.issuer {
+                let body = m.body(b);
+                m.e.iri(&reg_iri, term(ELI, "passed_by"), &body);
+            }
+        }
+    }
+
+    // The institution.
+    if let (Some(i), Some(iri)) = (inst, &inst_iri) {
+        if let Some(ru) = &i.name_ru {
+            m.e.text(iri, term(SKOS, "prefLabel"), ru, Lang::Ru);
+        }
+        m.e.iri(iri, term(AKG, "foundingDocument"), &reg_iri);
+        if let Some(u) = unit {
+            let u = m.unit(u);
+            m.e.iri(iri, term(DCT, "spatial"), &u);
+        }
+        if let Some(f) = &i.founder {
+            let b = m.body(f);
+            m.e.iri(iri, term(SCHEMA, "founder"), &b);
+        }
+        if let Some(s) = &i.founder_source {
+            m.e.iri(iri, term(AKG, "founderSource"), &format!("{AKG}{s}"));
+        }
+        if let Some(a) = &i.address {
+            let addr = format!("{iri}/address");
+            m.e.iri(iri, term(LOCN, "address"), &addr);
+            m.e.class(&addr, LOCN, "Address");
+            m.e.text(&addr, term(LOCN, "fullAddress"), &a.full, lang);
+            if let Some(v) = &a.post_code {
+                m.e.string(&addr, term(LOCN, "postCode"), v);
+            }
+            for (p, v) in [
+                ("adminUnitL1", &a.admin_unit_l1),
+                ("adminUnitL2", &a.admin_unit_l2),
+                ("postName", &a.post_name),
+                ("thoroughfare", &a.thoroughfare),
+            ] {
+                if let Some(v) = v {
+                    m.e.text(&addr, term(LOCN, p), v, lang);
+                }
+            }
+            if let Some(v) = &a.locator {
+                m.e.string(&addr, term(LOCN, "locatorDesignator"), v);
+            }
+        }
+        if let Some(w) = &i.working_hours {
+            m.e.text(iri, term(AKG, "workingHours"), w, lang);
+        }
+        if let Some(s) = &i.financing_source {
+            m.e.iri(iri, term(AKG, "financingSource"), &format!("{AKG}{s}"));
+        }
+        if let Some(t) = &i.financing_text {
+            m.e.text(iri, term(AKG, "financingText"), t, lang);
+        }
+        for sub in &ex.subordinates {
+            let s = m.organisation(sub, unit);
+            if &s != iri {
+                m.e.iri(iri, term(ORG, "hasSubOrganization"), &s);
+                m.e.iri(&s, term(ORG, "subOrganizationOf"), iri);
+            }
+        }
+    }
+
+    // Provisions.
+    let mut provision_iris = Vec::with_capacity(ex.provisions.len());
+    let mut used: HashMap<String, usize> = HashMap::new();
+    for p in &ex.provisions {
+        let mut parts = p.number.split('.').filter(|s| !s.is_empty());
+        let mut path = match parts.next() {
+            Some(first) => format!("{reg_iri}/par_{}", iri::number_slug(first)),
+            None => format!("{reg_iri}/prov"),
+        };
+        for part in parts {
+            path.push_str(&format!("/sub_{}", iri::number_slug(part)));
+        }
+        let n = used.entry(path.clone()).or_insert(0);
+        *n += 1;
+        if *n > 1 {
+            path = format!("{path}-{n}");
+        }
+        m.e.class(&path, AKG, "Provision");
+        m.e.class(&path, ELI, "LegalResourceSubdivision");
+        m.e.iri(&path, term(AKG, "provisionKind"), &format!("{AKG}{}", p.kind));
+        m.e.iri(&path, term(ELI, "is_part_of"), &reg_iri);
+        if let Some(i) = &inst_iri {
+            m.e.iri(&path, term(AKG, "assignedTo"), i);
+        }
+        m.e.string(&path, term(ELI, "number"), &p.number);
+        m.e.integer(&path, term(SCHEMA, "position"), i64::from(p.position));
+        m.e.text(&path, term(AKG, "text"), &p.text, lang);
+        m.e.integer(&path, term(AKG, "charStart"), p.char_start as i64);
+        m.e.integer(&path, term(AKG, "charEnd"), p.char_end as i64);
+        provision_iris.push(path);
+    }
+
+    // Citations, from the resolution, the regulation or the exact provision.
+    let mut counters: HashMap<String, usize> = HashMap::new();
+    for c in &ex.citations {
+        let citing = match (&c.from, &res_iri) {
+            (CitedFrom::Resolution, Some(r)) => r.clone(),
+            (CitedFrom::Provision(k), _) => provision_iris[*k].clone(),
+            _ => reg_iri.clone(),
+        };
+        let act = m.act(&c.citation.act);
+        let mut targets = Vec::new();
+        for pin in &c.citation.pinpoints {
+            let chain = base.pinpoint(&act, pin);
+            let mut parent = act.clone();
+            for (iri, number, kind) in &chain {
+                m.e.class(iri, ELI, "LegalResourceSubdivision");
+                m.e.iri(iri, term(ELI, "is_part_of"), &parent);
+                m.e.string(iri, term(ELI, "number"), number);
+                m.e.iri(iri, term(AKG, "subdivisionType"), &format!("{AKG}{kind}"));
+                parent = iri.clone();
+            }
+            targets.push(parent);
+        }
+        if targets.is_empty() {
+            targets.push(act.clone());
+        }
+        for target in targets {
+            m.e.iri(&citing, term(ELI, "cites"), &target);
+            let k = counters.entry(citing.clone()).or_insert(0);
+            *k += 1;
+            let rec = format!("{citing}/cit_{k}");
+            m.e.iri(&citing, term(AKG, "hasCitation"), &rec);
+            m.e.class(&rec, AKG, "Citation");
+            m.e.iri(&rec, term(AKG, "citedResource"), &target);
+            m.e.text(&rec, term(AKG, "citationText"), &c.citation.text, lang);
+            m.e.integer(&rec, term(AKG, "charStart"), c.citation.char_start as i64);
+            m.e.integer(&rec, term(AKG, "charEnd"), c.citation.char_end as i64);
+        }
+    }
+
+    let mut quads = m.e.quads;
+    quads.sort_by_cached_key(|q| q.to_string());
+    quads.dedup();
+    quads
+}
+
+/// What the metadata graph records about one document's graph.
+pub struct Provenance<'a> {
+    /// The document's named graph.
+    pub graph: &'a str,
+    /// Where it came from: a `file:` IRI or a URL.
+    pub source: &'a str,
+    /// `sha256:<hex>` of the source bytes.
+    pub digest: &'a str,
+    /// Language of the text.
+    pub lang: Lang,
+    /// When the graph was generated (RFC 3339).
+    pub generated_at: &'a str,
+    /// Problems met while extracting.
+    pub warnings: &'a [String],
+}
+
+/// The provenance quads of one document, in the metadata graph.
+pub fn provenance_quads(p: &Provenance<'_>, base: &Base) -> Vec<Quad> {
+    let mut e = Emitter {
+        graph: NamedNode::new_unchecked(iri::meta_graph(base)).into(),
+        quads: Vec::new(),
+    };
+    let g = p.graph;
+    e.class(g, PROV, "Entity");
+    e.iri(g, term(PROV, "wasDerivedFrom"), p.source);
+    e.typed(g, term(PROV, "generatedAtTime"), p.generated_at, "dateTime");
+    e.string(g, term(AKG, "sourceDigest"), p.digest);
+    e.string(g, term(DCT, "language"), p.lang.tag());
+    e.string(g, term(AKG, "extractorVersion"), crate::EXTRACTOR_VERSION);
+    for w in p.warnings {
+        e.string(g, term(AKG, "extractionWarning"), w);
+    }
+    e.quads
+}

@@ -1,0 +1,198 @@
+//! Stage 7: the embedded Oxigraph store.
+//!
+//! Input: the quads of one document's graph and its provenance. Output: the store, where each document's graph is
+//! replaced whole in one transaction together with its provenance record, so that a reader sees either the old graph
+//! or the new one, never a mix. The metadata graph (`<base>graph/meta`) says which graph came from which file.
+
+use crate::rdf::iri::{meta_graph, Base};
+use crate::rdf::vocab::{term, AKG, PROV};
+use oxigraph::model::{GraphNameRef, NamedNode, NamedNodeRef, Quad, Term};
+use oxigraph::store::Store;
+use std::path::{Path, PathBuf};
+
+/// A store operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The store folder could not be opened (missing, locked by another process, corrupted).
+    #[error("cannot open the store at {path}: {message}")]
+    Open {
+        /// The folder.
+        path: PathBuf,
+        /// The cause.
+        message: String,
+    },
+    /// A read or write failed.
+    #[error("store error: {0}")]
+    Storage(#[from] oxigraph::store::StorageError),
+}
+
+/// What the store knows about an ingested document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentRecord {
+    /// Its named graph.
+    pub graph: String,
+    /// Where it came from.
+    pub source: String,
+    /// Digest of its bytes.
+    pub digest: String,
+    /// Extractor version that made the graph.
+    pub extractor: String,
+}
+
+/// The knowledge graph store.
+pub struct KgStore {
+    store: Store,
+    meta: NamedNode,
+}
+
+impl KgStore {
+    /// Opens (creating if needed) the store in a folder.
+    pub fn open(path: &Path, base: &Base) -> Result<KgStore, StoreError> {
+        let store = Store::open(path).map_err(|e| StoreError::Open {
+            path: path.to_path_buf(),
+            message: explain_open_error(&e.to_string()),
+        })?;
+        Ok(KgStore {
+            store,
+            meta: NamedNode::new_unchecked(meta_graph(base)),
+        })
+    }
+
+    /// Opens an existing store for reading only, failing if there is none.
+    pub fn open_existing(path: &Path, base: &Base) -> Result<KgStore, StoreError> {
+        if !path.join("CURRENT").exists() {
+            return Err(StoreError::Open {
+                path: path.to_path_buf(),
+                message: "no store there yet; run `akimat-kg ingest` first or pass --store".into(),
+            });
+        }
+        KgStore::open(path, base)
+    }
+
+    /// The Oxigraph store, for queries.
+    pub fn inner(&self) -> &Store {
+        &self.store
+    }
+
+    /// The record of an ingested document's graph, if any.
+    pub fn record(&self, graph: &str) -> Result<Option<DocumentRecord>, StoreError> {
+        let g = NamedNode::new_unchecked(graph);
+        let value = |p: NamedNode| -> Result<Option<String>, StoreError> {
+            let mut it = self.store.quads_for_pattern(
+                Some(g.as_ref().into()),
+                Some(p.as_ref()),
+                None,
+                Some(self.meta.as_ref().into()),
+            );
+            Ok(match it.next().transpose()? {
+                Some(q) => Some(match q.object {
+                    Term::NamedNode(n) => n.into_string(),
+                    Term::Literal(l) => l.value().to_string(),
+                    other => other.to_string(),
+                }),
+                None => None,
+            })
+        };
+        let Some(digest) = value(term(AKG, "sourceDigest"))? else {
+            return Ok(None);
+        };
+        Ok(Some(DocumentRecord {
+            graph: graph.to_string(),
+            source: value(term(PROV, "wasDerivedFrom"))?.unwrap_or_default(),
+            digest,
+            extractor: value(term(AKG, "extractorVersion"))?.unwrap_or_default(),
+        }))
+    }
+
+    /// All ingested documents.
+    pub fn documents(&self) -> Result<Vec<DocumentRecord>, StoreError> {
+        let digest = term(AKG, "sourceDigest");
+        let mut graphs: Vec<String> = Vec::new();
+        for q in self.store.quads_for_pattern(
+            None,
+            Some(digest.as_ref()),
+            None,
+            Some(self.meta.as_ref().into()),
+        ) {
+            if let oxigraph::model::NamedOrBlankNode::NamedNode(n) = q?.subject {
+                graphs.push(n.into_string());
+            }
+        }
+        graphs.sort();
+        graphs.dedup();
+        let mut out = Vec::new();
+        for g in graphs {
+            if let Some(r) = self.record(&g)? {
+                out.push(r);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Replaces a document's graph and its provenance record in one transaction.
+    pub fn replace_document(
+        &self,
+        graph: &str,
+        quads: &[Quad],
+        provenance: &[Quad],
+    ) -> Result<(), StoreError> {
+        let g = NamedNode::new_unchecked(graph);
+        let mut t = self.store.start_transaction()?;
+        t.clear_graph(GraphNameRef::NamedNode(g.as_ref()))?;
+        remove_record(&mut t, g.as_ref(), self.meta.as_ref())?;
+        for q in quads.iter().chain(provenance) {
+            t.insert(q);
+        }
+        t.commit()?;
+        Ok(())
+    }
+
+    /// Removes a document's graph and its provenance record in one transaction. Returns whether it existed.
+    pub fn remove_document(&self, graph: &str) -> Result<bool, StoreError> {
+        let g = NamedNode::new_unchecked(graph);
+        let existed = self.record(graph)?.is_some()
+            || self.store.contains_named_graph(g.as_ref())?;
+        let mut t = self.store.start_transaction()?;
+        t.remove_named_graph(g.as_ref())?;
+        remove_record(&mut t, g.as_ref(), self.meta.as_ref())?;
+        t.commit()?;
+        Ok(existed)
+    }
+
+    /// Number of quads in the store.
+    pub fn len(&self) -> Result<usize, StoreError> {
+        Ok(self.store.len()?)
+    }
+
+    /// Whether the store holds no quad.
+    pub fn is_empty(&self) -> Result<bool, StoreError> {
+        Ok(self.store.is_empty()?)
+    }
+
+    /// Makes sure everything written is on disk.
+    pub fn flush(&self) -> Result<(), StoreError> {
+        Ok(self.store.flush()?)
+    }
+}
+
+fn remove_record(
+    t: &mut oxigraph::store::Transaction<'_>,
+    g: NamedNodeRef<'_>,
+    meta: NamedNodeRef<'_>,
+) -> Result<(), StoreError> {
+    let old: Vec<Quad> = t
+        .quads_for_pattern(Some(g.into()), None, None, Some(meta.into()))
+        .collect::<Result<_, _>>()?;
+    for q in &old {
+        t.remove(q);
+    }
+    Ok(())
+}
+
+fn explain_open_error(message: &str) -> String {
+    if message.contains("lock") || message.contains("LOCK") {
+        format!("{message} (another akimat-kg process is using this store; wait for it or use another --store)")
+    } else {
+        message.to_string()
+    }
+}
