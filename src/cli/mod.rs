@@ -122,7 +122,7 @@ enum ExtractFormat {
     Rdfxml,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, Debug, ValueEnum)]
 enum DumpFormat {
     Nquads,
     Trig,
@@ -263,11 +263,11 @@ fn ingest(cli: &Cli, lex: &Lexicon, paths: &[PathBuf], force: bool, quiet: bool)
             Outcome::Stored { quads, summary, replaced } => {
                 stored += 1;
                 let verb = if replaced { "replaced" } else { "stored" };
-                bar.println(format!("{verb:9} {}: {quads} quads — {summary}", file.display()));
+                say(&bar, format!("{verb:9} {}: {quads} quads — {summary}", file.display()));
             }
             Outcome::Unchanged => {
                 unchanged += 1;
-                bar.println(format!("unchanged {}", file.display()));
+                say(&bar, format!("unchanged {}", file.display()));
             }
             Outcome::Failed(e) => {
                 failed += 1;
@@ -284,6 +284,15 @@ fn ingest(cli: &Cli, lex: &Lexicon, paths: &[PathBuf], force: bool, quiet: bool)
         store.len()?
     );
     Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// Prints a line above the progress bar, or plainly when there is no bar.
+fn say(bar: &indicatif::ProgressBar, line: String) {
+    if bar.is_hidden() {
+        println!("{line}");
+    } else {
+        bar.println(line);
+    }
 }
 
 fn extract(cli: &Cli, lex: &Lexicon, file: &Path, format: ExtractFormat) -> Result<ExitCode> {

@@ -234,6 +234,10 @@ pub fn find_citations(
         if lex.phrases("self_reference").any(|p| prev_word.starts_with(p)) {
             continue;
         }
+        // The resolution's own closing words (ҚАУЛЫ ЕТЕДІ, ШЕШІМ ҚАБЫЛДАДЫ) are not a citation.
+        if lex.phrases("preamble_end").any(|p| rest.starts_with(p)) {
+            continue;
+        }
         if lex.phrases("not_act").any(|p| word.starts_with(p)) && !pattern.plural {
             continue;
         }
@@ -334,7 +338,7 @@ pub fn find_citations(
         } else {
             vec![titles.last().map(|(s, e)| text[*s..*e].trim().to_string())]
         };
-        let end = floor_char(text, end);
+        let (start, end) = (floor_char(text, start), floor_char(text, end));
         for title in title_list {
             let mut act = ActRef {
                 act_type: act_type.clone(),

@@ -267,7 +267,6 @@ fn clean_line(line: &[(char, u32)]) -> (Vec<(char, u32)>, u8, bool) {
     for (c, o) in spaced {
         if let Some(&(p, po)) = out.last() {
             let glue = (is_cyrillic(p) && (c.is_ascii_digit() || c == '№'))
-                || (p == '№' && (c.is_ascii_digit() || is_cyrillic(c)))
                 || (p.is_ascii_digit() && is_cyrillic(c) && c.is_uppercase());
             if glue {
                 out.push((' ', po + 1));

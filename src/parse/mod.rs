@@ -421,14 +421,14 @@ impl Parser<'_> {
                 && !CHAPTER_KK.is_match(t)
                 && !CHAPTER_RU.is_match(t);
             if is_title {
+                let title = self.line_block(l);
                 for j in from..i {
                     let b = self.line_block(&self.lines[j]);
                     self.doc.unplaced.push(b);
                     let idx = self.lines[j].index;
                     self.issue(idx, "line before the title not recognised");
                 }
-                let b = self.line_block(l);
-                self.doc.title = Some(b);
+                self.doc.title = Some(title);
                 return i + 1;
             }
         }

@@ -54,6 +54,14 @@ pub enum DocError {
         /// The cause.
         source: ExtractError,
     },
+    /// A bug in akimat-kg met this document; nothing of it was stored.
+    #[error("{path}: internal error, please report it with this file: {message}")]
+    Internal {
+        /// The file.
+        path: PathBuf,
+        /// The panic message.
+        message: String,
+    },
     /// The store failed while writing it.
     #[error("{path}: {source}")]
     Store {
@@ -71,8 +79,26 @@ pub fn digest(bytes: &[u8]) -> String {
     format!("sha256:{hex}")
 }
 
-/// Takes bytes through decode, normalise, parse and extract.
+/// Takes bytes through decode, normalise, parse and extract. A bug that panics inside the stages is caught and
+/// reported as this document's error, so that it cannot take the other documents down with it.
 pub fn process_bytes(path: &Path, bytes: &[u8], lex: &Lexicon) -> Result<Processed, DocError> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| stages(path, bytes, lex))) {
+        Ok(result) => result,
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown".into());
+            Err(DocError::Internal {
+                path: path.to_path_buf(),
+                message,
+            })
+        }
+    }
+}
+
+fn stages(path: &Path, bytes: &[u8], lex: &Lexicon) -> Result<Processed, DocError> {
     let decoded = decode(bytes).map_err(|source| DocError::Decode {
         path: path.to_path_buf(),
         source,

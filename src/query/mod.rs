@@ -51,8 +51,10 @@ pub enum ResultFormat {
     Xml,
 }
 
+/// The evaluator: the project's prefixes predeclared. Oxigraph is built without its HTTP client, so `SERVICE`
+/// federation is off: a query never makes the tool call other hosts.
 fn evaluator() -> SparqlEvaluator {
-    let mut e = SparqlEvaluator::new().without_default_http_service_handler();
+    let mut e = SparqlEvaluator::new();
     for (p, ns) in PREFIXES {
         if let Ok(with) = e.clone().with_prefix(*p, *ns) {
             e = with;

@@ -1,0 +1,123 @@
+//! Every ready-made query in queries/ runs on the shipped data and gives the answers the documents hold.
+
+mod common;
+use common::*;
+
+fn run(name: &str) -> Vec<Vec<String>> {
+    let path = root().join("queries").join(name);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.starts_with('#'), "{name} must open with a header comment");
+    rows(shipped(), &text)
+}
+
+fn row_with<'a>(rows: &'a [Vec<String>], needle: &str) -> Option<&'a Vec<String>> {
+    rows.iter().find(|r| r.iter().any(|c| c == needle))
+}
+
+#[test]
+fn every_query_file_is_tested() {
+    let mut names: Vec<String> = std::fs::read_dir(root().join("queries"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".rq"))
+        .collect();
+    names.sort();
+    let source = include_str!("queries.rs");
+    for n in &names {
+        assert!(source.contains(&format!("run(\"{n}\")")), "{n} has no test");
+    }
+    assert!(names.len() >= 8);
+}
+
+#[test]
+fn institutions_by_unit() {
+    let r = run("institutions-by-unit.rq");
+    let aktogay = row_with(&r, "Ақтоғай ауданы әкімінің аппараты").expect("Aktogay");
+    assert_eq!(aktogay[0], "Қарағанды облысы");
+    assert_eq!(aktogay[1], "Ақтоғай ауданы");
+    let aksu = row_with(&r, "Ақсу қаласының ішкі саясат бөлімі").expect("Aksu");
+    assert_eq!(aksu[0], "Павлодар облысы");
+    assert_eq!(aksu[1], "Ақсу қаласы");
+    let baizak = row_with(&r, "Байзақ аудандық мәслихаты аппараты").expect("Baizak");
+    assert_eq!(baizak[0], "Жамбыл облысы");
+}
+
+#[test]
+fn founders() {
+    let r = run("founders.rq");
+    let aksu = row_with(&r, "Ақсу қаласының ішкі саясат бөлімі").unwrap();
+    assert_eq!(aksu[2], iri("body/pavlodar/aksu-city/akimat"));
+    assert!(aksu[4].ends_with("#Stated"));
+    let aktogay = row_with(&r, "Ақтоғай ауданы әкімінің аппараты").unwrap();
+    assert!(aktogay[4].ends_with("#InferredFromApproval"));
+}
+
+#[test]
+fn functions_of_institution() {
+    let r = run("functions-of-institution.rq");
+    assert_eq!(r.len(), 20);
+    assert_eq!(r[0][1], "14.1");
+    assert_eq!(r[19][1], "14.20");
+    assert!(r[18][3].starts_with("терроризмге қарсы комиссияның"));
+}
+
+#[test]
+fn subordinate_organisations() {
+    let r = run("subordinate-organisations.rq");
+    assert_eq!(
+        row_with(&r, "Жастар бастамасын дамыту орталығы").unwrap(),
+        &vec![
+            "Ақсу қаласының ішкі саясат бөлімі".to_string(),
+            "Жастар бастамасын дамыту орталығы".to_string(),
+            "https://w3id.org/akimat-kg/legal-form/communal-state-institution".to_string()
+        ]
+    );
+}
+
+#[test]
+fn cited_acts() {
+    let r = run("cited-acts.rq");
+    // The Law on local state administration is the most cited act of the shipped regulations.
+    assert_eq!(r[0][0], iri("eli/law/2001/01/23/148"));
+    let n: u32 = r[0][5].parse().unwrap();
+    assert!(n >= 8, "{r:?}");
+    assert!(row_with(&r, &iri("eli/government-resolution/2021/09/01/590")).is_some());
+}
+
+#[test]
+fn repealed_acts() {
+    let r = run("repealed-acts.rq");
+    let row = row_with(&r, &iri("eli/pavlodar/aksu-city/akimat/2018/09/13/605-9")).expect("Aksu repeal");
+    assert_eq!(row[0], iri("eli/pavlodar/aksu-city/akimat/2022/05/31/403-3"));
+    assert_eq!(row[4], "2018-09-13");
+}
+
+#[test]
+fn institutions_without_address() {
+    let r = run("institutions-without-address.rq");
+    assert!(row_with(&r, "Ақтоғай ауданы әкімінің аппараты").is_none());
+    assert!(row_with(&r, "Ақсу қаласының ішкі саясат бөлімі").is_none());
+    // The Baiganin excerpt stops before its address.
+    assert!(row_with(&r, "Байғанин аудандық мәслихатының аппараты").is_some(), "{r:?}");
+}
+
+#[test]
+fn provisions_by_kind() {
+    let r = run("provisions-by-kind.rq");
+    let aktogay: Vec<(String, String)> = r
+        .iter()
+        .filter(|row| row[0] == "Ақтоғай ауданы әкімінің аппараты")
+        .map(|row| (row[1].rsplit('#').next().unwrap().to_string(), row[2].clone()))
+        .collect();
+    assert_eq!(
+        aktogay,
+        [("Duty", "5"), ("Function", "20"), ("Goal", "3"), ("HeadPower", "19"), ("Right", "2")]
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+}
+
+#[test]
+fn acts_resting_on_article() {
+    let r = run("acts-resting-on-article.rq");
+    assert!(row_with(&r, &iri("eli/pavlodar/aksu-city/akimat/2022/05/31/403-3")).is_some(), "{r:?}");
+}
