@@ -321,14 +321,20 @@ fn extract(cli: &Cli, lex: &Lexicon, file: &Path, format: ExtractFormat) -> Resu
             let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
             let (_, quads, prov) = pipeline::quads(&processed, &base, lex, &now);
             let store = oxigraph::store::Store::new()?;
-            store.extend(quads.into_iter().chain(prov))?;
+            let union: Vec<oxigraph::model::Quad> = quads
+                .iter()
+                .map(|q| oxigraph::model::Triple::from(q.clone()).in_graph(oxigraph::model::GraphName::DefaultGraph))
+                .collect();
+            store.extend(quads.into_iter().chain(prov).chain(union))?;
             export(&store, rdf_format(name), &mut out)?;
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// Writes a store in a format: quad formats keep graphs, triple formats get the union, without duplicates.
+/// Writes a store in a format. Quad formats get the named graphs (the default graph is their union, derived, and
+/// left out so that a store loading the dump holds each triple once per document); triple formats get the default
+/// graph, the union of all documents.
 pub fn export(store: &oxigraph::store::Store, format: RdfFormat, out: &mut dyn Write) -> Result<()> {
     let mut serializer = RdfSerializer::from_format(format);
     if matches!(format, RdfFormat::Turtle | RdfFormat::TriG | RdfFormat::RdfXml) {
@@ -339,17 +345,15 @@ pub fn export(store: &oxigraph::store::Store, format: RdfFormat, out: &mut dyn W
     let mut w = serializer.for_writer(out);
     if format.supports_datasets() {
         for q in store.iter() {
-            w.serialize_quad(&q?)?;
+            let q = q?;
+            if !q.graph_name.is_default_graph() {
+                w.serialize_quad(&q)?;
+            }
         }
     } else {
-        let mut triples: Vec<oxigraph::model::Triple> = store
-            .iter()
-            .map(|q| q.map(|q| q.into()))
-            .collect::<Result<_, _>>()?;
-        triples.sort_by_cached_key(|t| t.to_string());
-        triples.dedup();
-        for t in &triples {
-            w.serialize_triple(t)?;
+        for q in store.quads_for_pattern(None, None, None, Some(oxigraph::model::GraphNameRef::DefaultGraph)) {
+            let q = q?;
+            w.serialize_triple(oxigraph::model::TripleRef::from(q.as_ref()))?;
         }
     }
     w.finish()?;

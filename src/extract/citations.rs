@@ -287,7 +287,8 @@ pub fn find_citations(
             t => t.to_string(),
         };
         // Local issuers: the unit named in the clause.
-        let issuer_body = issuer.and_then(|(i, pos)| {
+        let local_type = ["AkimatResolution", "AkimDecision", "MaslikhatDecision"].contains(&act_type.as_str());
+        let issuer_body = issuer.filter(|_| local_type).and_then(|(i, pos)| {
             (i.body != "-").then_some(())?;
             let units = find_units(&text[window_start..pos.max(window_start)], lex, lang);
             let mut unit = units.last()?.unit.clone();
@@ -297,7 +298,11 @@ pub fn find_citations(
                 unit,
             })
         });
-        let act_type = if issuer_body.is_none() && ["AkimatResolution", "AkimDecision", "MaslikhatDecision"].contains(&act_type.as_str()) && date.is_none() {
+        // A bare type word (бұйрық, мәслихат шешімі) without title, date or number names no particular act.
+        if titles.is_empty() && date.is_none() && number.is_none() && act_type != "Constitution" {
+            continue;
+        }
+        let act_type = if issuer_body.is_none() && local_type && date.is_none() {
             // A local act without unit or date cannot be told from the others; keep it as an other act.
             "OtherAct".to_string()
         } else {

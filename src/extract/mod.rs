@@ -134,6 +134,8 @@ pub enum CitedFrom {
 pub struct CitationAt {
     /// Where it stands.
     pub from: CitedFrom,
+    /// Whether it names an act the resolution repeals (then it is `eli:repeals`, not `eli:cites`).
+    pub repealed: bool,
     /// The citation.
     #[serde(flatten)]
     pub citation: Citation,
@@ -210,6 +212,7 @@ pub fn extract(
         for c in find_citations(&seg, lex, lang, region.as_ref()) {
             citations.push(CitationAt {
                 from: from(&c),
+                repealed: false,
                 citation: c,
             });
         }
@@ -234,7 +237,7 @@ pub fn extract(
     }
 
     // Repealed acts: the citations of points that repeal.
-    let resolution = resolution_with_repeals(resolution, doc, &citations, lex);
+    let resolution = resolution_with_repeals(resolution, doc, &mut citations, lex);
     finish(doc, lang, warnings, resolution, &mut institution, subordinates, provisions, citations)
 }
 
@@ -282,7 +285,7 @@ fn finish(
 fn resolution_with_repeals(
     resolution: Option<Resolution>,
     doc: &Document,
-    citations: &[CitationAt],
+    citations: &mut [CitationAt],
     lex: &Lexicon,
 ) -> Option<Resolution> {
     let mut res = resolution?;
@@ -291,10 +294,11 @@ fn resolution_with_repeals(
         if !lex.has("repeal", &lower) {
             continue;
         }
-        for c in citations {
+        for c in citations.iter_mut() {
             let cit = &c.citation;
             if c.from == CitedFrom::Resolution && point.block.start <= cit.start && cit.end <= point.block.end {
                 res.repeals.push(cit.act.clone());
+                c.repealed = true;
             }
         }
     }
@@ -472,28 +476,32 @@ fn resolution(
     })
 }
 
-/// A quoted name and the legal form that follows it, in a text.
-fn named_orgs(text: &str, lex: &Lexicon) -> Vec<Organisation> {
+/// The quoted names in a text, each with the legal form that follows it and whether that form is in the genitive
+/// (the name is then an owner of what follows, not the subject).
+fn named_orgs(text: &str, lex: &Lexicon) -> Vec<(Organisation, bool)> {
     let mut out = Vec::new();
     let mut rest = text;
     let mut offset = 0;
     while let Some((name, after)) = next_quoted(rest) {
         let after_words: Vec<String> = words(&rest[after..]).into_iter().take(8).map(|w| w.2).collect();
         let refs: Vec<&str> = after_words.iter().map(String::as_str).collect();
-        let legal_form = lex
-            .legal_forms
-            .iter()
-            .find(|f| f.phrase.find_in(&refs) == Some(0))
-            .map(|f| f.form.clone());
+        let form = lex.legal_forms.iter().find(|f| f.phrase.find_in(&refs) == Some(0));
+        let legal_form = form.map(|f| f.form.clone());
+        let genitive = form
+            .and_then(|f| refs.get(f.phrase.stems.len() - 1))
+            .is_some_and(|w| ["ның", "нің", "дың", "дің", "тың", "тің"].iter().any(|g| w.ends_with(g)));
         let name = name.trim().to_string();
         if !name.is_empty() && name.chars().count() < 200 {
             let enterprise = legal_form.as_deref().is_some_and(|f| f.contains("enterprise"));
-            out.push(Organisation {
-                kind_slug: kind_slug(&name, lex),
-                name,
-                legal_form,
-                enterprise,
-            });
+            out.push((
+                Organisation {
+                    kind_slug: kind_slug(&name, lex),
+                    name,
+                    legal_form,
+                    enterprise,
+                },
+                genitive,
+            ));
         }
         offset += after;
         rest = &text[offset..];
@@ -554,7 +562,13 @@ fn institution(
     }
     let org = candidates.iter().find_map(|t| {
         let orgs = named_orgs(t, lex);
-        orgs.iter().find(|o| o.legal_form.is_some()).or(orgs.first()).cloned()
+        // In a chain (`«Білім бөлімі» мемлекеттік мекемесінің «№ 4 мектеп» мемлекеттік мекемесі`) the institution is
+        // the one whose legal form is not in the genitive.
+        orgs.iter()
+            .find(|(o, genitive)| o.legal_form.is_some() && !genitive)
+            .or(orgs.iter().find(|(o, _)| o.legal_form.is_some()))
+            .or(orgs.first())
+            .map(|(o, _)| o.clone())
     })?;
     let paras: Vec<&Paragraph> = doc.paragraphs().collect();
     let find_para = |key: &str| {
@@ -690,8 +704,8 @@ fn address(text: &str, lex: &Lexicon, lang: Lang) -> Address {
 fn subordinates(doc: &Document, lex: &Lexicon, lang: Lang) -> Vec<Organisation> {
     let _ = lang;
     let mut out: Vec<Organisation> = Vec::new();
-    let mut add = |orgs: Vec<Organisation>| {
-        for o in orgs {
+    let mut add = |orgs: Vec<(Organisation, bool)>| {
+        for (o, _) in orgs {
             if !out.iter().any(|x| x.name == o.name) {
                 out.push(o);
             }

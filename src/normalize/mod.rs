@@ -35,6 +35,8 @@ pub struct NormText {
     pub lines: Vec<NormLine>,
     /// For each byte of `text`, plus one past the end, the char offset in the original.
     map: Vec<u32>,
+    /// Original clusters (a letter and its combining marks) that NFC composed: start offset → length in chars.
+    clusters: std::collections::HashMap<u32, u32>,
 }
 
 impl NormText {
@@ -55,7 +57,9 @@ impl NormText {
             .next_back()
             .map(|(i, _)| i)
             .unwrap_or(start);
-        (self.orig(start), self.orig(last) + 1)
+        let last = self.orig(last);
+        let len = self.clusters.get(&(last as u32)).copied().unwrap_or(1) as usize;
+        (self.orig(start), last + len)
     }
 
     /// The text of a line.
@@ -98,7 +102,7 @@ fn lookalike(c: char) -> Option<char> {
 /// Normalises a decoded document.
 pub fn normalize(original: &str) -> NormText {
     // Work on (char, original offset) pairs; every step keeps the offsets of the characters it keeps.
-    let chars: Vec<(char, u32)> = nfc_with_offsets(original);
+    let (chars, clusters) = nfc_with_offsets(original);
     let mut out: Vec<(char, u32)> = Vec::with_capacity(chars.len());
     let mut lines = Vec::new();
     let total = original.chars().count() as u32;
@@ -137,12 +141,20 @@ pub fn normalize(original: &str) -> NormText {
             quoted,
         })
         .collect();
-    NormText { text, lines, map }
+    NormText {
+        text,
+        lines,
+        map,
+        clusters,
+    }
 }
 
-fn nfc_with_offsets(original: &str) -> Vec<(char, u32)> {
+type Clusters = std::collections::HashMap<u32, u32>;
+
+fn nfc_with_offsets(original: &str) -> (Vec<(char, u32)>, Clusters) {
     let chars: Vec<char> = original.chars().collect();
     let mut out = Vec::with_capacity(chars.len());
+    let mut clusters = Clusters::new();
     let mut i = 0;
     while i < chars.len() {
         let mut j = i + 1;
@@ -154,10 +166,11 @@ fn nfc_with_offsets(original: &str) -> Vec<(char, u32)> {
         } else {
             let cluster: String = chars[i..j].iter().collect();
             out.extend(cluster.nfc().map(|c| (c, i as u32)));
+            clusters.insert(i as u32, (j - i) as u32);
         }
         i = j;
     }
-    out
+    (out, clusters)
 }
 
 /// Cleans one line: Markdown marks, spaces, look-alikes, glued words. Returns the characters kept, the heading

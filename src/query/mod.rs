@@ -1,5 +1,5 @@
-//! SPARQL over the store: the default graph is the union of all named graphs (MODEL.md), results are printed as a
-//! table for a terminal or in the standard result formats.
+//! SPARQL over the store: the default graph is the union of all named graphs (MODEL.md; the store keeps it so),
+//! results are printed as a table for a terminal or in the standard result formats.
 
 use crate::rdf::vocab::PREFIXES;
 use oxigraph::io::{RdfFormat, RdfSerializer};
@@ -63,17 +63,15 @@ fn evaluator() -> SparqlEvaluator {
     e
 }
 
-/// Runs a query with the union of all graphs as default graph.
+/// Runs a query. The store's default graph is the union of all named graphs (kept so by the store on every write),
+/// so a query without `FROM` sees every document.
 pub fn execute(store: &Store, query: &str, source_name: &str) -> Result<QueryResults<'static>, QueryError> {
-    let mut prepared = evaluator()
+    let prepared = evaluator()
         .parse_query(query)
         .map_err(|e| QueryError::Syntax {
             source_name: source_name.to_string(),
             message: e.to_string(),
         })?;
-    if prepared.dataset().default_graph_graphs().is_some_and(|g| g.len() == 1 && g[0].is_default_graph()) {
-        prepared.dataset_mut().set_default_graph_as_union();
-    }
     prepared.on_store(store).execute().map_err(|e| QueryError::Evaluation {
         source_name: source_name.to_string(),
         message: e.to_string(),

@@ -323,8 +323,9 @@ pub fn document_quads(ex: &Extraction, base: &Base, graph: &str, lex: &Lexicon) 
         provision_iris.push(path);
     }
 
-    // Citations, from the resolution, the regulation or the exact provision.
-    let mut counters: HashMap<String, usize> = HashMap::new();
+    // Citations, from the resolution, the regulation or the exact provision. Citation records belong to the
+    // source document (their offsets are offsets into it), so their IRIs sit under the document's graph.
+    let mut k = 0;
     for c in &ex.citations {
         let citing = match (&c.from, &res_iri) {
             (CitedFrom::Resolution, Some(r)) => r.clone(),
@@ -349,10 +350,11 @@ pub fn document_quads(ex: &Extraction, base: &Base, graph: &str, lex: &Lexicon) 
             targets.push(act.clone());
         }
         for target in targets {
-            m.e.iri(&citing, term(ELI, "cites"), &target);
-            let k = counters.entry(citing.clone()).or_insert(0);
-            *k += 1;
-            let rec = format!("{citing}/cit_{k}");
+            if !c.repealed {
+                m.e.iri(&citing, term(ELI, "cites"), &target);
+            }
+            k += 1;
+            let rec = format!("{graph}/citation/{k}");
             m.e.iri(&citing, term(AKG, "hasCitation"), &rec);
             m.e.class(&rec, AKG, "Citation");
             m.e.iri(&rec, term(AKG, "citedResource"), &target);

@@ -2,7 +2,8 @@
 //!
 //! Input: the quads of one document's graph and its provenance. Output: the store, where each document's graph is
 //! replaced whole in one transaction together with its provenance record, so that a reader sees either the old graph
-//! or the new one, never a mix. The metadata graph (`<base>graph/meta`) says which graph came from which file.
+//! or the new one, never a mix. The metadata graph (`<base>graph/meta`) says which graph came from which file. The
+//! default graph is kept equal to the union of all named graphs, as a set (see [`sync_union`]).
 
 use crate::rdf::iri::{meta_graph, Base};
 use crate::rdf::vocab::{term, AKG, PROV};
@@ -138,11 +139,13 @@ impl KgStore {
     ) -> Result<(), StoreError> {
         let g = NamedNode::new_unchecked(graph);
         let mut t = self.store.start_transaction()?;
+        let old = document_quads(&t, g.as_ref(), self.meta.as_ref())?;
         t.clear_graph(GraphNameRef::NamedNode(g.as_ref()))?;
         remove_record(&mut t, g.as_ref(), self.meta.as_ref())?;
         for q in quads.iter().chain(provenance) {
             t.insert(q);
         }
+        sync_union(&mut t, &old, quads.iter().chain(provenance))?;
         t.commit()?;
         Ok(())
     }
@@ -153,8 +156,10 @@ impl KgStore {
         let existed = self.record(graph)?.is_some()
             || self.store.contains_named_graph(g.as_ref())?;
         let mut t = self.store.start_transaction()?;
+        let old = document_quads(&t, g.as_ref(), self.meta.as_ref())?;
         t.remove_named_graph(g.as_ref())?;
         remove_record(&mut t, g.as_ref(), self.meta.as_ref())?;
+        sync_union(&mut t, &old, std::iter::empty())?;
         t.commit()?;
         Ok(existed)
     }
@@ -173,6 +178,58 @@ impl KgStore {
     pub fn flush(&self) -> Result<(), StoreError> {
         Ok(self.store.flush()?)
     }
+}
+
+/// The quads of a document: its graph and its provenance record.
+fn document_quads(
+    t: &oxigraph::store::Transaction<'_>,
+    g: NamedNodeRef<'_>,
+    meta: NamedNodeRef<'_>,
+) -> Result<Vec<Quad>, StoreError> {
+    let mut out: Vec<Quad> = t
+        .quads_for_pattern(None, None, None, Some(g.into()))
+        .collect::<Result<_, _>>()?;
+    for q in t.quads_for_pattern(Some(g.into()), None, None, Some(meta.into())) {
+        out.push(q?);
+    }
+    Ok(out)
+}
+
+/// Keeps the default graph equal to the union, as a set, of all named graphs (MODEL.md: queries see the union of
+/// all graphs as their default graph). Oxigraph's own union view repeats a triple once per graph holding it, which
+/// multiplies rows and slows joins, so the store materialises the union instead: a document's new triples are added
+/// to the default graph, and each of its old triples leaves it unless another named graph still holds it. Runs
+/// inside the document's transaction, so the union is never out of step with the graphs.
+fn sync_union<'q>(
+    t: &mut oxigraph::store::Transaction<'_>,
+    old: &[Quad],
+    new: impl Iterator<Item = &'q Quad>,
+) -> Result<(), StoreError> {
+    let mut added = std::collections::HashSet::new();
+    for q in new {
+        let triple = oxigraph::model::Triple::from(q.clone());
+        t.insert(triple.as_ref().in_graph(GraphNameRef::DefaultGraph));
+        added.insert(triple);
+    }
+    for q in old {
+        let triple = oxigraph::model::Triple::from(q.clone());
+        if added.contains(&triple) {
+            continue;
+        }
+        let still_held = t
+            .quads_for_pattern(
+                Some(triple.subject.as_ref()),
+                Some(triple.predicate.as_ref()),
+                Some(triple.object.as_ref()),
+                None,
+            )
+            .filter_map(Result::ok)
+            .any(|other| !other.graph_name.is_default_graph());
+        if !still_held {
+            t.remove(triple.as_ref().in_graph(GraphNameRef::DefaultGraph));
+        }
+    }
+    Ok(())
 }
 
 fn remove_record(
