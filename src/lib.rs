@@ -4,6 +4,7 @@
 //! tied together by [`pipeline`]. [`lexicon`] holds the keyword tables loaded from `data/`,
 //! [`query`] runs SPARQL over the store, [`validate`] checks it against SHACL shapes.
 
+pub mod cli;
 pub mod decode;
 pub mod extract;
 pub mod lexicon;
@@ -15,7 +16,6 @@ pub mod rdf;
 pub mod read;
 pub mod store;
 pub mod validate;
-pub mod cli;
 
 /// Version of the extractor, recorded in the provenance of every named graph.
 pub const EXTRACTOR_VERSION: &str = concat!("akimat-kg ", env!("CARGO_PKG_VERSION"));

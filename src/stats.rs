@@ -44,8 +44,16 @@ pub fn stats(store: &Store) -> Result<Stats, QueryError> {
         "SELECT (COUNT(DISTINCT ?g) AS ?n) (COUNT(DISTINCT ?w) AS ?warned) WHERE { ?g akg:sourceDigest ?d . OPTIONAL { ?g akg:extractionWarning ?x . BIND(?g AS ?w) } }",
         "stats",
     )?;
-    let num = |t: &Option<oxigraph::model::Term>| t.as_ref().map(plain).and_then(|v| v.parse().ok()).unwrap_or(0);
-    let (documents, documents_with_warnings) = docs.first().map(|r| (num(&r[0]) as usize, num(&r[1]) as usize)).unwrap_or((0, 0));
+    let num = |t: &Option<oxigraph::model::Term>| {
+        t.as_ref()
+            .map(plain)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    let (documents, documents_with_warnings) = docs
+        .first()
+        .map(|r| (num(&r[0]) as usize, num(&r[1]) as usize))
+        .unwrap_or((0, 0));
     let mut sections = Vec::new();
     for (name, q) in SECTIONS {
         let (_, rows) = select(store, q, "stats")?;
@@ -69,7 +77,11 @@ pub fn stats(store: &Store) -> Result<Stats, QueryError> {
 
 impl fmt::Display for Stats {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "documents: {} ({} with warnings)", self.documents, self.documents_with_warnings)?;
+        writeln!(
+            f,
+            "documents: {} ({} with warnings)",
+            self.documents, self.documents_with_warnings
+        )?;
         writeln!(f, "quads: {}", self.quads)?;
         for (name, rows) in &self.sections {
             writeln!(f, "{name}:")?;

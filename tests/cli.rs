@@ -15,7 +15,10 @@ fn kg(store: &Path, args: &[&str]) -> Output {
 }
 
 fn text(o: &Output) -> (String, String) {
-    (String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned())
+    (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -34,7 +37,11 @@ fn copy_dir(from: &Path, to: &Path) {
 fn dump(store: &Path) -> Vec<String> {
     let o = kg(store, &["export", "--format", "nquads"]);
     assert!(o.status.success(), "{:?}", text(&o));
-    let mut lines: Vec<String> = String::from_utf8(o.stdout).unwrap().lines().map(str::to_string).collect();
+    let mut lines: Vec<String> = String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
     lines.sort();
     lines
 }
@@ -49,24 +56,37 @@ fn ingesting_twice_changes_nothing_and_an_edit_replaces_only_its_graph() {
     let first = kg(&store, &["ingest", docs.to_str().unwrap()]);
     let (out, err) = text(&first);
     assert!(first.status.success(), "{out}\n{err}");
-    assert!(out.contains("14 files: 14 stored, 0 unchanged, 0 failed"), "{out}");
+    assert!(
+        out.contains("14 files: 14 stored, 0 unchanged, 0 failed"),
+        "{out}"
+    );
     let before = dump(&store);
 
     let second = kg(&store, &["ingest", docs.to_str().unwrap()]);
     let (out, _) = text(&second);
-    assert!(out.contains("14 files: 0 stored, 14 unchanged, 0 failed"), "{out}");
+    assert!(
+        out.contains("14 files: 0 stored, 14 unchanged, 0 failed"),
+        "{out}"
+    );
     assert_eq!(dump(&store), before, "a second ingest changed the store");
 
     // Edit one function of Aksu; only that document's graph changes.
     let aksu = docs.join("kk-aksu-internal-policy.txt");
-    let edited = std::fs::read_to_string(&aksu).unwrap().replace("еріктілік саласында", "волонтерлік саласында");
+    let edited = std::fs::read_to_string(&aksu)
+        .unwrap()
+        .replace("еріктілік саласында", "волонтерлік саласында");
     std::fs::write(&aksu, edited).unwrap();
     let third = kg(&store, &["ingest", docs.to_str().unwrap()]);
     let (out, _) = text(&third);
     assert!(out.contains("1 stored, 13 unchanged"), "{out}");
     assert!(out.contains("replaced"), "{out}");
     let after = dump(&store);
-    let graph_of = |line: &str| line.rsplit_once(' ').and_then(|(rest, _)| rest.rsplit_once(' ')).map(|(_, g)| g.to_string()).unwrap_or_default();
+    let graph_of = |line: &str| {
+        line.rsplit_once(' ')
+            .and_then(|(rest, _)| rest.rsplit_once(' '))
+            .map(|(_, g)| g.to_string())
+            .unwrap_or_default()
+    };
     let changed: std::collections::BTreeSet<String> = before
         .iter()
         .filter(|l| !after.contains(l))
@@ -74,8 +94,12 @@ fn ingesting_twice_changes_nothing_and_an_edit_replaces_only_its_graph() {
         .map(|l| graph_of(l))
         .collect();
     let aksu_graph = akimat_kg::rdf::iri::graph(&base(), &akimat_kg::pipeline::canonical(&aksu));
-    let expected: std::collections::BTreeSet<String> =
-        [format!("<{aksu_graph}>"), format!("<{}>", iri("graph/meta"))].into_iter().collect();
+    let expected: std::collections::BTreeSet<String> = [
+        format!("<{aksu_graph}>"),
+        format!("<{}>", iri("graph/meta")),
+    ]
+    .into_iter()
+    .collect();
     assert_eq!(changed, expected);
     assert!(after.iter().any(|l| l.contains("волонтерлік саласында")));
 }
@@ -85,9 +109,17 @@ fn bad_input_gets_one_line_errors_naming_the_file_and_the_rest_is_stored() {
     let tmp = tempfile::tempdir().unwrap();
     let docs = tmp.path().join("docs");
     std::fs::create_dir_all(&docs).unwrap();
-    std::fs::copy(doc("kk-aktogay-akim-apparatus.txt"), docs.join("aktogay.txt")).unwrap();
+    std::fs::copy(
+        doc("kk-aktogay-akim-apparatus.txt"),
+        docs.join("aktogay.txt"),
+    )
+    .unwrap();
     std::fs::write(docs.join("empty.txt"), "").unwrap();
-    std::fs::write(docs.join("binary.txt"), [0x89u8, b'P', b'N', b'G', 0, 0, 0, 13, 0xff, 0xfe, 1, 2, 3]).unwrap();
+    std::fs::write(
+        docs.join("binary.txt"),
+        [0x89u8, b'P', b'N', b'G', 0, 0, 0, 13, 0xff, 0xfe, 1, 2, 3],
+    )
+    .unwrap();
     std::fs::write(docs.join("recipe.txt"), "Бешбармақ дайындау үшін етті үш сағат қайнатыңыз, содан кейін қамырды жайып, кесіп пісіріңіз.").unwrap();
     let store = tmp.path().join("store");
     let o = kg(&store, &["ingest", docs.to_str().unwrap()]);
@@ -95,11 +127,38 @@ fn bad_input_gets_one_line_errors_naming_the_file_and_the_rest_is_stored() {
     assert_eq!(o.status.code(), Some(1), "{out}\n{err}");
     let errors: Vec<&str> = err.lines().filter(|l| l.starts_with("error:")).collect();
     assert_eq!(errors.len(), 3, "{err}");
-    assert!(errors.iter().any(|l| l.contains("empty.txt") && l.contains("empty")), "{err}");
-    assert!(errors.iter().any(|l| l.contains("binary.txt") && l.contains("binary")), "{err}");
-    assert!(errors.iter().any(|l| l.contains("recipe.txt") && l.contains("not a regulation")), "{err}");
-    assert!(out.contains("4 files: 1 stored, 0 unchanged, 3 failed"), "{out}");
-    let q = kg(&store, &["query", "-e", "SELECT (COUNT(*) AS ?n) WHERE { ?p a akg:Provision }", "--format", "csv"]);
+    assert!(
+        errors
+            .iter()
+            .any(|l| l.contains("empty.txt") && l.contains("empty")),
+        "{err}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|l| l.contains("binary.txt") && l.contains("binary")),
+        "{err}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|l| l.contains("recipe.txt") && l.contains("not a regulation")),
+        "{err}"
+    );
+    assert!(
+        out.contains("4 files: 1 stored, 0 unchanged, 3 failed"),
+        "{out}"
+    );
+    let q = kg(
+        &store,
+        &[
+            "query",
+            "-e",
+            "SELECT (COUNT(*) AS ?n) WHERE { ?p a akg:Provision }",
+            "--format",
+            "csv",
+        ],
+    );
     let (out, _) = text(&q);
     assert_eq!(out.lines().nth(1), Some("49"), "{out}");
 }
@@ -115,11 +174,18 @@ fn truncated_excerpt_is_stored_with_a_warning() {
     assert!(o.status.success(), "{:?}", text(&o));
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(report["truncated"], true);
-    assert!(report["warnings"].as_array().unwrap().iter().any(|w| w.as_str().unwrap().contains("mid-sentence")));
+    assert!(report["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|w| w.as_str().unwrap().contains("mid-sentence")));
     assert_eq!(report["resolution"]["date"], "2016-02-29");
     assert_eq!(report["resolution"]["number"], "218");
     let store = tmp.path().join("store");
-    let o = kg(&store, &["ingest", doc("excerpts/007_kk.txt").to_str().unwrap()]);
+    let o = kg(
+        &store,
+        &["ingest", doc("excerpts/007_kk.txt").to_str().unwrap()],
+    );
     assert!(o.status.success(), "{:?}", text(&o));
 }
 
@@ -127,20 +193,47 @@ fn truncated_excerpt_is_stored_with_a_warning() {
 fn query_errors_name_the_query_and_export_formats_parse() {
     let tmp = tempfile::tempdir().unwrap();
     let store = tmp.path().join("store");
-    assert!(kg(&store, &["ingest", doc("kk-aksu-internal-policy.txt").to_str().unwrap()]).status.success());
+    assert!(kg(
+        &store,
+        &[
+            "ingest",
+            doc("kk-aksu-internal-policy.txt").to_str().unwrap()
+        ]
+    )
+    .status
+    .success());
     let o = kg(&store, &["query", "-e", "SELECT ?x WHERE { ?x"]);
     let (_, err) = text(&o);
     assert_eq!(o.status.code(), Some(2));
     assert!(err.starts_with("error: -e:"), "{err}");
     for format in ["turtle", "trig", "ntriples", "jsonld", "rdfxml"] {
         let o = kg(&store, &["export", "--format", format]);
-        assert!(o.status.success() && !o.stdout.is_empty(), "{format}: {:?}", text(&o));
+        assert!(
+            o.status.success() && !o.stdout.is_empty(),
+            "{format}: {:?}",
+            text(&o)
+        );
     }
     let o = kg(&store, &["validate"]);
     let (out, err) = text(&o);
     assert!(o.status.success(), "{out}\n{err}");
-    let o = kg(&store, &["remove", doc("kk-aksu-internal-policy.txt").to_str().unwrap()]);
+    let o = kg(
+        &store,
+        &[
+            "remove",
+            doc("kk-aksu-internal-policy.txt").to_str().unwrap(),
+        ],
+    );
     assert!(o.status.success(), "{:?}", text(&o));
-    let q = kg(&store, &["query", "-e", "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", "--format", "csv"]);
+    let q = kg(
+        &store,
+        &[
+            "query",
+            "-e",
+            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+            "--format",
+            "csv",
+        ],
+    );
     assert_eq!(text(&q).0.lines().nth(1), Some("0"));
 }

@@ -18,7 +18,12 @@ fn every_provision_slice_contains_its_text() {
         let p = process_file(&f, Lexicon::get()).unwrap_or_else(|e| panic!("{e}"));
         let chars: Vec<char> = p.decoded.text.chars().collect();
         for prov in &p.extraction.provisions {
-            assert!(prov.char_start < prov.char_end && prov.char_end <= chars.len(), "{}: {:?}", f.display(), prov);
+            assert!(
+                prov.char_start < prov.char_end && prov.char_end <= chars.len(),
+                "{}: {:?}",
+                f.display(),
+                prov
+            );
             let slice: String = chars[prov.char_start..prov.char_end].iter().collect();
             assert!(
                 collapse(&slice).contains(&prov.text),
@@ -31,8 +36,14 @@ fn every_provision_slice_contains_its_text() {
             checked += 1;
         }
         for c in &p.extraction.citations {
-            let slice: String = chars[c.citation.char_start..c.citation.char_end].iter().collect();
-            assert!(!slice.trim().is_empty(), "{}: empty citation slice", f.display());
+            let slice: String = chars[c.citation.char_start..c.citation.char_end]
+                .iter()
+                .collect();
+            assert!(
+                !slice.trim().is_empty(),
+                "{}: empty citation slice",
+                f.display()
+            );
         }
     }
     // The shipped regulations hold a few hundred provisions; all were checked.

@@ -10,8 +10,10 @@ const AKG: &str = "https://w3id.org/akimat-kg/ontology#";
 
 fn ontology() -> Store {
     let s = Store::new().unwrap();
-    s.load_from_slice(RdfFormat::Turtle, akimat_kg::ONTOLOGY.as_bytes()).unwrap();
-    s.load_from_slice(RdfFormat::Turtle, akimat_kg::LEGAL_FORMS.as_bytes()).unwrap();
+    s.load_from_slice(RdfFormat::Turtle, akimat_kg::ONTOLOGY.as_bytes())
+        .unwrap();
+    s.load_from_slice(RdfFormat::Turtle, akimat_kg::LEGAL_FORMS.as_bytes())
+        .unwrap();
     s
 }
 
@@ -27,9 +29,17 @@ fn every_akg_term_used_in_the_data_is_defined_in_the_ontology() {
     let onto = ontology();
     let mut undefined = Vec::new();
     for t in &used {
-        let q = format!("ASK {{ <{}> a ?k ; <http://www.w3.org/2000/01/rdf-schema#label> ?l }}", t[0]);
+        let q = format!(
+            "ASK {{ <{}> a ?k ; <http://www.w3.org/2000/01/rdf-schema#label> ?l }}",
+            t[0]
+        );
         let defined = matches!(
-            oxigraph::sparql::SparqlEvaluator::new().parse_query(&q).unwrap().on_store(&onto).execute().unwrap(),
+            oxigraph::sparql::SparqlEvaluator::new()
+                .parse_query(&q)
+                .unwrap()
+                .on_store(&onto)
+                .execute()
+                .unwrap(),
             oxigraph::sparql::QueryResults::Boolean(true)
         );
         if !defined {
@@ -39,9 +49,17 @@ fn every_akg_term_used_in_the_data_is_defined_in_the_ontology() {
     assert!(undefined.is_empty(), "undefined akg: terms: {undefined:?}");
     // And every legal form used is a concept of the scheme.
     for f in rows(data, "SELECT DISTINCT ?f WHERE { ?i akg:legalForm ?f }") {
-        let q = format!("ASK {{ <{}> <http://www.w3.org/2004/02/skos/core#inScheme> ?s }}", f[0]);
+        let q = format!(
+            "ASK {{ <{}> <http://www.w3.org/2004/02/skos/core#inScheme> ?s }}",
+            f[0]
+        );
         let ok = matches!(
-            oxigraph::sparql::SparqlEvaluator::new().parse_query(&q).unwrap().on_store(&onto).execute().unwrap(),
+            oxigraph::sparql::SparqlEvaluator::new()
+                .parse_query(&q)
+                .unwrap()
+                .on_store(&onto)
+                .execute()
+                .unwrap(),
             oxigraph::sparql::QueryResults::Boolean(true)
         );
         assert!(ok, "{} not in the legal-form scheme", f[0]);
@@ -92,14 +110,25 @@ fn a_broken_graph_gets_its_violations_named() {
     let found: Vec<(String, Option<String>, String)> = report
         .results
         .iter()
-        .map(|r| (r.focus_node.clone(), r.result_path.clone(), r.constraint.clone()))
+        .map(|r| {
+            (
+                r.focus_node.clone(),
+                r.result_path.clone(),
+                r.constraint.clone(),
+            )
+        })
         .collect();
     let has = |focus: &str, path: &str, c: &str| {
-        found.iter().any(|(f, p, k)| f.contains(focus) && p.as_deref().is_some_and(|p| p.contains(path)) && k == c)
+        found.iter().any(|(f, p, k)| {
+            f.contains(focus) && p.as_deref().is_some_and(|p| p.contains(path)) && k == c
+        })
     };
     assert!(has("ex.org/p1", "provisionKind", "sh:minCount"), "{report}");
     assert!(has("ex.org/p1", "position", "sh:minInclusive"), "{report}");
     assert!(has("ex.org/a", "postCode", "sh:pattern"), "{report}");
     let printed = report.to_string();
-    assert!(printed.contains("provisionKind") && printed.contains("postCode"), "{printed}");
+    assert!(
+        printed.contains("provisionKind") && printed.contains("postCode"),
+        "{printed}"
+    );
 }

@@ -3,7 +3,9 @@
 //! Data is loaded into named graphs (and sometimes the default graph) of an
 //! in-memory store to show that validation works on the union of all graphs.
 
-use akimat_kg::validate::{validate, Severity, ShapesGraph, ValidateError, ValidationReport, ValidationResult};
+use akimat_kg::validate::{
+    validate, Severity, ShapesGraph, ValidateError, ValidationReport, ValidationResult,
+};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{GraphName, NamedNode};
 use oxigraph::store::Store;
@@ -23,10 +25,14 @@ fn store(graphs: &[(&str, &str)]) -> Store {
         let graph_name = if graph.is_empty() {
             GraphName::DefaultGraph
         } else {
-            NamedNode::new(format!("http://example.org/graph/{graph}")).unwrap().into()
+            NamedNode::new(format!("http://example.org/graph/{graph}"))
+                .unwrap()
+                .into()
         };
         let parser = RdfParser::from_format(RdfFormat::Turtle).with_default_graph(graph_name);
-        store.load_from_slice(parser, &format!("{PREFIXES}{turtle}")).unwrap();
+        store
+            .load_from_slice(parser, &format!("{PREFIXES}{turtle}"))
+            .unwrap();
     }
     store
 }
@@ -49,7 +55,13 @@ fn summary(report: &ValidationReport) -> Vec<(String, Option<String>, String)> {
     report
         .results
         .iter()
-        .map(|r| (r.focus_node.clone(), r.result_path.clone(), r.constraint.clone()))
+        .map(|r| {
+            (
+                r.focus_node.clone(),
+                r.result_path.clone(),
+                r.constraint.clone(),
+            )
+        })
         .collect()
 }
 
@@ -59,7 +71,11 @@ fn expect(focus: &str, path: Option<&str>, constraint: &str) -> (String, Option<
 
 /// Asserts a report with exactly one result and returns it.
 fn single(report: &ValidationReport) -> &ValidationResult {
-    assert_eq!(report.results.len(), 1, "expected one result, got:\n{report}");
+    assert_eq!(
+        report.results.len(),
+        1,
+        "expected one result, got:\n{report}"
+    );
     &report.results[0]
 }
 
@@ -108,7 +124,10 @@ ex:RegionShape a sh:NodeShape ;
 
 #[test]
 fn conforming_dataset_has_no_results() {
-    let report = run(AGENCY_SHAPES, &[("types", AGENCIES_TYPES), ("props", AGENCIES_PROPS)]);
+    let report = run(
+        AGENCY_SHAPES,
+        &[("types", AGENCIES_TYPES), ("props", AGENCIES_PROPS)],
+    );
     assert!(report.conforms, "{report}");
     assert!(report.results.is_empty());
     assert_eq!(report.to_string(), "conforms\n");
@@ -122,7 +141,10 @@ fn union_includes_default_graph_and_counts_duplicate_triples_once() {
         &[
             ("types", AGENCIES_TYPES),
             ("", AGENCIES_PROPS),
-            ("copy", "ex:almaty ex:code \"ALA-01\" ; ex:founded \"1997-12-10\"^^xsd:date ."),
+            (
+                "copy",
+                "ex:almaty ex:code \"ALA-01\" ; ex:founded \"1997-12-10\"^^xsd:date .",
+            ),
         ],
     );
     assert!(report.conforms, "{report}");
@@ -132,13 +154,19 @@ fn union_includes_default_graph_and_counts_duplicate_triples_once() {
 fn min_count_violation() {
     let report = run(
         "ex:S sh:targetClass ex:Agency ; sh:property [ sh:path ex:code ; sh:minCount 1 ] .",
-        &[("a", "ex:a a ex:Agency . ex:b a ex:Agency ."), ("b", "ex:b ex:code \"B\" .")],
+        &[
+            ("a", "ex:a a ex:Agency . ex:b a ex:Agency ."),
+            ("b", "ex:b ex:code \"B\" ."),
+        ],
     );
     let r = single(&report);
     assert_eq!(summary(&report), [expect("a", Some("code"), "sh:minCount")]);
     assert_eq!(r.value, None);
     assert_eq!(r.severity, Severity::Violation);
-    assert_eq!(r.source_shape, format!("{} sh:property [ sh:path {} ]", ex("S"), ex("code")));
+    assert_eq!(
+        r.source_shape,
+        format!("{} sh:property [ sh:path {} ]", ex("S"), ex("code"))
+    );
     assert!(!report.conforms);
 }
 
@@ -147,7 +175,10 @@ fn max_count_violation() {
     let report = run(
         "ex:S sh:targetClass ex:Agency ; sh:property [ sh:path ex:code ; sh:maxCount 1 ] .",
         &[
-            ("a", "ex:a a ex:Agency ; ex:code \"A1\" . ex:b a ex:Agency ; ex:code \"B\" ."),
+            (
+                "a",
+                "ex:a a ex:Agency ; ex:code \"A1\" . ex:b a ex:Agency ; ex:code \"B\" .",
+            ),
             ("b", "ex:a ex:code \"A1\", \"A2\" . ex:b ex:code \"B\" ."),
         ],
     );
@@ -164,7 +195,10 @@ fn datatype_violations_including_ill_formed_literals() {
     );
     assert_eq!(
         summary(&report),
-        [expect("a", Some("staff"), "sh:datatype"), expect("c", Some("staff"), "sh:datatype")]
+        [
+            expect("a", Some("staff"), "sh:datatype"),
+            expect("c", Some("staff"), "sh:datatype")
+        ]
     );
     assert_eq!(report.results[0].value.as_deref(), Some("\"many\""));
     assert!(report.results[1].message.contains("ill-formed"), "{report}");
@@ -207,7 +241,10 @@ fn node_kind_violation() {
         &[("a", "ex:a ex:region ex:r1 . ex:b ex:region [ ex:label \"anonymous\" ] .")],
     );
     let r = single(&report);
-    assert_eq!(summary(&report), [expect("b", Some("region"), "sh:nodeKind")]);
+    assert_eq!(
+        summary(&report),
+        [expect("b", Some("region"), "sh:nodeKind")]
+    );
     assert!(r.value.as_deref().unwrap().starts_with("_:"), "{report}");
 }
 
@@ -227,7 +264,10 @@ fn has_value_violation() {
         "ex:S sh:targetSubjectsOf ex:status ; sh:property [ sh:path ex:status ; sh:hasValue ex:Active ] .",
         &[("a", "ex:a ex:status ex:Active, ex:Audited . ex:b ex:status ex:Dissolved .")],
     );
-    assert_eq!(summary(&report), [expect("b", Some("status"), "sh:hasValue")]);
+    assert_eq!(
+        summary(&report),
+        [expect("b", Some("status"), "sh:hasValue")]
+    );
     assert_eq!(single(&report).value, None);
 }
 
@@ -260,7 +300,10 @@ fn min_length_and_max_length_violations() {
     // "ӘКІМ-1" is 6 characters (but 10 bytes): length counts characters.
     assert_eq!(
         summary(&report),
-        [expect("a", Some("code"), "sh:minLength"), expect("c", Some("code"), "sh:maxLength")]
+        [
+            expect("a", Some("code"), "sh:minLength"),
+            expect("c", Some("code"), "sh:maxLength")
+        ]
     );
 }
 
@@ -270,7 +313,10 @@ fn language_in_violation() {
         "ex:S sh:targetSubjectsOf ex:name ; sh:property [ sh:path ex:name ; sh:languageIn (\"en\" \"kk\") ] .",
         &[("a", "ex:a ex:name \"Almaty\"@en-GB, \"Алматы\"@kk . ex:b ex:name \"Астана\"@ru .")],
     );
-    assert_eq!(summary(&report), [expect("b", Some("name"), "sh:languageIn")]);
+    assert_eq!(
+        summary(&report),
+        [expect("b", Some("name"), "sh:languageIn")]
+    );
     assert_eq!(single(&report).value.as_deref(), Some("\"Астана\"@ru"));
 }
 
@@ -279,11 +325,20 @@ fn unique_lang_violation() {
     let report = run(
         "ex:S sh:targetSubjectsOf ex:name ; sh:property [ sh:path ex:name ; sh:uniqueLang true ] .",
         &[
-            ("a", "ex:a ex:name \"Almaty\"@en, \"Алматы\"@kk . ex:b ex:name \"Astana\"@en ."),
-            ("b", "ex:b ex:name \"Nur-Sultan\"@en . ex:a ex:name \"Almaty\"@en ."),
+            (
+                "a",
+                "ex:a ex:name \"Almaty\"@en, \"Алматы\"@kk . ex:b ex:name \"Astana\"@en .",
+            ),
+            (
+                "b",
+                "ex:b ex:name \"Nur-Sultan\"@en . ex:a ex:name \"Almaty\"@en .",
+            ),
         ],
     );
-    assert_eq!(summary(&report), [expect("b", Some("name"), "sh:uniqueLang")]);
+    assert_eq!(
+        summary(&report),
+        [expect("b", Some("name"), "sh:uniqueLang")]
+    );
     assert!(single(&report).message.contains("\"en\""));
 }
 
@@ -317,7 +372,10 @@ fn incomparable_values_violate_min_inclusive() {
     );
     assert_eq!(
         summary(&report),
-        [expect("a", Some("staff"), "sh:minInclusive"), expect("b", Some("staff"), "sh:minInclusive")]
+        [
+            expect("a", Some("staff"), "sh:minInclusive"),
+            expect("b", Some("staff"), "sh:minInclusive")
+        ]
     );
 }
 
@@ -329,7 +387,10 @@ fn subclass_targets() {
          ex:CityAkimat rdfs:subClassOf ex:Akimat .",
         &[
             ("ontology", "ex:Akimat rdfs:subClassOf ex:Agency ."),
-            ("a", "ex:a a ex:Agency . ex:b a ex:Akimat . ex:c a ex:CityAkimat . ex:d a ex:Region ."),
+            (
+                "a",
+                "ex:a a ex:Agency . ex:b a ex:Akimat . ex:c a ex:CityAkimat . ex:d a ex:Region .",
+            ),
         ],
     );
     assert_eq!(
@@ -353,10 +414,20 @@ fn implicit_class_target() {
 
 #[test]
 fn inverse_path() {
-    let report = run(AGENCY_SHAPES, &[("types", AGENCIES_TYPES), ("props", AGENCIES_PROPS), ("x", "ex:shymkentRegion a ex:Region .")]);
+    let report = run(
+        AGENCY_SHAPES,
+        &[
+            ("types", AGENCIES_TYPES),
+            ("props", AGENCIES_PROPS),
+            ("x", "ex:shymkentRegion a ex:Region ."),
+        ],
+    );
     let r = single(&report);
     assert_eq!(r.focus_node, ex("shymkentRegion"));
-    assert_eq!(r.result_path.as_deref(), Some("^<http://example.org/region>"));
+    assert_eq!(
+        r.result_path.as_deref(),
+        Some("^<http://example.org/region>")
+    );
     assert_eq!(r.constraint, "sh:minCount");
     assert_eq!(
         r.source_shape,
@@ -368,7 +439,14 @@ fn inverse_path() {
         &[("a", "ex:r a ex:Region . ex:a a ex:Agency ; ex:region ex:r . ex:p a ex:Person ; ex:region ex:r .")],
     );
     let r = single(&report);
-    assert_eq!(summary(&report), [(ex("r"), Some(format!("^{}", ex("region"))), "sh:class".to_owned())]);
+    assert_eq!(
+        summary(&report),
+        [(
+            ex("r"),
+            Some(format!("^{}", ex("region"))),
+            "sh:class".to_owned()
+        )]
+    );
     assert_eq!(r.value, Some(ex("p")));
 }
 
@@ -402,7 +480,14 @@ fn constraints_on_node_shape_apply_to_focus_node() {
     let mut got: Vec<_> = report
         .results
         .iter()
-        .map(|r| (r.focus_node.as_str(), r.result_path.as_deref(), r.value.as_deref(), r.constraint.as_str()))
+        .map(|r| {
+            (
+                r.focus_node.as_str(),
+                r.result_path.as_deref(),
+                r.value.as_deref(),
+                r.constraint.as_str(),
+            )
+        })
         .collect();
     got.sort();
     assert_eq!(
@@ -411,7 +496,12 @@ fn constraints_on_node_shape_apply_to_focus_node() {
             ("\"r2\"", None, Some("\"r2\""), "sh:class"),
             ("\"r2\"", None, Some("\"r2\""), "sh:nodeKind"),
             ("\"r2\"", None, Some("\"r2\""), "sh:pattern"),
-            ("<http://example.org/region9>", None, Some("<http://example.org/region9>"), "sh:pattern"),
+            (
+                "<http://example.org/region9>",
+                None,
+                Some("<http://example.org/region9>"),
+                "sh:pattern"
+            ),
         ]
     );
 }
@@ -423,7 +513,10 @@ fn nested_property_shapes_validate_value_nodes() {
             sh:property [ sh:path ex:region ; sh:property [ sh:path ex:label ; sh:minCount 1 ] ] .",
         &[("a", "ex:a a ex:Agency ; ex:region ex:r1 . ex:b a ex:Agency ; ex:region ex:r2 . ex:r1 ex:label \"R1\" .")],
     );
-    assert_eq!(summary(&report), [expect("r2", Some("label"), "sh:minCount")]);
+    assert_eq!(
+        summary(&report),
+        [expect("r2", Some("label"), "sh:minCount")]
+    );
 }
 
 #[test]
@@ -435,14 +528,29 @@ fn severity_and_message() {
             sh:property [ sh:path ex:name ; sh:minCount 1 ; sh:severity sh:Info ] .",
         &[("a", "ex:a a ex:Agency .")],
     );
-    assert!(report.conforms, "warnings and infos do not break conformance");
-    let got: Vec<_> = report.results.iter().map(|r| (r.severity, r.message.as_str())).collect();
+    assert!(
+        report.conforms,
+        "warnings and infos do not break conformance"
+    );
+    let got: Vec<_> = report
+        .results
+        .iter()
+        .map(|r| (r.severity, r.message.as_str()))
+        .collect();
     assert_eq!(
         got,
-        [(Severity::Warning, "Code is missing"), (Severity::Info, "expected at least 1 value, found 0")]
+        [
+            (Severity::Warning, "Code is missing"),
+            (Severity::Info, "expected at least 1 value, found 0")
+        ]
     );
     assert_eq!(report.count(Severity::Warning), 1);
-    assert!(report.to_string().ends_with("0 violations, 1 warning, 1 info (conforms)\n"), "{report}");
+    assert!(
+        report
+            .to_string()
+            .ends_with("0 violations, 1 warning, 1 info (conforms)\n"),
+        "{report}"
+    );
 
     let report = run(
         "ex:S sh:targetClass ex:Agency ; sh:minLength 100 ;
@@ -450,8 +558,16 @@ fn severity_and_message() {
         &[("a", "ex:a a ex:Agency .")],
     );
     let r = single(&report);
-    assert_eq!((r.severity, r.message.as_str()), (Severity::Warning, "IRI too short"));
-    assert!(report.to_string().ends_with("0 violations, 1 warning (conforms)\n"), "{report}");
+    assert_eq!(
+        (r.severity, r.message.as_str()),
+        (Severity::Warning, "IRI too short")
+    );
+    assert!(
+        report
+            .to_string()
+            .ends_with("0 violations, 1 warning (conforms)\n"),
+        "{report}"
+    );
 }
 
 #[test]
@@ -462,7 +578,10 @@ fn deactivated_shapes_are_skipped() {
                                          sh:property [ sh:path ex:staff ; sh:minCount 1 ] .",
         &[("a", "ex:a a ex:Agency .")],
     );
-    assert_eq!(summary(&report), [expect("a", Some("staff"), "sh:minCount")]);
+    assert_eq!(
+        summary(&report),
+        [expect("a", Some("staff"), "sh:minCount")]
+    );
 }
 
 #[test]
@@ -471,7 +590,10 @@ fn report_display_and_sorting() {
         "ex:S sh:targetClass ex:Agency ;
             sh:property [ sh:path ex:code ; sh:minCount 1 ] ;
             sh:property [ sh:path ex:name ; sh:datatype rdf:langString ] .",
-        &[("a", "ex:b a ex:Agency ; ex:name \"B\" . ex:a a ex:Agency ; ex:code \"A\" ; ex:name \"A\" .")],
+        &[(
+            "a",
+            "ex:b a ex:Agency ; ex:name \"B\" . ex:a a ex:Agency ; ex:code \"A\" ; ex:name \"A\" .",
+        )],
     );
     assert_eq!(
         summary(&report),
@@ -535,25 +657,37 @@ fn unsupported_features_are_errors() {
     for (ttl, shape, feature) in cases {
         let (got_shape, got_feature) = unsupported(ttl);
         assert_eq!(got_shape, shape, "{ttl}");
-        assert!(got_feature.contains(feature), "{ttl}: feature {got_feature:?}");
+        assert!(
+            got_feature.contains(feature),
+            "{ttl}: feature {got_feature:?}"
+        );
     }
-    let message = ShapesGraph::from_turtle(&format!("{PREFIXES}ex:S sh:targetClass ex:A ; sh:or ( ) ."), "shapes.ttl")
-        .unwrap_err()
-        .to_string();
-    assert_eq!(message, "shape <http://example.org/S>: unsupported SHACL feature sh:or");
+    let message = ShapesGraph::from_turtle(
+        &format!("{PREFIXES}ex:S sh:targetClass ex:A ; sh:or ( ) ."),
+        "shapes.ttl",
+    )
+    .unwrap_err()
+    .to_string();
+    assert_eq!(
+        message,
+        "shape <http://example.org/S>: unsupported SHACL feature sh:or"
+    );
 }
 
 #[test]
 fn malformed_shapes_are_errors() {
     for ttl in [
-        "ex:S sh:targetClass ex:A ; sh:minCount 1 .",                          // minCount on a node shape
+        "ex:S sh:targetClass ex:A ; sh:minCount 1 .", // minCount on a node shape
         "ex:S sh:targetClass ex:A ; sh:property [ sh:path ex:p ; sh:minCount \"one\" ] .",
-        "ex:S sh:targetClass ex:A ; sh:property [ sh:minCount 1 ] .",          // property shape without path
-        "ex:S sh:targetClass ex:A ; sh:pattern \"[\" .",                       // bad regex
+        "ex:S sh:targetClass ex:A ; sh:property [ sh:minCount 1 ] .", // property shape without path
+        "ex:S sh:targetClass ex:A ; sh:pattern \"[\" .",              // bad regex
         "ex:S sh:targetClass ex:A ; sh:in ex:notAList .",
     ] {
         let result = ShapesGraph::from_turtle(&format!("{PREFIXES}{ttl}"), "shapes.ttl");
-        assert!(matches!(result, Err(ValidateError::InvalidShape { .. })), "{ttl}: {result:?}");
+        assert!(
+            matches!(result, Err(ValidateError::InvalidShape { .. })),
+            "{ttl}: {result:?}"
+        );
     }
 }
 
@@ -568,7 +702,10 @@ fn turtle_syntax_error_names_source_and_line() {
         panic!("expected a syntax error, got {error:?}");
     };
     assert_eq!((file.as_str(), *line), ("shapes/akimat.ttl", 4));
-    assert!(error.to_string().starts_with("shapes/akimat.ttl:4:"), "{error}");
+    assert!(
+        error.to_string().starts_with("shapes/akimat.ttl:4:"),
+        "{error}"
+    );
 }
 
 #[test]

@@ -34,7 +34,12 @@ named graph; queries see the union of all graphs as their default graph.";
 #[command(name = "akimat-kg", version, about = ABOUT, long_about = LONG_ABOUT)]
 struct Cli {
     /// The store folder (created by `ingest` if missing).
-    #[arg(long, global = true, env = "AKIMAT_KG_STORE", default_value = "akimat-kg-store")]
+    #[arg(
+        long,
+        global = true,
+        env = "AKIMAT_KG_STORE",
+        default_value = "akimat-kg-store"
+    )]
     store: PathBuf,
     /// The base of the IRIs the graph mints.
     #[arg(long, global = true, env = "AKIMAT_KG_BASE", default_value = DEFAULT_BASE)]
@@ -164,7 +169,11 @@ fn base(cli: &Cli) -> Result<Base> {
 fn run(cli: Cli) -> Result<ExitCode> {
     let lex = Lexicon::get();
     match &cli.command {
-        Command::Ingest { paths, force, quiet } => ingest(&cli, lex, paths, *force, *quiet),
+        Command::Ingest {
+            paths,
+            force,
+            quiet,
+        } => ingest(&cli, lex, paths, *force, *quiet),
         Command::Extract { file, format } => extract(&cli, lex, file, *format),
         Command::Query { file, expr, format } => {
             let (text, name) = match (file, expr) {
@@ -175,7 +184,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     (s, "<stdin>".to_string())
                 }
                 (Some(f), None) => (
-                    std::fs::read_to_string(f).with_context(|| format!("cannot read {}", f.display()))?,
+                    std::fs::read_to_string(f)
+                        .with_context(|| format!("cannot read {}", f.display()))?,
                     f.display().to_string(),
                 ),
                 (None, None) => bail!("give a query file or -e 'SPARQL'"),
@@ -192,7 +202,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let format = rdf_format(&name);
             let mut out: Box<dyn Write> = match output {
                 Some(p) => Box::new(std::io::BufWriter::new(
-                    std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
+                    std::fs::File::create(p)
+                        .with_context(|| format!("cannot create {}", p.display()))?,
                 )),
                 None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
             };
@@ -209,7 +220,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let store = KgStore::open_existing(&cli.store, &base(&cli)?)?;
             let (text, name) = match shapes {
                 Some(p) => (
-                    std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?,
+                    std::fs::read_to_string(p)
+                        .with_context(|| format!("cannot read {}", p.display()))?,
                     p.display().to_string(),
                 ),
                 None => (crate::SHAPES.to_string(), "ontology/shapes.ttl".to_string()),
@@ -217,7 +229,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let shapes = crate::validate::ShapesGraph::from_turtle(&text, &name)?;
             let report = crate::validate::validate(store.inner(), &shapes)?;
             println!("{report}");
-            Ok(if report.conforms { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            Ok(if report.conforms {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
         Command::Remove { doc } => {
             let base = base(&cli)?;
@@ -238,7 +254,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-fn ingest(cli: &Cli, lex: &Lexicon, paths: &[PathBuf], force: bool, quiet: bool) -> Result<ExitCode> {
+fn ingest(
+    cli: &Cli,
+    lex: &Lexicon,
+    paths: &[PathBuf],
+    force: bool,
+    quiet: bool,
+) -> Result<ExitCode> {
     let base = base(cli)?;
     let (files, errors) = discover(paths);
     let store = KgStore::open(&cli.store, &base)?;
@@ -260,10 +282,17 @@ fn ingest(cli: &Cli, lex: &Lexicon, paths: &[PathBuf], force: bool, quiet: bool)
     for file in &files {
         bar.set_message(file.display().to_string());
         match pipeline::ingest_file(&store, &base, file, lex, force) {
-            Outcome::Stored { quads, summary, replaced } => {
+            Outcome::Stored {
+                quads,
+                summary,
+                replaced,
+            } => {
                 stored += 1;
                 let verb = if replaced { "replaced" } else { "stored" };
-                say(&bar, format!("{verb:9} {}: {quads} quads — {summary}", file.display()));
+                say(
+                    &bar,
+                    format!("{verb:9} {}: {quads} quads — {summary}", file.display()),
+                );
             }
             Outcome::Unchanged => {
                 unchanged += 1;
@@ -283,7 +312,11 @@ fn ingest(cli: &Cli, lex: &Lexicon, paths: &[PathBuf], force: bool, quiet: bool)
         files.len() + errors.len(),
         store.len()?
     );
-    Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// Prints a line above the progress bar, or plainly when there is no bar.
@@ -323,7 +356,10 @@ fn extract(cli: &Cli, lex: &Lexicon, file: &Path, format: ExtractFormat) -> Resu
             let store = oxigraph::store::Store::new()?;
             let union: Vec<oxigraph::model::Quad> = quads
                 .iter()
-                .map(|q| oxigraph::model::Triple::from(q.clone()).in_graph(oxigraph::model::GraphName::DefaultGraph))
+                .map(|q| {
+                    oxigraph::model::Triple::from(q.clone())
+                        .in_graph(oxigraph::model::GraphName::DefaultGraph)
+                })
                 .collect();
             store.extend(quads.into_iter().chain(prov).chain(union))?;
             export(&store, rdf_format(name), &mut out)?;
@@ -335,9 +371,16 @@ fn extract(cli: &Cli, lex: &Lexicon, file: &Path, format: ExtractFormat) -> Resu
 /// Writes a store in a format. Quad formats get the named graphs (the default graph is their union, derived, and
 /// left out so that a store loading the dump holds each triple once per document); triple formats get the default
 /// graph, the union of all documents.
-pub fn export(store: &oxigraph::store::Store, format: RdfFormat, out: &mut dyn Write) -> Result<()> {
+pub fn export(
+    store: &oxigraph::store::Store,
+    format: RdfFormat,
+    out: &mut dyn Write,
+) -> Result<()> {
     let mut serializer = RdfSerializer::from_format(format);
-    if matches!(format, RdfFormat::Turtle | RdfFormat::TriG | RdfFormat::RdfXml) {
+    if matches!(
+        format,
+        RdfFormat::Turtle | RdfFormat::TriG | RdfFormat::RdfXml
+    ) {
         for (p, ns) in PREFIXES {
             serializer = serializer.with_prefix(*p, *ns)?;
         }
@@ -351,7 +394,12 @@ pub fn export(store: &oxigraph::store::Store, format: RdfFormat, out: &mut dyn W
             }
         }
     } else {
-        for q in store.quads_for_pattern(None, None, None, Some(oxigraph::model::GraphNameRef::DefaultGraph)) {
+        for q in store.quads_for_pattern(
+            None,
+            None,
+            None,
+            Some(oxigraph::model::GraphNameRef::DefaultGraph),
+        ) {
             let q = q?;
             w.serialize_triple(oxigraph::model::TripleRef::from(q.as_ref()))?;
         }

@@ -23,7 +23,9 @@ pub enum DecodeError {
     #[error("the file is binary, not text ({0})")]
     Binary(String),
     /// Bytes that are not valid in any supported encoding.
-    #[error("the file is not valid UTF-8 (first bad byte at offset {0}); convert it to UTF-8 or UTF-16")]
+    #[error(
+        "the file is not valid UTF-8 (first bad byte at offset {0}); convert it to UTF-8 or UTF-16"
+    )]
     InvalidUtf8(usize),
 }
 
@@ -50,7 +52,9 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
         .filter(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\u{c}'))
         .count();
     if controls * 20 > text.chars().count() {
-        return Err(DecodeError::Binary(format!("{controls} control characters")));
+        return Err(DecodeError::Binary(format!(
+            "{controls} control characters"
+        )));
     }
     Ok(Decoded { text, encoding })
 }
@@ -98,6 +102,9 @@ mod tests {
     #[test]
     fn empty_and_binary_are_refused() {
         assert_eq!(decode(b"  \n ").unwrap_err(), DecodeError::Empty);
-        assert!(matches!(decode(&[0x89, b'P', b'N', b'G', 0, 0, 1]), Err(DecodeError::Binary(_))));
+        assert!(matches!(
+            decode(&[0x89, b'P', b'N', b'G', 0, 0, 1]),
+            Err(DecodeError::Binary(_))
+        ));
     }
 }

@@ -133,7 +133,13 @@ pub fn title_key(title: &str) -> String {
     title
         .to_lowercase()
         .chars()
-        .map(|c| if "«»\"“”„".contains(c) { ' ' } else { c })
+        .map(|c| {
+            if "«»\"“”„".contains(c) {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect::<String>()
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -179,9 +185,11 @@ pub fn resolve(act: &mut ActRef, lex: &Lexicon) {
         if date_conflict || number_conflict {
             return false;
         }
-        let title_ok = key
-            .as_deref()
-            .is_some_and(|k| r.titles.iter().any(|(_, t)| similar_titles(k, &title_key(t))));
+        let title_ok = key.as_deref().is_some_and(|k| {
+            r.titles
+                .iter()
+                .any(|(_, t)| similar_titles(k, &title_key(t)))
+        });
         // The Constitution is one act: its name alone identifies it.
         date_eq || number_eq || title_ok || act.act_type == "Constitution"
     });
@@ -228,10 +236,17 @@ pub fn find_citations(
         else {
             continue;
         };
-        let anchor_end = pattern.regex.find(rest).map(|m| ws_start + m.end()).unwrap_or(*ws_end);
+        let anchor_end = pattern
+            .regex
+            .find(rest)
+            .map(|m| ws_start + m.end())
+            .unwrap_or(*ws_end);
         // Self-references (осы қаулы, настоящее решение) and legislation in general are not acts.
         let prev_word = k.checked_sub(1).map(|p| ws[p].2.as_str()).unwrap_or("");
-        if lex.phrases("self_reference").any(|p| prev_word.starts_with(p)) {
+        if lex
+            .phrases("self_reference")
+            .any(|p| prev_word.starts_with(p))
+        {
             continue;
         }
         // The resolution's own closing words (ҚАУЛЫ ЕТЕДІ, ШЕШІМ ҚАБЫЛДАДЫ) are not a citation.
@@ -257,7 +272,11 @@ pub fn find_citations(
             .collect();
         // A title whose opening quote was lost: an orphan closing quote after `туралы`.
         if titles.is_empty() && lang == Lang::Kk {
-            if let Some(&close) = orphans.iter().rev().find(|&&o| o > elements_from && o < elements_to) {
+            if let Some(&close) = orphans
+                .iter()
+                .rev()
+                .find(|&&o| o > elements_from && o < elements_to)
+            {
                 if text[..close].trim_end().to_lowercase().ends_with("туралы") {
                     let open = pairs
                         .iter()
@@ -271,8 +290,12 @@ pub fn find_citations(
         if pattern.plural && titles.is_empty() {
             continue; // "заңдарына" without titles: the laws in general.
         }
-        let date = dates(window, lex).pop().map(|d| (d.iso, elements_from + d.start));
-        let number = numbers(window).pop().map(|(n, s, _)| (n, elements_from + s));
+        let date = dates(window, lex)
+            .pop()
+            .map(|d| (d.iso, elements_from + d.start));
+        let number = numbers(window)
+            .pop()
+            .map(|(n, s, _)| (n, elements_from + s));
         let window_words = words(window);
         let issuer = window_words.iter().rev().find_map(|(s, _, w)| {
             lex.issuers
@@ -281,13 +304,20 @@ pub fn find_citations(
                 .map(|i| (i, elements_from + s))
         });
         let act_type = match pattern.act_type.as_str() {
-            "Resolution" => issuer.map(|(i, _)| i.resolution.clone()).unwrap_or("OtherAct".into()),
-            "Decision" => issuer.map(|(i, _)| i.decision.clone()).unwrap_or("OtherAct".into()),
-            "Order" => issuer.map(|(i, _)| i.order.clone()).unwrap_or("OtherAct".into()),
+            "Resolution" => issuer
+                .map(|(i, _)| i.resolution.clone())
+                .unwrap_or("OtherAct".into()),
+            "Decision" => issuer
+                .map(|(i, _)| i.decision.clone())
+                .unwrap_or("OtherAct".into()),
+            "Order" => issuer
+                .map(|(i, _)| i.order.clone())
+                .unwrap_or("OtherAct".into()),
             t => t.to_string(),
         };
         // Local issuers: the unit named in the clause.
-        let local_type = ["AkimatResolution", "AkimDecision", "MaslikhatDecision"].contains(&act_type.as_str());
+        let local_type =
+            ["AkimatResolution", "AkimDecision", "MaslikhatDecision"].contains(&act_type.as_str());
         let issuer_body = issuer.filter(|_| local_type).and_then(|(i, pos)| {
             (i.body != "-").then_some(())?;
             let units = find_units(&text[window_start..pos.max(window_start)], lex, lang);
@@ -322,24 +352,39 @@ pub fn find_citations(
             issuer.map(|(_, p)| p),
         ];
         let start = match lang {
-            Lang::Kk => start_candidates.iter().flatten().copied().min().unwrap_or(*ws_start).min(*ws_start),
-            Lang::Ru => ru_pin_start(&lower[window_start..*ws_start]).map(|s| window_start + s).unwrap_or(*ws_start),
-        };
-        let end = match lang {
-            Lang::Kk => end,
-            Lang::Ru => [titles.last().map(|t| t.1 + 1), date.as_ref().map(|d| d.1 + 4), number.as_ref().map(|n| n.1 + 2)]
+            Lang::Kk => start_candidates
                 .iter()
                 .flatten()
                 .copied()
-                .max()
-                .unwrap_or(end)
-                .max(end)
-                .min(text.len()),
+                .min()
+                .unwrap_or(*ws_start)
+                .min(*ws_start),
+            Lang::Ru => ru_pin_start(&lower[window_start..*ws_start])
+                .map(|s| window_start + s)
+                .unwrap_or(*ws_start),
+        };
+        let end = match lang {
+            Lang::Kk => end,
+            Lang::Ru => [
+                titles.last().map(|t| t.1 + 1),
+                date.as_ref().map(|d| d.1 + 4),
+                number.as_ref().map(|n| n.1 + 2),
+            ]
+            .iter()
+            .flatten()
+            .copied()
+            .max()
+            .unwrap_or(end)
+            .max(end)
+            .min(text.len()),
         };
         let title_list: Vec<Option<String>> = if titles.is_empty() {
             vec![None]
         } else if pattern.plural {
-            titles.iter().map(|(s, e)| Some(text[*s..*e].trim().to_string())).collect()
+            titles
+                .iter()
+                .map(|(s, e)| Some(text[*s..*e].trim().to_string()))
+                .collect()
         } else {
             vec![titles.last().map(|(s, e)| text[*s..*e].trim().to_string())]
         };
@@ -347,8 +392,16 @@ pub fn find_citations(
         for title in title_list {
             let mut act = ActRef {
                 act_type: act_type.clone(),
-                date: if pattern.plural { None } else { date.as_ref().map(|d| d.0.clone()) },
-                number: if pattern.plural { None } else { number.as_ref().map(|n| n.0.clone()) },
+                date: if pattern.plural {
+                    None
+                } else {
+                    date.as_ref().map(|d| d.0.clone())
+                },
+                number: if pattern.plural {
+                    None
+                } else {
+                    number.as_ref().map(|n| n.0.clone())
+                },
                 title,
                 issuer: issuer_body.clone(),
                 reference: None,
@@ -393,7 +446,10 @@ fn clause_start(text: &str, prev_end: usize, anchor: usize, pairs: &[Quote]) -> 
                 .nth(1)
                 .is_some_and(|n| n.is_uppercase())
             && text[i + 1..].starts_with(' ')
-            && !text[..i].chars().next_back().is_some_and(|p| p.is_uppercase());
+            && !text[..i]
+                .chars()
+                .next_back()
+                .is_some_and(|p| p.is_uppercase());
         if c == ';' || sentence_end || c == ':' {
             start = i + c.len_utf8();
         }
@@ -409,7 +465,12 @@ fn clause_end(text: &str, from: usize, pairs: &[Quote]) -> usize {
         if in_quotes(i) {
             continue;
         }
-        if c == ';' || c == ',' && !text[i + 1..].trim_start().starts_with(|d: char| d.is_ascii_digit()) {
+        if c == ';'
+            || c == ','
+                && !text[i + 1..]
+                    .trim_start()
+                    .starts_with(|d: char| d.is_ascii_digit())
+        {
             return i;
         }
     }

@@ -5,7 +5,8 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 static KK_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(\d{4})\s*ж(?:ылғы|\.)?\s*[«"“]?\s*(\d{1,2})\s*[»"”]?\s*-?\s*([а-яәіңғүұқөһ]+)"#).unwrap()
+    Regex::new(r#"(\d{4})\s*ж(?:ылғы|\.)?\s*[«"“]?\s*(\d{1,2})\s*[»"”]?\s*-?\s*([а-яәіңғүұқөһ]+)"#)
+        .unwrap()
 });
 static RU_DATE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(\d{1,2})\s+([а-я]+)\s+(\d{4})\s*(?:года|г\.|г\b)?").unwrap());
@@ -39,7 +40,11 @@ pub fn dates(text: &str, lex: &Lexicon) -> Vec<FoundDate> {
     let mut out = Vec::new();
     // Lowercasing keeps byte lengths for the Cyrillic and Latin letters used here; check, and fall back to
     // the original text if it does not.
-    let hay = if lower.len() == text.len() { lower.as_str() } else { text };
+    let hay = if lower.len() == text.len() {
+        lower.as_str()
+    } else {
+        text
+    };
     for c in KK_DATE.captures_iter(hay) {
         if let Some(m) = lex.month(&c[3]) {
             if let Some(iso) = iso(&c[1], m, &c[2]) {
@@ -103,12 +108,18 @@ mod tests {
     #[test]
     fn kazakh_dates_with_case_endings_and_quotes() {
         let lex = Lexicon::embedded().unwrap();
-        let d = dates("Ақсу қаласы әкімдігінің 2022 жылғы \" 31 \" мамыр № 403/3", &lex);
+        let d = dates(
+            "Ақсу қаласы әкімдігінің 2022 жылғы \" 31 \" мамыр № 403/3",
+            &lex,
+        );
         assert_eq!(d[0].iso, "2022-05-31");
         let d = dates("2001 жылғы 23 қаңтардағы Заңына", &lex);
         assert_eq!(d[0].iso, "2001-01-23");
         let d = dates("от 23 января 2001 года и 07.06.2016", &lex);
-        assert_eq!(d.iter().map(|d| d.iso.as_str()).collect::<Vec<_>>(), ["2001-01-23", "2016-06-07"]);
+        assert_eq!(
+            d.iter().map(|d| d.iso.as_str()).collect::<Vec<_>>(),
+            ["2001-01-23", "2016-06-07"]
+        );
     }
 
     #[test]

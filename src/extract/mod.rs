@@ -175,9 +175,11 @@ pub enum ExtractError {
     NotARegulation,
 }
 
-static CONTROL_KK: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:бақылау|қадағалау)\s+(.+?)\s+(?:жүктелсін|жүктелсiн)").unwrap());
-static CONTROL_RU: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)возложить\s+на\s+(.+?)\.?$").unwrap());
+static CONTROL_KK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:бақылау|қадағалау)\s+(.+?)\s+(?:жүктелсін|жүктелсiн)").unwrap()
+});
+static CONTROL_RU: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)возложить\s+на\s+(.+?)\.?$").unwrap());
 static POSTCODE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(\d{6})\b").unwrap());
 static LOCATOR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(.*?)[\s,]*(?:№\s*)?(\d+\s?[А-ЯA-Z]?(?:/\d+)?)\.?$").unwrap());
@@ -191,17 +193,25 @@ pub fn extract(
 ) -> Result<Extraction, ExtractError> {
     let lang = match lang::detect(&norm.text) {
         lang::Detected::Supported(l) => l,
-        lang::Detected::Latin => return Err(ExtractError::UnsupportedLanguage("Latin script, not Kazakh or Russian".into())),
+        lang::Detected::Latin => {
+            return Err(ExtractError::UnsupportedLanguage(
+                "Latin script, not Kazakh or Russian".into(),
+            ))
+        }
         lang::Detected::Unknown => return Err(ExtractError::NotARegulation),
     };
     let original_chars: Vec<char> = original.chars().collect();
     let mut warnings = Vec::new();
-    if doc.truncated {
-        warnings.push("the text stops mid-sentence; extracted what it holds".to_string());
-    }
     let region = document_region(doc, lex, lang);
     let resolution = resolution(doc, lex, lang, region.as_ref(), &mut warnings);
-    let mut institution = institution(doc, lex, lang, region.as_ref(), resolution.as_ref(), &original_chars);
+    let mut institution = institution(
+        doc,
+        lex,
+        lang,
+        region.as_ref(),
+        resolution.as_ref(),
+        &original_chars,
+    );
     let subordinates = subordinates(doc, lex, lang);
     let provisions = provisions::provisions(doc, norm, &original_chars, lex);
 
@@ -238,7 +248,16 @@ pub fn extract(
 
     // Repealed acts: the citations of points that repeal.
     let resolution = resolution_with_repeals(resolution, doc, &mut citations, lex);
-    finish(doc, lang, warnings, resolution, &mut institution, subordinates, provisions, citations)
+    finish(
+        doc,
+        lang,
+        warnings,
+        resolution,
+        &mut institution,
+        subordinates,
+        provisions,
+        citations,
+    )
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -296,7 +315,10 @@ fn resolution_with_repeals(
         }
         for c in citations.iter_mut() {
             let cit = &c.citation;
-            if c.from == CitedFrom::Resolution && point.block.start <= cit.start && cit.end <= point.block.end {
+            if c.from == CitedFrom::Resolution
+                && point.block.start <= cit.start
+                && cit.end <= point.block.end
+            {
                 res.repeals.push(cit.act.clone());
                 c.repealed = true;
             }
@@ -402,13 +424,25 @@ fn resolution(
     sources.extend(doc.stamp.iter());
     sources.extend(doc.header.iter());
     sources.extend(doc.preamble.iter());
-    let issuer = sources.iter().find_map(|b| body_in(&b.text, lex, lang, region));
-    let date = sources.iter().find_map(|b| dates::dates(&b.text, lex).into_iter().next().map(|d| d.iso));
+    let issuer = sources
+        .iter()
+        .find_map(|b| body_in(&b.text, lex, lang, region));
+    let date = sources
+        .iter()
+        .find_map(|b| dates::dates(&b.text, lex).into_iter().next().map(|d| d.iso));
     let number = sources
         .iter()
         .find_map(|b| dates::numbers(&b.text).into_iter().next().map(|n| n.0));
-    let preamble_lower = doc.preamble.as_ref().map(|p| p.text.to_lowercase()).unwrap_or_default();
-    let stamp_lower = doc.stamp.as_ref().map(|p| p.text.to_lowercase()).unwrap_or_default();
+    let preamble_lower = doc
+        .preamble
+        .as_ref()
+        .map(|p| p.text.to_lowercase())
+        .unwrap_or_default();
+    let stamp_lower = doc
+        .stamp
+        .as_ref()
+        .map(|p| p.text.to_lowercase())
+        .unwrap_or_default();
     let kind = issuer.as_ref().map(|b| b.kind.as_str()).unwrap_or_else(|| {
         if lex.has("body_maslikhat", &preamble_lower) || lex.has("decision_word", &stamp_lower) {
             "maslikhat"
@@ -439,18 +473,23 @@ fn resolution(
         }
         if entry_into_force.is_none() && lex.has("entry_into_force", &lower) {
             entry_into_force = Some(p.block.text.clone());
-            entry_rule = ["eif_ten_days", "eif_first_publication", "eif_registration", "eif_signing"]
-                .iter()
-                .find(|k| lex.has(k, &lower))
-                .map(|k| {
-                    match *k {
-                        "eif_ten_days" => "TenDaysAfterFirstOfficialPublication",
-                        "eif_first_publication" => "OnFirstOfficialPublication",
-                        "eif_registration" => "OnStateRegistration",
-                        _ => "OnSigning",
-                    }
-                    .to_string()
-                });
+            entry_rule = [
+                "eif_ten_days",
+                "eif_first_publication",
+                "eif_registration",
+                "eif_signing",
+            ]
+            .iter()
+            .find(|k| lex.has(k, &lower))
+            .map(|k| {
+                match *k {
+                    "eif_ten_days" => "TenDaysAfterFirstOfficialPublication",
+                    "eif_first_publication" => "OnFirstOfficialPublication",
+                    "eif_registration" => "OnStateRegistration",
+                    _ => "OnSigning",
+                }
+                .to_string()
+            });
         }
     }
     if doc.points.is_empty() {
@@ -483,16 +522,29 @@ fn named_orgs(text: &str, lex: &Lexicon) -> Vec<(Organisation, bool)> {
     let mut rest = text;
     let mut offset = 0;
     while let Some((name, after)) = next_quoted(rest) {
-        let after_words: Vec<String> = words(&rest[after..]).into_iter().take(8).map(|w| w.2).collect();
+        let after_words: Vec<String> = words(&rest[after..])
+            .into_iter()
+            .take(8)
+            .map(|w| w.2)
+            .collect();
         let refs: Vec<&str> = after_words.iter().map(String::as_str).collect();
-        let form = lex.legal_forms.iter().find(|f| f.phrase.find_in(&refs) == Some(0));
+        let form = lex
+            .legal_forms
+            .iter()
+            .find(|f| f.phrase.find_in(&refs) == Some(0));
         let legal_form = form.map(|f| f.form.clone());
         let genitive = form
             .and_then(|f| refs.get(f.phrase.stems.len() - 1))
-            .is_some_and(|w| ["ның", "нің", "дың", "дің", "тың", "тің"].iter().any(|g| w.ends_with(g)));
+            .is_some_and(|w| {
+                ["ның", "нің", "дың", "дің", "тың", "тің"]
+                    .iter()
+                    .any(|g| w.ends_with(g))
+            });
         let name = name.trim().to_string();
         if !name.is_empty() && name.chars().count() < 200 {
-            let enterprise = legal_form.as_deref().is_some_and(|f| f.contains("enterprise"));
+            let enterprise = legal_form
+                .as_deref()
+                .is_some_and(|f| f.contains("enterprise"));
             out.push((
                 Organisation {
                     kind_slug: kind_slug(&name, lex),
@@ -512,7 +564,9 @@ fn named_orgs(text: &str, lex: &Lexicon) -> Vec<(Organisation, bool)> {
 /// The next quoted string: its inner text and the byte offset just after the closing quote. Handles «…«…»…»
 /// and "…" including names that contain quotes of the other kind.
 fn next_quoted(text: &str) -> Option<(&str, usize)> {
-    let (open_pos, open) = text.char_indices().find(|(_, c)| matches!(c, '«' | '"' | '“'))?;
+    let (open_pos, open) = text
+        .char_indices()
+        .find(|(_, c)| matches!(c, '«' | '"' | '“'))?;
     let inner_start = open_pos + open.len_utf8();
     let mut depth = 1;
     for (i, c) in text[inner_start..].char_indices() {
@@ -578,7 +632,11 @@ fn institution(
             .copied()
     };
     let orig_text = |b: &Block| -> String {
-        collapse(&original[b.char_start.min(original.len())..b.char_end.min(original.len())].iter().collect::<String>())
+        collapse(
+            &original[b.char_start.min(original.len())..b.char_end.min(original.len())]
+                .iter()
+                .collect::<String>(),
+        )
     };
 
     let name_ru = find_para("name_in_russian").and_then(|p| {
@@ -665,13 +723,22 @@ fn address(text: &str, lex: &Lexicon, lang: Lang) -> Address {
             }
             let without: String = part.replace(&c[1], "");
             let without = without.trim().to_lowercase();
-            if without.is_empty() || without.starts_with("индекс") || without.ends_with("индексі") || without.contains("индекс") {
+            if without.is_empty()
+                || without.starts_with("индекс")
+                || without.ends_with("индексі")
+                || without.contains("индекс")
+            {
                 continue;
             }
         }
         if lex.phrases("street").any(|s| pl.contains(s)) {
             match LOCATOR.captures(part) {
-                Some(c) if !c[1].trim().is_empty() && lex.phrases("street").any(|s| c[1].to_lowercase().contains(s)) => {
+                Some(c)
+                    if !c[1].trim().is_empty()
+                        && lex
+                            .phrases("street")
+                            .any(|s| c[1].to_lowercase().contains(s)) =>
+                {
                     a.thoroughfare = Some(c[1].trim().to_string());
                     a.locator = Some(c[2].trim().to_string());
                 }
@@ -694,7 +761,13 @@ fn address(text: &str, lex: &Lexicon, lang: Lang) -> Address {
             }
             continue;
         }
-        if a.locator.is_none() && part.chars().next().is_some_and(|c| c.is_ascii_digit() || c == '№') && part.chars().count() <= 12 {
+        if a.locator.is_none()
+            && part
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_digit() || c == '№')
+            && part.chars().count() <= 12
+        {
             a.locator = Some(part.trim_start_matches('№').trim().to_string());
         }
     }

@@ -61,7 +61,8 @@ struct Builder<'a> {
 impl Builder<'_> {
     /// The provision's text: the original characters, whitespace collapsed, without the list's closing `;`/`.`.
     fn text(&self, start: usize, end: usize) -> String {
-        let slice: String = self.original[start.min(self.original.len())..end.min(self.original.len())]
+        let slice: String = self.original
+            [start.min(self.original.len())..end.min(self.original.len())]
             .iter()
             .collect();
         collapse(&slice)
@@ -70,7 +71,13 @@ impl Builder<'_> {
             .to_string()
     }
 
-    fn push(&mut self, kind: &str, number: String, position: u32, span: (usize, usize, usize, usize)) {
+    fn push(
+        &mut self,
+        kind: &str,
+        number: String,
+        position: u32,
+        span: (usize, usize, usize, usize),
+    ) {
         let (char_start, char_end, norm_start, norm_end) = span;
         let text = self.text(char_start, char_end);
         if text.is_empty() {
@@ -127,7 +134,12 @@ fn span(item: &Item) -> (usize, usize, usize, usize) {
 }
 
 /// Finds the provisions of a parsed regulation.
-pub fn provisions(doc: &Document, norm: &NormText, original: &[char], lex: &Lexicon) -> Vec<Provision> {
+pub fn provisions(
+    doc: &Document,
+    norm: &NormText,
+    original: &[char],
+    lex: &Lexicon,
+) -> Vec<Provision> {
     let mut b = Builder {
         norm,
         original,
@@ -186,7 +198,11 @@ fn paragraph(b: &mut Builder<'_>, para: &Paragraph, lex: &Lexicon) {
             };
             // Items may sit under the heading, or follow it as siblings until the next heading.
             if !item.children.is_empty() {
-                b.list(group_kind, &format!("{number}.{group_number}"), &item.children);
+                b.list(
+                    group_kind,
+                    &format!("{number}.{group_number}"),
+                    &item.children,
+                );
             }
         }
         return;
@@ -196,4 +212,3 @@ fn paragraph(b: &mut Builder<'_>, para: &Paragraph, lex: &Lexicon) {
     }
     b.list(kind, &number, &para.items);
 }
-

@@ -161,10 +161,19 @@ pub fn find_units(text: &str, lex: &Lexicon, lang: Lang) -> Vec<UnitMention> {
     let mut out: Vec<UnitMention> = Vec::new();
     let mut i = 0;
     while i < ws.len() {
-        let Some(uw) = lex.unit_words.iter().filter(|u| u.phrase.lang == lang).find(|u| {
-            let slice: Vec<&str> = ws[i..].iter().take(u.phrase.stems.len()).map(|w| w.2.as_str()).collect();
-            u.phrase.find_in(&slice) == Some(0)
-        }) else {
+        let Some(uw) = lex
+            .unit_words
+            .iter()
+            .filter(|u| u.phrase.lang == lang)
+            .find(|u| {
+                let slice: Vec<&str> = ws[i..]
+                    .iter()
+                    .take(u.phrase.stems.len())
+                    .map(|w| w.2.as_str())
+                    .collect();
+                u.phrase.find_in(&slice) == Some(0)
+            })
+        else {
             i += 1;
             continue;
         };
@@ -174,7 +183,10 @@ pub fn find_units(text: &str, lex: &Lexicon, lang: Lang) -> Vec<UnitMention> {
             let (s, e, _) = &ws[k];
             let gap = &text[*e..ws[k + 1].0];
             let original = &text[*s..*e];
-            let capital = original.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
+            let capital = original
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
             (gap.trim().is_empty() && capital).then(|| (*s, original.to_string()))
         };
         if i == 0 {
@@ -185,7 +197,9 @@ pub fn find_units(text: &str, lex: &Lexicon, lang: Lang) -> Vec<UnitMention> {
             i += n_words;
             continue;
         };
-        if ["республикасы", "республикасының", "республика"].contains(&proper.to_lowercase().as_str()) {
+        if ["республикасы", "республикасының", "республика"]
+            .contains(&proper.to_lowercase().as_str())
+        {
             i += n_words;
             continue;
         }
@@ -210,7 +224,10 @@ pub fn find_units(text: &str, lex: &Lexicon, lang: Lang) -> Vec<UnitMention> {
                 slug: String::new(),
                 region: Some(r),
             })
-        } else if let Some(r) = is_city.then(|| region_by_name(lex, &proper, true)).flatten() {
+        } else if let Some(r) = is_city
+            .then(|| region_by_name(lex, &proper, true))
+            .flatten()
+        {
             Some(UnitRef {
                 label: r_label(&r, lang),
                 lang,
@@ -264,7 +281,10 @@ mod tests {
             &lex,
             Lang::Kk,
         );
-        let got: Vec<_> = m.iter().map(|m| (m.unit.unit_type.as_str(), m.unit.path())).collect();
+        let got: Vec<_> = m
+            .iter()
+            .map(|m| (m.unit.unit_type.as_str(), m.unit.path()))
+            .collect();
         assert_eq!(
             got,
             [
@@ -288,6 +308,9 @@ mod tests {
     #[test]
     fn slugs_are_ascii() {
         assert_eq!(slug("Ақтоғай"), "aktogai");
-        assert_eq!(slug("Жастар бастамасын дамыту орталығы"), "zhastar-bastamasyn-damytu-ortalygy");
+        assert_eq!(
+            slug("Жастар бастамасын дамыту орталығы"),
+            "zhastar-bastamasyn-damytu-ortalygy"
+        );
     }
 }

@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 /// A language the extractor reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, serde::Serialize, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, serde::Serialize, PartialOrd, Ord,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     /// Kazakh.
@@ -202,16 +204,46 @@ pub struct Lexicon {
 }
 
 const TABLES: &[(&str, &str)] = &[
-    ("lexicon/months.tsv", include_str!("../../data/lexicon/months.tsv")),
-    ("lexicon/legal-forms.tsv", include_str!("../../data/lexicon/legal-forms.tsv")),
-    ("lexicon/unit-types.tsv", include_str!("../../data/lexicon/unit-types.tsv")),
-    ("reference/regions.tsv", include_str!("../../data/reference/regions.tsv")),
-    ("lexicon/keywords.tsv", include_str!("../../data/lexicon/keywords.tsv")),
-    ("lexicon/sections.tsv", include_str!("../../data/lexicon/sections.tsv")),
-    ("lexicon/body-kinds.tsv", include_str!("../../data/lexicon/body-kinds.tsv")),
-    ("lexicon/act-types.tsv", include_str!("../../data/lexicon/act-types.tsv")),
-    ("lexicon/issuers.tsv", include_str!("../../data/lexicon/issuers.tsv")),
-    ("reference/acts.tsv", include_str!("../../data/reference/acts.tsv")),
+    (
+        "lexicon/months.tsv",
+        include_str!("../../data/lexicon/months.tsv"),
+    ),
+    (
+        "lexicon/legal-forms.tsv",
+        include_str!("../../data/lexicon/legal-forms.tsv"),
+    ),
+    (
+        "lexicon/unit-types.tsv",
+        include_str!("../../data/lexicon/unit-types.tsv"),
+    ),
+    (
+        "reference/regions.tsv",
+        include_str!("../../data/reference/regions.tsv"),
+    ),
+    (
+        "lexicon/keywords.tsv",
+        include_str!("../../data/lexicon/keywords.tsv"),
+    ),
+    (
+        "lexicon/sections.tsv",
+        include_str!("../../data/lexicon/sections.tsv"),
+    ),
+    (
+        "lexicon/body-kinds.tsv",
+        include_str!("../../data/lexicon/body-kinds.tsv"),
+    ),
+    (
+        "lexicon/act-types.tsv",
+        include_str!("../../data/lexicon/act-types.tsv"),
+    ),
+    (
+        "lexicon/issuers.tsv",
+        include_str!("../../data/lexicon/issuers.tsv"),
+    ),
+    (
+        "reference/acts.tsv",
+        include_str!("../../data/reference/acts.tsv"),
+    ),
 ];
 
 fn rows<T: for<'de> Deserialize<'de>>(name: &str, text: &str) -> Result<Vec<T>, LexiconError> {

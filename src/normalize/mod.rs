@@ -6,7 +6,8 @@
 //!
 //! What the copy does: Unicode NFC; Latin look-alikes (`мөpi`, `icкe`) replaced by Cyrillic inside words that are
 //! Cyrillic; non-breaking spaces, tabs, table pipes and signature underscores turned into spaces and runs of spaces
-//! collapsed; words glued by table cells split (`әкімдігінің2024` → `әкімдігінің 2024`, `ақпандағы№` → `ақпандағы №`);
+//! collapsed; words glued by table cells split where a letter runs into a number (`әкімдігінің2024` →
+//! `әкімдігінің 2024`, `ақпандағы№` → `ақпандағы №`; house numbers like `27А` are left alone);
 //! Markdown read as a document, not as markup (`#` heading marks, `>` quotes, `**`/`*` emphasis, `\.` escapes and
 //! HTML anchors removed; each line remembers whether it was a heading).
 
@@ -279,8 +280,7 @@ fn clean_line(line: &[(char, u32)]) -> (Vec<(char, u32)>, u8, bool) {
     let mut out: Vec<(char, u32)> = Vec::with_capacity(spaced.len() + 4);
     for (c, o) in spaced {
         if let Some(&(p, po)) = out.last() {
-            let glue = (is_cyrillic(p) && (c.is_ascii_digit() || c == '№'))
-                || (p.is_ascii_digit() && is_cyrillic(c) && c.is_uppercase());
+            let glue = is_cyrillic(p) && (c.is_ascii_digit() || c == '№');
             if glue {
                 out.push((' ', po + 1));
             }
@@ -304,7 +304,10 @@ mod tests {
     fn glued_table_cells_are_split_and_offsets_kept() {
         let original = "\t|\tАқтоғай ауданы әкімдігінің2024 жылғы 02 ақпандағы№ 04/02";
         let n = normalize(original);
-        assert_eq!(n.text, "Ақтоғай ауданы әкімдігінің 2024 жылғы 02 ақпандағы № 04/02");
+        assert_eq!(
+            n.text,
+            "Ақтоғай ауданы әкімдігінің 2024 жылғы 02 ақпандағы № 04/02"
+        );
         let pos = n.text.find("2024").unwrap();
         let (s, e) = n.orig_range(pos, pos + 4);
         let orig: String = original.chars().skip(s).take(e - s).collect();
@@ -313,7 +316,9 @@ mod tests {
 
     #[test]
     fn markdown_is_read_as_text() {
-        let n = normalize("## 1. Жалпы\n> *бекітілген*  \n    18\\. Мәтін **Ж. Есенқұлов**<a id=\"p3\"></a>");
+        let n = normalize(
+            "## 1. Жалпы\n> *бекітілген*  \n    18\\. Мәтін **Ж. Есенқұлов**<a id=\"p3\"></a>",
+        );
         assert_eq!(n.text, "1. Жалпы\nбекітілген\n18. Мәтін Ж. Есенқұлов");
         assert_eq!(n.lines[0].heading, 2);
         assert!(n.lines[1].quoted);

@@ -163,7 +163,8 @@ static NAME_AT_END: LazyLock<Regex> = LazyLock::new(|| {
     )
     .unwrap()
 });
-static NOTE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)^(ескерту|сноска)\s*[.:]").unwrap());
+static NOTE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^(ескерту|сноска)\s*[.:]").unwrap());
 
 /// One non-blank line, as the parser sees it.
 struct Line {
@@ -271,7 +272,10 @@ impl Parser<'_> {
         while ps > 0 {
             let prev = &self.lines[ps - 1];
             let t = self.text(prev);
-            if self.lines[ps].after_blank || prev.heading > 0 || NOTE.is_match(t) || t.ends_with('.')
+            if self.lines[ps].after_blank
+                || prev.heading > 0
+                || NOTE.is_match(t)
+                || t.ends_with('.')
             {
                 break;
             }
@@ -384,7 +388,9 @@ impl Parser<'_> {
                 {
                     // Stop at the title if it follows the stamp without a blank line.
                     let lower = self.lower(&self.lines[i]);
-                    if !quoted && self.lex.has("regulation_title", &lower) && !self.lex.has("stamp", &lower)
+                    if !quoted
+                        && self.lex.has("regulation_title", &lower)
+                        && !self.lex.has("stamp", &lower)
                     {
                         break;
                     }
@@ -456,7 +462,12 @@ impl Parser<'_> {
             let chapter = CHAPTER_KK
                 .captures(t)
                 .or_else(|| CHAPTER_RU.captures(t))
-                .map(|c| (c.get(1).unwrap().as_str().to_string(), c.get(2).unwrap().as_str()));
+                .map(|c| {
+                    (
+                        c.get(1).unwrap().as_str().to_string(),
+                        c.get(2).unwrap().as_str(),
+                    )
+                });
             let chapter = chapter.or_else(|| {
                 let c = PARA.captures(t)?;
                 let num = c.get(1).unwrap().as_str();
@@ -470,7 +481,10 @@ impl Parser<'_> {
                     .and_then(|c| c.get(1).unwrap().as_str().parse::<u32>().ok())
                     .is_some_and(|m| m == expected_par || m == expected_par + 1);
                 let as_heading = l.heading > 0;
-                ((number == expected_chapter && no_end_punct && short && (next_is_par || as_heading))
+                ((number == expected_chapter
+                    && no_end_punct
+                    && short
+                    && (next_is_par || as_heading))
                     || (as_heading && number != expected_par))
                     .then(|| (num.to_string(), rest))
             });
@@ -549,10 +563,20 @@ impl Parser<'_> {
             // Items.
             let item = ITEM
                 .captures(t)
-                .map(|c| (Marker::Numbered, Some(c.get(1).unwrap().as_str()), c.get(2).unwrap().as_str()))
+                .map(|c| {
+                    (
+                        Marker::Numbered,
+                        Some(c.get(1).unwrap().as_str()),
+                        c.get(2).unwrap().as_str(),
+                    )
+                })
                 .or_else(|| {
                     LETTER_ITEM.captures(t).map(|c| {
-                        (Marker::Letter, Some(c.get(1).unwrap().as_str()), c.get(2).unwrap().as_str())
+                        (
+                            Marker::Letter,
+                            Some(c.get(1).unwrap().as_str()),
+                            c.get(2).unwrap().as_str(),
+                        )
                     })
                 })
                 .or_else(|| {
@@ -561,8 +585,11 @@ impl Parser<'_> {
                 })
                 .or_else(|| {
                     // A short unnumbered sub-heading inside a paragraph: `Құқықтары:`.
-                    (t.ends_with(':') && t.chars().count() <= 60)
-                        .then_some((Marker::Heading, None, t))
+                    (t.ends_with(':') && t.chars().count() <= 60).then_some((
+                        Marker::Heading,
+                        None,
+                        t,
+                    ))
                 });
             if let Some((marker, label, rest)) = item {
                 let block = self.rest_block(l, rest);
@@ -620,7 +647,10 @@ impl Parser<'_> {
             if !ends_well {
                 self.doc.truncated = true;
                 let idx = last.index;
-                self.issue(idx, "the text stops mid-sentence; it may be cut off");
+                self.issue(
+                    idx,
+                    "the text stops mid-sentence: it may be cut off; extracted what it holds",
+                );
             }
         }
     }
@@ -658,12 +688,15 @@ fn place_item(items: &mut Vec<Item>, item: Item) {
             Marker::Heading => false,
             Marker::Numbered | Marker::Letter => {
                 let nested_label = match (&item.label, &last.label) {
-                    (Some(l), Some(p)) => l.starts_with(&format!("{p}.")) || l.starts_with(&format!("{p}-")),
+                    (Some(l), Some(p)) => {
+                        l.starts_with(&format!("{p}.")) || l.starts_with(&format!("{p}-"))
+                    }
                     _ => false,
                 };
                 let sibling = match (&item.label, &last.label) {
                     (Some(l), Some(p)) => {
-                        item.marker == last.marker && l.matches('.').count() == p.matches('.').count()
+                        item.marker == last.marker
+                            && l.matches('.').count() == p.matches('.').count()
                     }
                     _ => false,
                 };
@@ -674,7 +707,10 @@ fn place_item(items: &mut Vec<Item>, item: Item) {
             Marker::Dash => {
                 last.marker == Marker::Heading
                     || opens
-                    || last.children.last().is_some_and(|c| c.marker == Marker::Dash)
+                    || last
+                        .children
+                        .last()
+                        .is_some_and(|c| c.marker == Marker::Dash)
             }
         };
         if goes_under {

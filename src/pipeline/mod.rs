@@ -105,10 +105,11 @@ fn stages(path: &Path, bytes: &[u8], lex: &Lexicon) -> Result<Processed, DocErro
     })?;
     let norm = normalize(&decoded.text);
     let doc = parse(&norm, lex);
-    let extraction = extract(&doc, &norm, &decoded.text, lex).map_err(|source| DocError::Extract {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let extraction =
+        extract(&doc, &norm, &decoded.text, lex).map_err(|source| DocError::Extract {
+            path: path.to_path_buf(),
+            source,
+        })?;
     Ok(Processed {
         path: path.to_path_buf(),
         decoded,
@@ -147,7 +148,12 @@ pub fn file_iri(canonical_path: &str) -> String {
 }
 
 /// The quads of a processed document: its graph and its provenance record.
-pub fn quads(p: &Processed, base: &Base, lex: &Lexicon, generated_at: &str) -> (String, Vec<Quad>, Vec<Quad>) {
+pub fn quads(
+    p: &Processed,
+    base: &Base,
+    lex: &Lexicon,
+    generated_at: &str,
+) -> (String, Vec<Quad>, Vec<Quad>) {
     let canon = canonical(&p.path);
     let g = graph(base, &canon);
     let quads = document_quads(&p.extraction, base, &g, lex);
@@ -200,8 +206,16 @@ impl Summary {
 
 impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.institution.as_deref().unwrap_or("(no institution)"))?;
-        let kinds: Vec<String> = self.provisions.iter().map(|(k, n)| format!("{n} {k}")).collect();
+        write!(
+            f,
+            "{}",
+            self.institution.as_deref().unwrap_or("(no institution)")
+        )?;
+        let kinds: Vec<String> = self
+            .provisions
+            .iter()
+            .map(|(k, n)| format!("{n} {k}"))
+            .collect();
         if !kinds.is_empty() {
             write!(f, "; {}", kinds.join(", "))?;
         }
@@ -236,7 +250,13 @@ pub enum Outcome {
 
 /// Ingests one file: processes it and replaces its graph, unless the store already holds the graph of the same
 /// bytes made by the same extractor version (then nothing is written, so re-ingesting is idempotent).
-pub fn ingest_file(store: &KgStore, base: &Base, path: &Path, lex: &Lexicon, force: bool) -> Outcome {
+pub fn ingest_file(
+    store: &KgStore,
+    base: &Base,
+    path: &Path,
+    lex: &Lexicon,
+    force: bool,
+) -> Outcome {
     let source = match read(path) {
         Ok(s) => s,
         Err(e) => return Outcome::Failed(e.into()),

@@ -65,24 +65,39 @@ fn evaluator() -> SparqlEvaluator {
 
 /// Runs a query. The store's default graph is the union of all named graphs (kept so by the store on every write),
 /// so a query without `FROM` sees every document.
-pub fn execute(store: &Store, query: &str, source_name: &str) -> Result<QueryResults<'static>, QueryError> {
+pub fn execute(
+    store: &Store,
+    query: &str,
+    source_name: &str,
+) -> Result<QueryResults<'static>, QueryError> {
     let prepared = evaluator()
         .parse_query(query)
         .map_err(|e| QueryError::Syntax {
             source_name: source_name.to_string(),
             message: e.to_string(),
         })?;
-    prepared.on_store(store).execute().map_err(|e| QueryError::Evaluation {
-        source_name: source_name.to_string(),
-        message: e.to_string(),
-    })
+    prepared
+        .on_store(store)
+        .execute()
+        .map_err(|e| QueryError::Evaluation {
+            source_name: source_name.to_string(),
+            message: e.to_string(),
+        })
 }
 
 /// A SELECT query's results as rows of plain values (IRIs and literal values), for tests and commands.
-pub fn select(store: &Store, query: &str, source_name: &str) -> Result<(Vec<String>, Vec<Vec<Option<Term>>>), QueryError> {
+pub fn select(
+    store: &Store,
+    query: &str,
+    source_name: &str,
+) -> Result<(Vec<String>, Vec<Vec<Option<Term>>>), QueryError> {
     match execute(store, query, source_name)? {
         QueryResults::Solutions(solutions) => {
-            let vars: Vec<String> = solutions.variables().iter().map(|v| v.as_str().to_string()).collect();
+            let vars: Vec<String> = solutions
+                .variables()
+                .iter()
+                .map(|v| v.as_str().to_string())
+                .collect();
             let mut rows = Vec::new();
             for s in solutions {
                 let s = s.map_err(|e| QueryError::Evaluation {
@@ -93,7 +108,9 @@ pub fn select(store: &Store, query: &str, source_name: &str) -> Result<(Vec<Stri
             }
             Ok((vars, rows))
         }
-        _ => Err(QueryError::Format(format!("{source_name}: not a SELECT query"))),
+        _ => Err(QueryError::Format(format!(
+            "{source_name}: not a SELECT query"
+        ))),
     }
 }
 
@@ -111,7 +128,11 @@ fn short(term: &Term) -> String {
         Term::NamedNode(n) => {
             for (p, ns) in PREFIXES {
                 if let Some(local) = n.as_str().strip_prefix(ns) {
-                    if !local.is_empty() && local.chars().all(|c| c.is_alphanumeric() || "-_".contains(c)) {
+                    if !local.is_empty()
+                        && local
+                            .chars()
+                            .all(|c| c.is_alphanumeric() || "-_".contains(c))
+                    {
                         return format!("{p}:{local}");
                     }
                 }
@@ -127,7 +148,13 @@ fn short(term: &Term) -> String {
 }
 
 /// Runs a query and writes its results; returns the number of rows (or triples) written.
-pub fn run(store: &Store, query: &str, source_name: &str, format: ResultFormat, out: &mut dyn Write) -> Result<usize, QueryError> {
+pub fn run(
+    store: &Store,
+    query: &str,
+    source_name: &str,
+    format: ResultFormat,
+    out: &mut dyn Write,
+) -> Result<usize, QueryError> {
     let eval_err = |e: oxigraph::sparql::QueryEvaluationError| QueryError::Evaluation {
         source_name: source_name.to_string(),
         message: e.to_string(),
@@ -143,7 +170,8 @@ pub fn run(store: &Store, query: &str, source_name: &str, format: ResultFormat, 
         QueryResults::Boolean(b) => {
             match results_format {
                 Some(f) => {
-                    QueryResultsSerializer::from_format(f).serialize_boolean_to_writer(&mut *out, b)?;
+                    QueryResultsSerializer::from_format(f)
+                        .serialize_boolean_to_writer(&mut *out, b)?;
                 }
                 None => writeln!(out, "{b}")?,
             }
@@ -154,7 +182,8 @@ pub fn run(store: &Store, query: &str, source_name: &str, format: ResultFormat, 
             let mut n = 0;
             match results_format {
                 Some(f) => {
-                    let mut w = QueryResultsSerializer::from_format(f).serialize_solutions_to_writer(&mut *out, vars)?;
+                    let mut w = QueryResultsSerializer::from_format(f)
+                        .serialize_solutions_to_writer(&mut *out, vars)?;
                     for s in solutions {
                         w.serialize(&s.map_err(eval_err)?)?;
                         n += 1;
@@ -184,7 +213,9 @@ pub fn run(store: &Store, query: &str, source_name: &str, format: ResultFormat, 
             }
             let mut s = RdfSerializer::from_format(RdfFormat::Turtle);
             for (p, ns) in PREFIXES {
-                s = s.with_prefix(*p, *ns).map_err(|e| QueryError::Format(e.to_string()))?;
+                s = s
+                    .with_prefix(*p, *ns)
+                    .map_err(|e| QueryError::Format(e.to_string()))?;
             }
             let mut w = s.for_writer(&mut *out);
             let mut n = 0;

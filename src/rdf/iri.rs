@@ -56,7 +56,9 @@ impl Base {
 
     /// An organisation inside a unit.
     pub fn org(&self, unit: Option<&UnitRef>, kind_slug: &str) -> String {
-        let unit = unit.map(|u| u.path()).unwrap_or_else(|| "unknown-unit".into());
+        let unit = unit
+            .map(|u| u.path())
+            .unwrap_or_else(|| "unknown-unit".into());
         self.iri(&format!("org/{unit}/{kind_slug}"))
     }
 
@@ -149,7 +151,10 @@ pub fn graph(base: &Base, canonical_path: &str) -> String {
     let digest = sha2::Sha256::digest(canonical_path.as_bytes());
     let hex: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
     let path = std::path::Path::new(canonical_path);
-    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("document");
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("document");
     let parent = path
         .parent()
         .and_then(|p| p.file_name())

@@ -63,9 +63,15 @@ impl Mapper<'_> {
     fn region(&mut self, r: &RegionRef) -> String {
         let iri = self.base.region(&r.slug);
         self.e.class(&iri, AKG, "AdministrativeUnit");
-        self.e.iri(&iri, term(AKG, "unitType"), &format!("{AKG}{}", r.unit_type));
-        self.e.text(&iri, term(SKOS, "prefLabel"), &r.label_kk, Lang::Kk);
-        self.e.text(&iri, term(SKOS, "prefLabel"), &r.label_ru, Lang::Ru);
+        self.e.iri(
+            &iri,
+            term(AKG, "unitType"),
+            &format!("{AKG}{}", r.unit_type),
+        );
+        self.e
+            .text(&iri, term(SKOS, "prefLabel"), &r.label_kk, Lang::Kk);
+        self.e
+            .text(&iri, term(SKOS, "prefLabel"), &r.label_ru, Lang::Ru);
         iri
     }
 
@@ -77,7 +83,11 @@ impl Mapper<'_> {
         }
         let iri = self.base.unit(u);
         self.e.class(&iri, AKG, "AdministrativeUnit");
-        self.e.iri(&iri, term(AKG, "unitType"), &format!("{AKG}{}", u.unit_type));
+        self.e.iri(
+            &iri,
+            term(AKG, "unitType"),
+            &format!("{AKG}{}", u.unit_type),
+        );
         self.e.text(&iri, term(SKOS, "prefLabel"), &u.label, u.lang);
         if let Some(r) = &u.region {
             let parent = self.region(r);
@@ -98,7 +108,8 @@ impl Mapper<'_> {
             (_, Lang::Ru) => ("Akimat", format!("Акимат: {}", b.unit.label)),
         };
         self.e.class(&iri, AKG, class);
-        self.e.text(&iri, term(SKOS, "prefLabel"), &label, b.unit.lang);
+        self.e
+            .text(&iri, term(SKOS, "prefLabel"), &label, b.unit.lang);
         self.e.iri(&iri, term(AKG, "bodyOf"), &unit);
         iri
     }
@@ -106,7 +117,11 @@ impl Mapper<'_> {
     fn act(&mut self, act: &ActRef) -> String {
         let iri = self.base.act(act, self.lex);
         self.e.class(&iri, ELI, "LegalResource");
-        self.e.iri(&iri, term(ELI, "type_document"), &format!("{AKG}{}", act.act_type));
+        self.e.iri(
+            &iri,
+            term(ELI, "type_document"),
+            &format!("{AKG}{}", act.act_type),
+        );
         let reference = act.reference.and_then(|i| self.lex.acts.get(i));
         let (date, number) = match reference {
             Some(r) => (r.date.clone(), r.number.clone()),
@@ -124,7 +139,8 @@ impl Mapper<'_> {
                 let mut done = Vec::new();
                 for (lang, title) in &r.titles {
                     if !done.contains(lang) {
-                        self.e.text(&iri, term(ELI, "title"), &capitalise(title), *lang);
+                        self.e
+                            .text(&iri, term(ELI, "title"), &capitalise(title), *lang);
                         done.push(*lang);
                     }
                 }
@@ -144,11 +160,17 @@ impl Mapper<'_> {
 
     fn organisation(&mut self, o: &Organisation, unit: Option<&UnitRef>) -> String {
         let iri = self.base.org(unit, &o.kind_slug);
-        let class = if o.enterprise { "StateEnterprise" } else { "StateInstitution" };
+        let class = if o.enterprise {
+            "StateEnterprise"
+        } else {
+            "StateInstitution"
+        };
         self.e.class(&iri, AKG, class);
-        self.e.text(&iri, term(SKOS, "prefLabel"), &o.name, self.lang);
+        self.e
+            .text(&iri, term(SKOS, "prefLabel"), &o.name, self.lang);
         if let Some(f) = &o.legal_form {
-            self.e.iri(&iri, term(AKG, "legalForm"), &format!("{FORM}{f}"));
+            self.e
+                .iri(&iri, term(AKG, "legalForm"), &format!("{FORM}{f}"));
         }
         iri
     }
@@ -202,7 +224,11 @@ pub fn document_quads(ex: &Extraction, base: &Base, graph: &str, lex: &Lexicon) 
             m.e.text(&iri, term(AKG, "entryIntoForce"), c, lang);
         }
         if let Some(rule) = &r.entry_rule {
-            m.e.iri(&iri, term(AKG, "entryIntoForceRule"), &format!("{AKG}{rule}"));
+            m.e.iri(
+                &iri,
+                term(AKG, "entryIntoForceRule"),
+                &format!("{AKG}{rule}"),
+            );
         }
         for old in &r.repeals {
             let old_iri = m.act(old);
@@ -216,7 +242,11 @@ pub fn document_quads(ex: &Extraction, base: &Base, graph: &str, lex: &Lexicon) 
         (None, None) => base.iri("eli/unknown/regulation"),
     };
     m.e.class(&reg_iri, ELI, "LegalResource");
-    m.e.iri(&reg_iri, term(ELI, "type_document"), &format!("{AKG}Regulation"));
+    m.e.iri(
+        &reg_iri,
+        term(ELI, "type_document"),
+        &format!("{AKG}Regulation"),
+    );
     if let Some(t) = &ex.title {
         m.e.text(&reg_iri, term(ELI, "title"), t, lang);
     }
@@ -310,7 +340,11 @@ pub fn document_quads(ex: &Extraction, base: &Base, graph: &str, lex: &Lexicon) 
         }
         m.e.class(&path, AKG, "Provision");
         m.e.class(&path, ELI, "LegalResourceSubdivision");
-        m.e.iri(&path, term(AKG, "provisionKind"), &format!("{AKG}{}", p.kind));
+        m.e.iri(
+            &path,
+            term(AKG, "provisionKind"),
+            &format!("{AKG}{}", p.kind),
+        );
         m.e.iri(&path, term(ELI, "is_part_of"), &reg_iri);
         if let Some(i) = &inst_iri {
             m.e.iri(&path, term(AKG, "assignedTo"), i);

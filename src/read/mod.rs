@@ -64,7 +64,10 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ReadError>) {
                 source,
             }),
             Ok(meta) if meta.is_dir() => {
-                for entry in walkdir::WalkDir::new(path).follow_links(true).sort_by_file_name() {
+                for entry in walkdir::WalkDir::new(path)
+                    .follow_links(true)
+                    .sort_by_file_name()
+                {
                     match entry {
                         Ok(e) if e.file_type().is_file() && is_supported(e.path()) => {
                             files.push(e.into_path())

@@ -153,8 +153,8 @@ impl KgStore {
     /// Removes a document's graph and its provenance record in one transaction. Returns whether it existed.
     pub fn remove_document(&self, graph: &str) -> Result<bool, StoreError> {
         let g = NamedNode::new_unchecked(graph);
-        let existed = self.record(graph)?.is_some()
-            || self.store.contains_named_graph(g.as_ref())?;
+        let existed =
+            self.record(graph)?.is_some() || self.store.contains_named_graph(g.as_ref())?;
         let mut t = self.store.start_transaction()?;
         let old = document_quads(&t, g.as_ref(), self.meta.as_ref())?;
         t.remove_named_graph(g.as_ref())?;

@@ -91,9 +91,15 @@ impl<'a> Engine<'a> {
         for (sub, sup) in &self.shapes.subclass_of {
             subclasses.entry(sup.clone()).or_default().push(sub.clone());
         }
-        for quad in self.store.quads_for_pattern(None, Some(rdfs::SUB_CLASS_OF), None, None) {
+        for quad in self
+            .store
+            .quads_for_pattern(None, Some(rdfs::SUB_CLASS_OF), None, None)
+        {
             let quad = quad?;
-            subclasses.entry(quad.object).or_default().push(quad.subject.into());
+            subclasses
+                .entry(quad.object)
+                .or_default()
+                .push(quad.subject.into());
         }
         for class in classes {
             let mut closure = HashSet::from([class.clone()]);
@@ -124,18 +130,29 @@ impl<'a> Engine<'a> {
                 Target::Node(node) => add(node.clone()),
                 Target::Class(class) => {
                     for c in &self.class_closures[class] {
-                        for quad in self.store.quads_for_pattern(None, Some(rdf::TYPE), Some(c.as_ref()), None) {
+                        for quad in self.store.quads_for_pattern(
+                            None,
+                            Some(rdf::TYPE),
+                            Some(c.as_ref()),
+                            None,
+                        ) {
                             add(quad?.subject.into());
                         }
                     }
                 }
                 Target::SubjectsOf(p) => {
-                    for quad in self.store.quads_for_pattern(None, Some(p.as_ref()), None, None) {
+                    for quad in self
+                        .store
+                        .quads_for_pattern(None, Some(p.as_ref()), None, None)
+                    {
                         add(quad?.subject.into());
                     }
                 }
                 Target::ObjectsOf(p) => {
-                    for quad in self.store.quads_for_pattern(None, Some(p.as_ref()), None, None) {
+                    for quad in self
+                        .store
+                        .quads_for_pattern(None, Some(p.as_ref()), None, None)
+                    {
                         add(quad?.object);
                     }
                 }
@@ -155,10 +172,21 @@ impl<'a> Engine<'a> {
         let groups = match &shape.path {
             Some(path) => focus
                 .iter()
-                .map(|f| Ok(FocusValues { focus: f.clone(), values: self.values(f, path)? }))
+                .map(|f| {
+                    Ok(FocusValues {
+                        focus: f.clone(),
+                        values: self.values(f, path)?,
+                    })
+                })
                 .collect::<Result<Vec<_>, ValidateError>>()?,
             // On a node shape the only value node is the focus node itself.
-            None => focus.iter().map(|f| FocusValues { focus: f.clone(), values: vec![f.clone()] }).collect(),
+            None => focus
+                .iter()
+                .map(|f| FocusValues {
+                    focus: f.clone(),
+                    values: vec![f.clone()],
+                })
+                .collect(),
         };
         let in_range = self.range_checks(shape, &groups)?;
         for group in &groups {
@@ -183,19 +211,29 @@ impl<'a> Engine<'a> {
         match path {
             Path::Predicate(p) => {
                 if let Some(subject) = as_subject(focus) {
-                    for quad in self.store.quads_for_pattern(Some(subject), Some(p.as_ref()), None, None) {
+                    for quad in
+                        self.store
+                            .quads_for_pattern(Some(subject), Some(p.as_ref()), None, None)
+                    {
                         values.push(quad?.object);
                     }
                 }
             }
             Path::Inverse(p) => {
-                for quad in self.store.quads_for_pattern(None, Some(p.as_ref()), Some(focus.as_ref()), None) {
+                for quad in
+                    self.store
+                        .quads_for_pattern(None, Some(p.as_ref()), Some(focus.as_ref()), None)
+                {
                     values.push(quad?.subject.into());
                 }
             }
         }
         // The same triple may be stored in several graphs.
-        Ok(if values.len() > 1 { distinct(values) } else { values })
+        Ok(if values.len() > 1 {
+            distinct(values)
+        } else {
+            values
+        })
     }
 
     /// For each `sh:minInclusive`/`sh:maxInclusive` constraint of `shape` (by
@@ -249,14 +287,18 @@ impl<'a> Engine<'a> {
                 let _ = write!(query, " ({i} {literal})");
             }
             let _ = write!(query, " }} FILTER(?v {operator} {bound}) }}");
-            let QueryResults::Solutions(solutions) =
-                SparqlEvaluator::new().parse_query(&query)?.on_store(store).execute()?
+            let QueryResults::Solutions(solutions) = SparqlEvaluator::new()
+                .parse_query(&query)?
+                .on_store(store)
+                .execute()?
             else {
                 continue;
             };
             for solution in solutions {
                 if let Some(Term::Literal(i)) = solution?.get("i") {
-                    if let Some(literal) = i.value().parse::<usize>().ok().and_then(|i| chunk.get(i)) {
+                    if let Some(literal) =
+                        i.value().parse::<usize>().ok().and_then(|i| chunk.get(i))
+                    {
                         passing.insert(literal.clone());
                     }
                 }
@@ -277,19 +319,33 @@ impl<'a> Engine<'a> {
             match constraint {
                 Constraint::MinCount(min) => {
                     if (values.len() as u64) < *min {
-                        let message = format!("expected at least {min} {}, found {}", noun(*min), values.len());
+                        let message = format!(
+                            "expected at least {min} {}, found {}",
+                            noun(*min),
+                            values.len()
+                        );
                         self.report(shape, group, constraint, None, message);
                     }
                 }
                 Constraint::MaxCount(max) => {
                     if values.len() as u64 > *max {
-                        let message = format!("expected at most {max} {}, found {}", noun(*max), values.len());
+                        let message = format!(
+                            "expected at most {max} {}, found {}",
+                            noun(*max),
+                            values.len()
+                        );
                         self.report(shape, group, constraint, None, message);
                     }
                 }
                 Constraint::HasValue(expected) => {
                     if !values.contains(expected) {
-                        self.report(shape, group, constraint, None, format!("missing required value {expected}"));
+                        self.report(
+                            shape,
+                            group,
+                            constraint,
+                            None,
+                            format!("missing required value {expected}"),
+                        );
                     }
                 }
                 Constraint::UniqueLang => {
@@ -302,13 +358,16 @@ impl<'a> Engine<'a> {
                         }
                     }
                     for (lang, _) in counts.into_iter().filter(|(_, n)| *n > 1) {
-                        let message = format!("language tag \"{lang}\" is used by more than one value");
+                        let message =
+                            format!("language tag \"{lang}\" is used by more than one value");
                         self.report(shape, group, constraint, None, message);
                     }
                 }
                 _ => {
                     for value in values {
-                        if let Some(message) = self.value_failure(constraint, value, in_range.get(&position))? {
+                        if let Some(message) =
+                            self.value_failure(constraint, value, in_range.get(&position))?
+                        {
                             self.report(shape, group, constraint, Some(value), message);
                         }
                     }
@@ -328,44 +387,64 @@ impl<'a> Engine<'a> {
     ) -> Result<Option<String>, ValidateError> {
         let ok = match constraint {
             Constraint::Datatype(datatype) => match value {
-                Term::Literal(l) => l.datatype() == datatype.as_ref() && is_well_formed(l.value(), datatype.as_str()),
+                Term::Literal(l) => {
+                    l.datatype() == datatype.as_ref()
+                        && is_well_formed(l.value(), datatype.as_str())
+                }
                 _ => false,
             },
             Constraint::Class(class) => self.is_instance(value, class)?,
             Constraint::NodeKind(kind) => kind.matches(value),
             Constraint::In(allowed) => allowed.contains(value),
             Constraint::Pattern { regex, .. } => text(value).is_some_and(|t| regex.is_match(t)),
-            Constraint::MinLength(min) => text(value).is_some_and(|t| t.chars().count() as u64 >= *min),
-            Constraint::MaxLength(max) => text(value).is_some_and(|t| t.chars().count() as u64 <= *max),
+            Constraint::MinLength(min) => {
+                text(value).is_some_and(|t| t.chars().count() as u64 >= *min)
+            }
+            Constraint::MaxLength(max) => {
+                text(value).is_some_and(|t| t.chars().count() as u64 <= *max)
+            }
             Constraint::LanguageIn(ranges) => match value {
-                Term::Literal(l) => l.language().is_some_and(|tag| ranges.iter().any(|r| lang_matches(tag, r))),
+                Term::Literal(l) => l
+                    .language()
+                    .is_some_and(|tag| ranges.iter().any(|r| lang_matches(tag, r))),
                 _ => false,
             },
             Constraint::MinInclusive(_) | Constraint::MaxInclusive(_) => match value {
                 Term::Literal(l) => in_range.is_some_and(|passing| passing.contains(l)),
                 _ => false,
             },
-            Constraint::MinCount(_) | Constraint::MaxCount(_) | Constraint::HasValue(_) | Constraint::UniqueLang => {
-                true
-            }
+            Constraint::MinCount(_)
+            | Constraint::MaxCount(_)
+            | Constraint::HasValue(_)
+            | Constraint::UniqueLang => true,
         };
         if ok {
             return Ok(None);
         }
         Ok(Some(match constraint {
             Constraint::Datatype(datatype) => match value {
-                Term::Literal(l) if l.datatype() == datatype.as_ref() => format!("ill-formed literal of datatype {datatype}"),
+                Term::Literal(l) if l.datatype() == datatype.as_ref() => {
+                    format!("ill-formed literal of datatype {datatype}")
+                }
                 _ => format!("value does not have datatype {datatype}"),
             },
             Constraint::Class(class) => format!("value is not an instance of {class}"),
             Constraint::NodeKind(kind) => format!("value is not of node kind {}", kind.name()),
             Constraint::In(_) => "value is not one of the allowed values (sh:in)".to_owned(),
-            Constraint::Pattern { pattern, .. } => format!("value does not match pattern {pattern:?}"),
+            Constraint::Pattern { pattern, .. } => {
+                format!("value does not match pattern {pattern:?}")
+            }
             Constraint::MinLength(min) => format!("value is shorter than {min} characters"),
             Constraint::MaxLength(max) => format!("value is longer than {max} characters"),
-            Constraint::LanguageIn(ranges) => format!("language tag is not one of [{}]", ranges.join(", ")),
-            Constraint::MinInclusive(bound) => format!("value is not greater than or equal to {bound}"),
-            Constraint::MaxInclusive(bound) => format!("value is not less than or equal to {bound}"),
+            Constraint::LanguageIn(ranges) => {
+                format!("language tag is not one of [{}]", ranges.join(", "))
+            }
+            Constraint::MinInclusive(bound) => {
+                format!("value is not greater than or equal to {bound}")
+            }
+            Constraint::MaxInclusive(bound) => {
+                format!("value is not less than or equal to {bound}")
+            }
             _ => String::new(),
         }))
     }
@@ -387,7 +466,14 @@ impl<'a> Engine<'a> {
         Ok(self.types[value].iter().any(|t| closure.contains(t)))
     }
 
-    fn report(&mut self, shape: &Shape, group: &FocusValues, constraint: &Constraint, value: Option<&Term>, message: String) {
+    fn report(
+        &mut self,
+        shape: &Shape,
+        group: &FocusValues,
+        constraint: &Constraint,
+        value: Option<&Term>,
+        message: String,
+    ) {
         self.results.push(ValidationResult {
             focus_node: group.focus.to_string(),
             result_path: shape.path.as_ref().map(Path::to_string),
@@ -403,7 +489,10 @@ impl<'a> Engine<'a> {
 /// Removes duplicates, keeping the first occurrence.
 fn distinct(terms: impl IntoIterator<Item = Term>) -> Vec<Term> {
     let mut seen = HashSet::new();
-    terms.into_iter().filter(|t| seen.insert(t.clone())).collect()
+    terms
+        .into_iter()
+        .filter(|t| seen.insert(t.clone()))
+        .collect()
 }
 
 fn as_subject(term: &Term) -> Option<NamedOrBlankNodeRef<'_>> {

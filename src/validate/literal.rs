@@ -14,19 +14,24 @@ static INTEGER: LazyLock<Regex> = LazyLock::new(|| re(r"[+-]?[0-9]+"));
 static DECIMAL: LazyLock<Regex> = LazyLock::new(|| re(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)"));
 static FLOAT: LazyLock<Regex> =
     LazyLock::new(|| re(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?INF|NaN"));
-static DATE: LazyLock<Regex> = LazyLock::new(|| re(r"(-?[0-9]{4,})-([0-9]{2})-([0-9]{2})(Z|[+-][0-9]{2}:[0-9]{2})?"));
+static DATE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(-?[0-9]{4,})-([0-9]{2})-([0-9]{2})(Z|[+-][0-9]{2}:[0-9]{2})?"));
 static DATE_TIME: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(-?[0-9]{4,})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?")
+    re(
+        r"(-?[0-9]{4,})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?",
+    )
 });
 static TIME: LazyLock<Regex> =
     LazyLock::new(|| re(r"([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?"));
 static G_YEAR: LazyLock<Regex> = LazyLock::new(|| re(r"-?[0-9]{4,}(Z|[+-][0-9]{2}:[0-9]{2})?"));
-static G_YEAR_MONTH: LazyLock<Regex> = LazyLock::new(|| re(r"-?[0-9]{4,}-([0-9]{2})(Z|[+-][0-9]{2}:[0-9]{2})?"));
+static G_YEAR_MONTH: LazyLock<Regex> =
+    LazyLock::new(|| re(r"-?[0-9]{4,}-([0-9]{2})(Z|[+-][0-9]{2}:[0-9]{2})?"));
 static LANGUAGE: LazyLock<Regex> = LazyLock::new(|| re(r"[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*"));
 
 /// Compiles a pattern anchored at both ends; the patterns above are constants.
 fn re(pattern: &str) -> Regex {
-    Regex::new(&format!("^(?:{pattern})$")).unwrap_or_else(|e| unreachable!("bad built-in regex: {e}"))
+    Regex::new(&format!("^(?:{pattern})$"))
+        .unwrap_or_else(|e| unreachable!("bad built-in regex: {e}"))
 }
 
 /// Whether `lexical` is a valid lexical form of the datatype `datatype` (an IRI).
@@ -51,7 +56,9 @@ pub(crate) fn is_well_formed(lexical: &str, datatype: &str) -> bool {
         "decimal" => DECIMAL.is_match(lexical),
         "float" | "double" => FLOAT.is_match(lexical),
         "boolean" => matches!(lexical, "true" | "false" | "1" | "0"),
-        "date" => DATE.captures(lexical).is_some_and(|c| valid_date(&c[1], &c[2], &c[3])),
+        "date" => DATE
+            .captures(lexical)
+            .is_some_and(|c| valid_date(&c[1], &c[2], &c[3])),
         "dateTime" | "dateTimeStamp" => DATE_TIME.captures(lexical).is_some_and(|c| {
             (local == "dateTime" || c.get(8).is_some())
                 && valid_date(&c[1], &c[2], &c[3])
@@ -61,7 +68,9 @@ pub(crate) fn is_well_formed(lexical: &str, datatype: &str) -> bool {
             .captures(lexical)
             .is_some_and(|c| valid_time(&c[1], &c[2], &c[3], c.get(4).map(|m| m.as_str()))),
         "gYear" => G_YEAR.is_match(lexical),
-        "gYearMonth" => G_YEAR_MONTH.captures(lexical).is_some_and(|c| (1..=12).contains(&num(&c[1]))),
+        "gYearMonth" => G_YEAR_MONTH
+            .captures(lexical)
+            .is_some_and(|c| (1..=12).contains(&num(&c[1]))),
         "language" => LANGUAGE.is_match(lexical),
         _ => true,
     }
@@ -99,7 +108,10 @@ fn valid_date(year: &str, month: &str, day: &str) -> bool {
 
 fn valid_time(hour: &str, minute: &str, second: &str, fraction: Option<&str>) -> bool {
     let (h, m, s) = (num(hour), num(minute), num(second));
-    let midnight = h == 24 && m == 0 && s == 0 && fraction.is_none_or(|f| f.trim_matches(['.', '0']).is_empty());
+    let midnight = h == 24
+        && m == 0
+        && s == 0
+        && fraction.is_none_or(|f| f.trim_matches(['.', '0']).is_empty());
     midnight || (h < 24 && m < 60 && s < 60)
 }
 
@@ -127,8 +139,14 @@ mod tests {
         assert!(!is_well_formed("300", &xsd("byte")));
         assert!(is_well_formed("2024-02-29", &xsd("date")));
         assert!(!is_well_formed("2023-02-29", &xsd("date")));
-        assert!(is_well_formed("2024-01-31T23:59:59.5+06:00", &xsd("dateTime")));
-        assert!(!is_well_formed("2024-01-31T23:59:59", &xsd("dateTimeStamp")));
+        assert!(is_well_formed(
+            "2024-01-31T23:59:59.5+06:00",
+            &xsd("dateTime")
+        ));
+        assert!(!is_well_formed(
+            "2024-01-31T23:59:59",
+            &xsd("dateTimeStamp")
+        ));
         assert!(!is_well_formed("2024-01-31", &xsd("dateTime")));
         assert!(is_well_formed("anything", "http://example.org/custom"));
     }

@@ -44,14 +44,22 @@ pub use shapes::ShapesGraph;
 pub fn validate(store: &Store, shapes: &ShapesGraph) -> Result<ValidationReport, ValidateError> {
     let mut results = engine::Engine::new(store, shapes)?.run()?;
     results.sort_by(|a, b| {
-        (&a.focus_node, &a.result_path, &a.constraint, &a.value, &a.source_shape, &a.message).cmp(&(
-            &b.focus_node,
-            &b.result_path,
-            &b.constraint,
-            &b.value,
-            &b.source_shape,
-            &b.message,
-        ))
+        (
+            &a.focus_node,
+            &a.result_path,
+            &a.constraint,
+            &a.value,
+            &a.source_shape,
+            &a.message,
+        )
+            .cmp(&(
+                &b.focus_node,
+                &b.result_path,
+                &b.constraint,
+                &b.value,
+                &b.source_shape,
+                &b.message,
+            ))
     });
     results.dedup();
     let conforms = !results.iter().any(|r| r.severity == Severity::Violation);
@@ -70,7 +78,10 @@ pub struct ValidationReport {
 impl ValidationReport {
     /// Number of results with the given severity.
     pub fn count(&self, severity: Severity) -> usize {
-        self.results.iter().filter(|r| r.severity == severity).count()
+        self.results
+            .iter()
+            .filter(|r| r.severity == severity)
+            .count()
     }
 }
 

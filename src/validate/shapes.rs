@@ -20,13 +20,21 @@ use std::fmt;
 
 /// The SHACL namespace.
 const SH: &str = "http://www.w3.org/ns/shacl#";
-const SH_PROPERTY: NamedNodeRef<'static> = NamedNodeRef::new_unchecked("http://www.w3.org/ns/shacl#property");
-const SH_PATH: NamedNodeRef<'static> = NamedNodeRef::new_unchecked("http://www.w3.org/ns/shacl#path");
-const OWL_CLASS: NamedNodeRef<'static> = NamedNodeRef::new_unchecked("http://www.w3.org/2002/07/owl#Class");
+const SH_PROPERTY: NamedNodeRef<'static> =
+    NamedNodeRef::new_unchecked("http://www.w3.org/ns/shacl#property");
+const SH_PATH: NamedNodeRef<'static> =
+    NamedNodeRef::new_unchecked("http://www.w3.org/ns/shacl#path");
+const OWL_CLASS: NamedNodeRef<'static> =
+    NamedNodeRef::new_unchecked("http://www.w3.org/2002/07/owl#Class");
 
 /// `sh:` predicates that describe property paths; their subjects are path nodes, not shapes.
-const PATH_PREDICATES: &[&str] =
-    &["inversePath", "alternativePath", "zeroOrMorePath", "oneOrMorePath", "zeroOrOnePath"];
+const PATH_PREDICATES: &[&str] = &[
+    "inversePath",
+    "alternativePath",
+    "zeroOrMorePath",
+    "oneOrMorePath",
+    "zeroOrOnePath",
+];
 /// `sh:` vocabulary of prefix declarations (only meaningful to SPARQL-based features).
 const PREFIX_PREDICATES: &[&str] = &["declare", "prefix", "namespace"];
 /// `sh:` predicates without validation semantics.
@@ -190,7 +198,10 @@ impl Constraint {
 
     /// Constraints that SHACL only allows on property shapes.
     fn needs_path(&self) -> bool {
-        matches!(self, Self::MinCount(_) | Self::MaxCount(_) | Self::UniqueLang)
+        matches!(
+            self,
+            Self::MinCount(_) | Self::MaxCount(_) | Self::UniqueLang
+        )
     }
 }
 
@@ -222,7 +233,12 @@ fn syntax_error(error: &RdfSyntaxError, source: &str) -> ValidateError {
         (true, Some((_, rest))) => rest.to_owned(),
         _ => text,
     };
-    ValidateError::Syntax { file: source.to_owned(), line, column, message }
+    ValidateError::Syntax {
+        file: source.to_owned(),
+        line,
+        column,
+        message,
+    }
 }
 
 /// Local name of an IRI in the SHACL namespace.
@@ -267,7 +283,11 @@ fn read_shapes(graph: &Graph) -> Result<ShapesGraph, ValidateError> {
         nodes.iter().enumerate().map(|(i, n)| (n, i)).collect();
     let mut shapes = Vec::with_capacity(nodes.len());
     for node in &nodes {
-        let reader = ShapeReader { graph, node: node.as_ref(), label: label(graph, node.as_ref(), 0) };
+        let reader = ShapeReader {
+            graph,
+            node: node.as_ref(),
+            label: label(graph, node.as_ref(), 0),
+        };
         shapes.push(reader.read(&index)?);
     }
     for shape in &shapes {
@@ -283,7 +303,10 @@ fn read_shapes(graph: &Graph) -> Result<ShapesGraph, ValidateError> {
         .triples_for_predicate(rdfs::SUB_CLASS_OF)
         .map(|t| (t.subject.into_owned().into(), t.object.into_owned()))
         .collect();
-    Ok(ShapesGraph { shapes, subclass_of })
+    Ok(ShapesGraph {
+        shapes,
+        subclass_of,
+    })
 }
 
 /// A readable name for a shape: its IRI, or for an anonymous property shape the
@@ -291,13 +314,18 @@ fn read_shapes(graph: &Graph) -> Result<ShapesGraph, ValidateError> {
 fn label(graph: &Graph, node: NamedOrBlankNodeRef<'_>, depth: usize) -> String {
     if node.is_blank_node() && depth < 8 {
         let parent = graph.subject_for_predicate_object(SH_PROPERTY, node);
-        let path = graph.object_for_subject_predicate(node, SH_PATH).and_then(|p| parse_path(graph, p).ok());
+        let path = graph
+            .object_for_subject_predicate(node, SH_PATH)
+            .and_then(|p| parse_path(graph, p).ok());
         if let (Some(parent), Some(path)) = (parent, path) {
             let path = match path {
                 Path::Predicate(p) => p.to_string(),
                 Path::Inverse(p) => format!("[ sh:inversePath {p} ]"),
             };
-            return format!("{} sh:property [ sh:path {path} ]", label(graph, parent, depth + 1));
+            return format!(
+                "{} sh:property [ sh:path {path} ]",
+                label(graph, parent, depth + 1)
+            );
         }
     }
     node.to_string()
@@ -309,9 +337,13 @@ fn parse_path(graph: &Graph, path: TermRef<'_>) -> Result<Path, PathError> {
     let node = match path {
         TermRef::NamedNode(p) => return Ok(Path::Predicate(p.into_owned())),
         TermRef::BlankNode(b) => b,
-        TermRef::Literal(_) => return Err(PathError::Invalid("sh:path must be an IRI or a blank node")),
+        TermRef::Literal(_) => {
+            return Err(PathError::Invalid("sh:path must be an IRI or a blank node"))
+        }
     };
-    let mut result = Err(PathError::Invalid("sh:path is a blank node that is not a path"));
+    let mut result = Err(PathError::Invalid(
+        "sh:path is a blank node that is not a path",
+    ));
     for t in graph.triples_for_subject(node) {
         if t.predicate == rdf::FIRST {
             return Err(PathError::Unsupported("sequence path".into()));
@@ -320,7 +352,9 @@ fn parse_path(graph: &Graph, path: TermRef<'_>) -> Result<Path, PathError> {
             Some("inversePath") => {
                 result = match t.object {
                     TermRef::NamedNode(p) => Ok(Path::Inverse(p.into_owned())),
-                    _ => Err(PathError::Unsupported("sh:inversePath of a complex path".into())),
+                    _ => Err(PathError::Unsupported(
+                        "sh:inversePath of a complex path".into(),
+                    )),
                 }
             }
             Some(other) if PATH_PREDICATES.contains(&other) => {
@@ -345,11 +379,17 @@ struct ShapeReader<'a> {
 
 impl ShapeReader<'_> {
     fn unsupported(&self, feature: impl Into<String>) -> ValidateError {
-        ValidateError::Unsupported { shape: self.label.clone(), feature: feature.into() }
+        ValidateError::Unsupported {
+            shape: self.label.clone(),
+            feature: feature.into(),
+        }
     }
 
     fn invalid(&self, message: impl Into<String>) -> ValidateError {
-        ValidateError::InvalidShape { shape: self.label.clone(), message: message.into() }
+        ValidateError::InvalidShape {
+            shape: self.label.clone(),
+            message: message.into(),
+        }
     }
 
     fn read(self, index: &HashMap<&NamedOrBlankNode, usize>) -> Result<Shape, ValidateError> {
@@ -402,12 +442,16 @@ impl ShapeReader<'_> {
                 "property" => {
                     let child = as_node(object)
                         .and_then(|n| index.get(&n.into_owned()))
-                        .ok_or_else(|| self.invalid("sh:property must point to a property shape"))?;
+                        .ok_or_else(|| {
+                            self.invalid("sh:property must point to a property shape")
+                        })?;
                     shape.properties.push(*child);
                     continue;
                 }
                 "targetClass" => {
-                    shape.targets.push(Target::Class(self.node_value(local, object)?.into()));
+                    shape
+                        .targets
+                        .push(Target::Class(self.node_value(local, object)?.into()));
                     continue;
                 }
                 "targetNode" => {
@@ -415,11 +459,15 @@ impl ShapeReader<'_> {
                     continue;
                 }
                 "targetSubjectsOf" => {
-                    shape.targets.push(Target::SubjectsOf(self.iri(local, object)?));
+                    shape
+                        .targets
+                        .push(Target::SubjectsOf(self.iri(local, object)?));
                     continue;
                 }
                 "targetObjectsOf" => {
-                    shape.targets.push(Target::ObjectsOf(self.iri(local, object)?));
+                    shape
+                        .targets
+                        .push(Target::ObjectsOf(self.iri(local, object)?));
                     continue;
                 }
                 "severity" => {
@@ -503,11 +551,16 @@ impl ShapeReader<'_> {
         }
         for pattern in patterns {
             let regex = self.regex(&pattern, flags.as_deref().unwrap_or(""))?;
-            shape.constraints.push(Constraint::Pattern { regex, pattern });
+            shape
+                .constraints
+                .push(Constraint::Pattern { regex, pattern });
         }
         if shape.path.is_none() {
             if let Some(c) = shape.constraints.iter().find(|c| c.needs_path()) {
-                return Err(self.invalid(format!("{} is only allowed on property shapes (with sh:path)", c.name())));
+                return Err(self.invalid(format!(
+                    "{} is only allowed on property shapes (with sh:path)",
+                    c.name()
+                )));
             }
         }
         shape.severity = severity.unwrap_or(Severity::Violation);
@@ -516,7 +569,12 @@ impl ShapeReader<'_> {
         messages.sort_by_key(|m| {
             let rank = match m.language() {
                 None => 0,
-                Some(l) if l.eq_ignore_ascii_case("en") || l.to_ascii_lowercase().starts_with("en-") => 1,
+                Some(l)
+                    if l.eq_ignore_ascii_case("en")
+                        || l.to_ascii_lowercase().starts_with("en-") =>
+                {
+                    1
+                }
                 Some(_) => 2,
             };
             (rank, m.language().map(str::to_owned), m.value().to_owned())
@@ -532,7 +590,11 @@ impl ShapeReader<'_> {
         }
     }
 
-    fn node_value(&self, param: &str, object: TermRef<'_>) -> Result<NamedOrBlankNode, ValidateError> {
+    fn node_value(
+        &self,
+        param: &str,
+        object: TermRef<'_>,
+    ) -> Result<NamedOrBlankNode, ValidateError> {
         as_node(object)
             .map(NamedOrBlankNodeRef::into_owned)
             .ok_or_else(|| self.invalid(format!("sh:{param} must be an IRI or blank node")))
@@ -589,8 +651,16 @@ impl ShapeReader<'_> {
         let mut node = head;
         while node != TermRef::from(rdf::NIL) {
             let current = as_node(node).filter(|n| seen.insert(*n)).ok_or_else(bad)?;
-            items.push(self.graph.object_for_subject_predicate(current, rdf::FIRST).ok_or_else(bad)?.into_owned());
-            node = self.graph.object_for_subject_predicate(current, rdf::REST).ok_or_else(bad)?;
+            items.push(
+                self.graph
+                    .object_for_subject_predicate(current, rdf::FIRST)
+                    .ok_or_else(bad)?
+                    .into_owned(),
+            );
+            node = self
+                .graph
+                .object_for_subject_predicate(current, rdf::REST)
+                .ok_or_else(bad)?;
         }
         Ok(items)
     }
@@ -611,10 +681,14 @@ impl ShapeReader<'_> {
                 'm' => builder.multi_line(true),
                 'x' => builder.ignore_whitespace(true),
                 'q' => &mut builder,
-                other => return Err(self.invalid(format!("unsupported sh:flags character {other:?}"))),
+                other => {
+                    return Err(self.invalid(format!("unsupported sh:flags character {other:?}")))
+                }
             };
         }
-        builder.build().map_err(|e| self.invalid(format!("invalid sh:pattern {pattern:?}: {e}")))
+        builder
+            .build()
+            .map_err(|e| self.invalid(format!("invalid sh:pattern {pattern:?}: {e}")))
     }
 }
 

@@ -59,7 +59,11 @@ pub fn rows(store: &KgStore, query: &str) -> Vec<Vec<String>> {
     );
     let (_, rows) = select(store.inner(), &full, "test").unwrap_or_else(|e| panic!("{e}\n{full}"));
     rows.into_iter()
-        .map(|r| r.iter().map(|t| t.as_ref().map(plain).unwrap_or_default()).collect())
+        .map(|r| {
+            r.iter()
+                .map(|t| t.as_ref().map(plain).unwrap_or_default())
+                .collect()
+        })
         .collect()
 }
 
