@@ -152,6 +152,15 @@ fn rdf_format(name: &str) -> RdfFormat {
 
 /// Runs the command line; returns the process exit code.
 pub fn main() -> ExitCode {
+    // A bug met while processing one document is reported as that document's error (see
+    // `pipeline::process_bytes`); keep the report to one line instead of the default multi-line panic message.
+    std::panic::set_hook(Box::new(|info| {
+        let location = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!("internal error{location} (please report it)");
+    }));
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
@@ -163,7 +172,7 @@ pub fn main() -> ExitCode {
 }
 
 fn base(cli: &Cli) -> Result<Base> {
-    Ok(Base::new(&cli.base).context("--base")?)
+    Base::new(&cli.base).context("--base")
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {

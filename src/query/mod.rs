@@ -85,12 +85,11 @@ pub fn execute(
         })
 }
 
-/// A SELECT query's results as rows of plain values (IRIs and literal values), for tests and commands.
-pub fn select(
-    store: &Store,
-    query: &str,
-    source_name: &str,
-) -> Result<(Vec<String>, Vec<Vec<Option<Term>>>), QueryError> {
+/// The variables and rows of a SELECT query's results (`None` where a variable is unbound).
+pub type Table = (Vec<String>, Vec<Vec<Option<Term>>>);
+
+/// A SELECT query's results as a [`Table`] of terms, for tests and commands.
+pub fn select(store: &Store, query: &str, source_name: &str) -> Result<Table, QueryError> {
     match execute(store, query, source_name)? {
         QueryResults::Solutions(solutions) => {
             let vars: Vec<String> = solutions

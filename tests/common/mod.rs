@@ -38,9 +38,8 @@ pub fn build_store(paths: &[PathBuf]) -> (tempfile::TempDir, KgStore) {
     let (files, errors) = discover(paths);
     assert!(errors.is_empty(), "{errors:?}");
     for f in files {
-        match ingest_file(&store, &base(), &f, Lexicon::get(), false) {
-            Outcome::Failed(e) => panic!("{e}"),
-            _ => {}
+        if let Outcome::Failed(e) = ingest_file(&store, &base(), &f, Lexicon::get(), false) {
+            panic!("{e}");
         }
     }
     (dir, store)
