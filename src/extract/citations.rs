@@ -278,10 +278,12 @@ pub fn find_citations(
                 .find(|&&o| o > elements_from && o < elements_to)
             {
                 if text[..close].trim_end().to_lowercase().ends_with("туралы") {
+                    // The title then starts with a quoted name (`"Ақсу … бөлімі" мемлекеттік мекемесінің … туралы"`):
+                    // keep that name's opening quote in the title.
                     let open = pairs
                         .iter()
                         .find(|q| q.open > elements_from && q.close < close)
-                        .map(|q| q.open)
+                        .map(|q| floor_char(text, q.open - 1))
                         .unwrap_or(elements_from);
                     titles.push((open, close));
                 }
