@@ -45,15 +45,26 @@ fn check(doc_name: &str, golden: &str) {
     let expected: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let mut diffs = Vec::new();
     compare("$", &expected, &actual, &mut diffs);
-    assert!(diffs.is_empty(), "{} differs from {golden}:\n{}", doc_name, diffs.join("\n"));
+    assert!(
+        diffs.is_empty(),
+        "{} differs from {golden}:\n{}",
+        doc_name,
+        diffs.join("\n")
+    );
 }
 
 #[test]
 fn aktogay_report_matches_golden() {
-    check("kk-aktogay-akim-apparatus.txt", "kk-aktogay-akim-apparatus.json");
+    check(
+        "kk-aktogay-akim-apparatus.txt",
+        "kk-aktogay-akim-apparatus.json",
+    );
 }
 
 #[test]
 fn aksu_report_matches_golden() {
-    check("kk-aksu-internal-policy.txt", "kk-aksu-internal-policy.json");
+    check(
+        "kk-aksu-internal-policy.txt",
+        "kk-aksu-internal-policy.json",
+    );
 }

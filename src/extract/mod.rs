@@ -212,7 +212,7 @@ pub fn extract(
         resolution.as_ref(),
         &original_chars,
     );
-    let subordinates = subordinates(doc, lex, lang);
+    let subordinates = subordinates(doc, lex);
     let provisions = provisions::provisions(doc, norm, &original_chars, lex);
 
     // Citations: preamble and points belong to the resolution; paragraphs to the regulation or a provision.
@@ -382,16 +382,14 @@ fn body_in(text: &str, lex: &Lexicon, lang: Lang, region: Option<&RegionRef>) ->
             Lang::Ru => mentions.first(),
         };
         if let Some(m) = mention {
-            // A unit word that is the body's own adjective (Байзақ аудандық мәслихаты) or noun before it.
             let unit = with_region(m.unit.clone(), region);
             return Some(BodyRef {
                 kind: kind.to_string(),
                 unit,
             });
         }
-        // "Байзақ аудандық мәслихаты": the unit word is the adjective that precedes the body word itself.
     }
-    // Adjectival forms: the unit word is part of the body name.
+    // Adjectival forms (Байзақ аудандық мәслихаты): the unit word is part of the body's name.
     let mentions = find_units(text, lex, lang);
     let m = mentions.first()?;
     let after = &lower[m.end.min(lower.len())..];
@@ -774,8 +772,7 @@ fn address(text: &str, lex: &Lexicon, lang: Lang) -> Address {
     a
 }
 
-fn subordinates(doc: &Document, lex: &Lexicon, lang: Lang) -> Vec<Organisation> {
-    let _ = lang;
+fn subordinates(doc: &Document, lex: &Lexicon) -> Vec<Organisation> {
     let mut out: Vec<Organisation> = Vec::new();
     let mut add = |orgs: Vec<(Organisation, bool)>| {
         for (o, _) in orgs {

@@ -48,7 +48,8 @@ fn section<'a>(lex: &'a Lexicon, heading: &str, scopes: &[&str]) -> Option<&'a s
         .iter()
         .filter(|s| scopes.contains(&s.scope.as_str()))
         .filter(|s| s.phrase.find_in(&refs).is_some())
-        .max_by_key(|s| (s.phrase.stems.len(), std::cmp::Reverse(0)))
+        .rev() // on a tie, the row that comes first in the table wins
+        .max_by_key(|s| s.phrase.stems.len())
         .map(|s| s.kind.as_str())
 }
 

@@ -155,7 +155,8 @@ fn region_ref(lex: &Lexicon, r: &crate::lexicon::Region) -> RegionRef {
     }
 }
 
-/// Finds the units named in `text`. `region` is the document's region, given to units that name none.
+/// Finds the units named in `text`, in order. Units below a region carry no region unless the mention names a
+/// region itself; [`with_region`] gives them the document's.
 pub fn find_units(text: &str, lex: &Lexicon, lang: Lang) -> Vec<UnitMention> {
     let ws = words(text);
     let mut out: Vec<UnitMention> = Vec::new();
