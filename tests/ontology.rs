@@ -8,6 +8,18 @@ use oxigraph::store::Store;
 
 const AKG: &str = "https://w3id.org/akimat-kg/ontology#";
 
+fn ask(store: &Store, query: &str) -> bool {
+    matches!(
+        oxigraph::sparql::SparqlEvaluator::new()
+            .parse_query(query)
+            .unwrap()
+            .on_store(store)
+            .execute()
+            .unwrap(),
+        oxigraph::sparql::QueryResults::Boolean(true)
+    )
+}
+
 fn ontology() -> Store {
     let s = Store::new().unwrap();
     s.load_from_slice(RdfFormat::Turtle, akimat_kg::ONTOLOGY.as_bytes())
@@ -33,15 +45,7 @@ fn every_akg_term_used_in_the_data_is_defined_in_the_ontology() {
             "ASK {{ <{}> a ?k ; <http://www.w3.org/2000/01/rdf-schema#label> ?l }}",
             t[0]
         );
-        let defined = matches!(
-            oxigraph::sparql::SparqlEvaluator::new()
-                .parse_query(&q)
-                .unwrap()
-                .on_store(&onto)
-                .execute()
-                .unwrap(),
-            oxigraph::sparql::QueryResults::Boolean(true)
-        );
+        let defined = ask(&onto, &q);
         if !defined {
             undefined.push(t[0].clone());
         }
@@ -53,15 +57,7 @@ fn every_akg_term_used_in_the_data_is_defined_in_the_ontology() {
             "ASK {{ <{}> <http://www.w3.org/2004/02/skos/core#inScheme> ?s }}",
             f[0]
         );
-        let ok = matches!(
-            oxigraph::sparql::SparqlEvaluator::new()
-                .parse_query(&q)
-                .unwrap()
-                .on_store(&onto)
-                .execute()
-                .unwrap(),
-            oxigraph::sparql::QueryResults::Boolean(true)
-        );
+        let ok = ask(&onto, &q);
         assert!(ok, "{} not in the legal-form scheme", f[0]);
     }
 }

@@ -45,33 +45,25 @@ pub fn dates(text: &str, lex: &Lexicon) -> Vec<FoundDate> {
     } else {
         text
     };
-    for c in KK_DATE.captures_iter(hay) {
-        if let Some(m) = lex.month(&c[3]) {
-            if let Some(iso) = iso(&c[1], m, &c[2]) {
-                let all = c.get(0).unwrap();
-                out.push(FoundDate {
-                    iso,
-                    start: all.start(),
-                    end: all.end(),
-                });
-            }
-        }
-    }
-    for c in RU_DATE.captures_iter(hay) {
-        if let Some(m) = lex.month(&c[2]) {
-            if let Some(iso) = iso(&c[3], m, &c[1]) {
-                let all = c.get(0).unwrap();
-                out.push(FoundDate {
-                    iso,
-                    start: all.start(),
-                    end: all.end(),
-                });
-            }
-        }
-    }
-    for c in NUMERIC_DATE.captures_iter(hay) {
-        if let Ok(m) = c[2].parse::<u32>() {
-            if let Some(iso) = iso(&c[3], m, &c[1]) {
+    // Each pattern gives (year, month, day) from its captures.
+    type Fields = fn(&regex::Captures<'_>, &Lexicon) -> Option<(String, u32, String)>;
+    let patterns: [(&Regex, Fields); 3] = [
+        (&KK_DATE, |c, lex| {
+            Some((c[1].to_string(), lex.month(&c[3])?, c[2].to_string()))
+        }),
+        (&RU_DATE, |c, lex| {
+            Some((c[3].to_string(), lex.month(&c[2])?, c[1].to_string()))
+        }),
+        (&NUMERIC_DATE, |c, _| {
+            Some((c[3].to_string(), c[2].parse().ok()?, c[1].to_string()))
+        }),
+    ];
+    for (re, fields) in patterns {
+        for c in re.captures_iter(hay) {
+            let Some((year, month, day)) = fields(&c, lex) else {
+                continue;
+            };
+            if let Some(iso) = iso(&year, month, &day) {
                 let all = c.get(0).unwrap();
                 out.push(FoundDate {
                     iso,
