@@ -8,6 +8,7 @@
 //! anchors on the type word and reads the clause around it.
 
 use super::dates::{dates, numbers};
+use super::quotes::{outer_quotes, Quote};
 use super::units::{find_units, with_region, RegionRef};
 use super::BodyRef;
 use crate::lexicon::{words, Lang, Lexicon};
@@ -83,44 +84,8 @@ static RU_PIN: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap()
 });
 
-/// A quoted span: byte range of the text inside the quotes.
-#[derive(Debug, Clone, Copy)]
-struct Quote {
-    open: usize,
-    close: usize,
-}
-
-fn quotes(text: &str) -> (Vec<Quote>, Vec<usize>) {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let mut stack: Vec<usize> = Vec::new();
-    let mut pairs = Vec::new();
-    let mut orphans = Vec::new();
-    for (k, &(i, c)) in chars.iter().enumerate() {
-        let prev = k.checked_sub(1).map(|p| chars[p].1);
-        let next = chars.get(k + 1).map(|n| n.1);
-        let opening = match c {
-            '«' | '“' | '„' => true,
-            '»' | '”' => false,
-            '"' => {
-                prev.is_none_or(|p| p.is_whitespace() || "(«“-–,".contains(p))
-                    && next.is_some_and(|n| !n.is_whitespace())
-            }
-            _ => continue,
-        };
-        if opening {
-            stack.push(i + c.len_utf8());
-        } else if let Some(open) = stack.pop() {
-            if stack.is_empty() {
-                pairs.push(Quote { open, close: i });
-            }
-        } else {
-            orphans.push(i);
-        }
-    }
-    (pairs, orphans)
-}
-
-fn is_title(inner: &str, lang: Lang) -> bool {
+/// Whether a quoted text is the title of an act (`… туралы`, `О …`).
+pub(crate) fn is_title(inner: &str, lang: Lang) -> bool {
     let t = inner.trim().to_lowercase();
     match lang {
         Lang::Kk => t.ends_with("туралы") || t.ends_with("туралы\""),
@@ -218,7 +183,7 @@ pub fn find_citations(
     if lower.len() != text.len() {
         return Vec::new();
     }
-    let (pairs, orphans) = quotes(text);
+    let (pairs, orphans) = outer_quotes(text);
     let in_quotes = |pos: usize| pairs.iter().any(|q| q.open <= pos && pos < q.close);
     let ws = words(text);
     let mut out: Vec<Citation> = Vec::new();
@@ -261,7 +226,25 @@ pub fn find_citations(
         let window_start = clause_start(text, prev_end, *ws_start, &pairs);
         let (elements_from, elements_to) = match lang {
             Lang::Kk => (window_start, *ws_start),
-            Lang::Ru => (anchor_end, clause_end(text, anchor_end, &pairs)),
+            Lang::Ru => {
+                // The clause ends at a comma or semicolon, or where the next act is named (`… № 410 «…» и с
+                // пунктом 65 Указа …`).
+                let next_anchor = ws[k + 1..]
+                    .iter()
+                    .find(|(s, _, _)| {
+                        !in_quotes(*s)
+                            && lex
+                                .act_types
+                                .iter()
+                                .any(|p| p.lang == lang && p.regex.is_match(&lower[*s..]))
+                    })
+                    .map(|(s, _, _)| *s)
+                    .unwrap_or(text.len());
+                (
+                    anchor_end,
+                    clause_end(text, anchor_end, &pairs).min(next_anchor),
+                )
+            }
         };
         let window = &text[elements_from..elements_to];
         let mut titles: Vec<(usize, usize)> = pairs
@@ -324,7 +307,7 @@ pub fn find_citations(
             (i.body != "-").then_some(())?;
             let units = find_units(&text[window_start..pos.max(window_start)], lex, lang);
             let mut unit = units.last()?.unit.clone();
-            unit = with_region(unit, region);
+            unit = with_region(unit, region, lex);
             Some(BodyRef {
                 kind: i.body.clone(),
                 unit,

@@ -9,7 +9,9 @@ static KK_DATE: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap()
 });
 static RU_DATE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(\d{1,2})\s+([а-я]+)\s+(\d{4})\s*(?:года|г\.|г\b)?").unwrap());
+    LazyLock::new(|| {
+        Regex::new(r#"[«"“]?\s*(\d{1,2})\s*[»"”]?\s*([а-я]+)\s+(\d{4})\s*(?:года|г\.|г\b)?"#).unwrap()
+    });
 static NUMERIC_DATE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b").unwrap());
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
@@ -107,6 +109,8 @@ mod tests {
         assert_eq!(d[0].iso, "2022-05-31");
         let d = dates("2001 жылғы 23 қаңтардағы Заңына", &lex);
         assert_eq!(d[0].iso, "2001-01-23");
+        let d = dates("от «27» марта 2015 года № 43-250", &lex);
+        assert_eq!(d[0].iso, "2015-03-27");
         let d = dates("от 23 января 2001 года и 07.06.2016", &lex);
         assert_eq!(
             d.iter().map(|d| d.iso.as_str()).collect::<Vec<_>>(),

@@ -153,20 +153,26 @@ pub fn provisions(
 }
 
 fn paragraph(b: &mut Builder<'_>, para: &Paragraph, lex: &Lexicon) {
-    let Some(heading) = heading_of(&para.head.text) else {
+    // The heading stands before a colon; a paragraph whose short first line ends with a full stop instead
+    // (`21. Полномочия секретаря маслихата ….`) still heads the list of items under it.
+    let head = para.head.text.trim_end();
+    let Some(heading) = heading_of(head).or_else(|| {
+        (!para.items.is_empty() && head.ends_with('.') && head.chars().count() <= 200)
+            .then(|| head.trim_end_matches('.'))
+    }) else {
         return;
     };
     let Some(kind) = section(lex, heading, &["para", "container"]) else {
         return;
     };
     let number = para.number.clone().unwrap_or_default();
-    let after_colon = {
-        let colon = para.head.text.find(':').unwrap_or(0) + 1;
-        let rest = &para.head.text[colon..];
-        let skipped = rest.len() - rest.trim_start().len();
-        para.head.start + colon + skipped
-    };
     if para.items.is_empty() {
+        let Some(colon) = para.head.text.find(':') else {
+            return;
+        };
+        let rest = &para.head.text[colon + 1..];
+        let skipped = rest.len() - rest.trim_start().len();
+        let after_colon = para.head.start + colon + 1 + skipped;
         // A single statement after the colon: `14. Миссиясы: …`, `15. Міндеттері: …`.
         if kind == "Powers" || after_colon >= para.head.end {
             return;

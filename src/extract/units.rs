@@ -1,7 +1,7 @@
 //! Administrative units named in a text (`Ақтоғай ауданы`, `Павлодар облысы Ақсу қаласының`, `Байзақ аудандық
 //! мәслихаты`) and the regions they belong to.
 
-use crate::lexicon::{words, Lang, Lexicon};
+use crate::lexicon::{stem_close, words, Lang, Lexicon, Place};
 use serde::Serialize;
 
 /// A region or city of republican significance.
@@ -15,16 +15,18 @@ pub struct RegionRef {
     pub label_kk: String,
     /// Russian name.
     pub label_ru: String,
+    /// Russian name in the genitive (`Павлодарской области`).
+    pub ru_genitive: String,
 }
 
 /// An administrative unit.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct UnitRef {
-    /// The unit's name in the nominative, in the document's language (`Ақтоғай ауданы`).
+    /// The unit's name in the nominative, in the document's language (`Ақтоғай ауданы`, `Алгинский район`).
     pub label: String,
     /// Language of the label.
     pub lang: Lang,
-    /// The proper name (`Ақтоғай`).
+    /// The proper name, in the nominative for Russian adjectives (`Ақтоғай`, `Алгинский`).
     pub proper: String,
     /// `akg:` unit type local name.
     pub unit_type: String,
@@ -32,6 +34,14 @@ pub struct UnitRef {
     pub slug: String,
     /// The region: the unit's parent, or the unit itself when it is a region.
     pub region: Option<RegionRef>,
+    /// Kazakh name, when known (from a Kazakh text or `data/reference/units.tsv`).
+    pub label_kk: Option<String>,
+    /// Russian name in the nominative, when known.
+    pub label_ru: Option<String>,
+    /// Russian name in the genitive, when known (for the names of the unit's bodies).
+    pub ru_genitive: Option<String>,
+    /// KATO code, where a source states it.
+    pub kato: Option<String>,
 }
 
 impl UnitRef {
@@ -121,15 +131,24 @@ pub fn slug(text: &str) -> String {
 
 fn region_by_name(lex: &Lexicon, name: &str, want_city: bool) -> Option<RegionRef> {
     let lower = name.to_lowercase();
-    lex.regions
-        .iter()
-        .filter(|r| (r.unit_type == "CityOfRepublicanSignificance") == want_city)
-        .find(|r| {
-            r.kk.to_lowercase() == lower
-                || r.ru.to_lowercase() == lower
-                || (!r.ru_stem.is_empty() && lower.starts_with(&r.ru_stem.to_lowercase()))
-        })
-        .map(|r| region_ref(lex, r))
+    let candidates = || {
+        lex.regions
+            .iter()
+            .filter(move |r| (r.unit_type == "CityOfRepublicanSignificance") == want_city)
+    };
+    let exact = candidates().find(|r| {
+        r.kk.to_lowercase() == lower
+            || r.ru.to_lowercase() == lower
+            || (!r.ru_stem.is_empty() && lower.starts_with(&r.ru_stem.to_lowercase()))
+    });
+    // A typo in a region's name (`Мангистаукого`) still names it, when no other region is as close.
+    let found = exact.or_else(|| {
+        let close: Vec<_> = candidates()
+            .filter(|r| !r.ru_stem.is_empty() && stem_close(&lower, &r.ru_stem.to_lowercase()))
+            .collect();
+        (close.len() == 1).then(|| close[0])
+    });
+    found.map(|r| region_ref(lex, r))
 }
 
 fn region_ref(lex: &Lexicon, r: &crate::lexicon::Region) -> RegionRef {
@@ -140,11 +159,7 @@ fn region_ref(lex: &Lexicon, r: &crate::lexicon::Region) -> RegionRef {
                 Lang::Ru => format!("город {name}"),
             }
         } else {
-            lex.unit_words
-                .iter()
-                .find(|u| u.unit_type == "Region" && u.phrase.lang == lang)
-                .map(|u| u.label.replace("{}", name))
-                .unwrap_or_else(|| name.to_string())
+            unit_label(lex, "Region", lang, name).unwrap_or_else(|| name.to_string())
         }
     };
     RegionRef {
@@ -152,15 +167,33 @@ fn region_ref(lex: &Lexicon, r: &crate::lexicon::Region) -> RegionRef {
         unit_type: r.unit_type.clone(),
         label_kk: label(Lang::Kk, &r.kk),
         label_ru: label(Lang::Ru, &r.ru),
+        ru_genitive: r.ru_genitive.clone(),
     }
 }
 
+/// The name of a unit of a type in a language, from the label pattern of its unit word (`{} ауданы`, `город {}`).
+fn unit_label(lex: &Lexicon, unit_type: &str, lang: Lang, proper: &str) -> Option<String> {
+    lex.unit_words
+        .iter()
+        .find(|u| u.unit_type == unit_type && u.phrase.lang == lang)
+        .map(|u| u.label.replace("{}", proper))
+}
+
 /// Finds the units named in `text`, in order. Units below a region carry no region unless the mention names a
-/// region itself; [`with_region`] gives them the document's.
+/// region itself; [`with_region`] gives them the document's and their names in the other language.
 pub fn find_units(text: &str, lex: &Lexicon, lang: Lang) -> Vec<UnitMention> {
     let ws = words(text);
     let mut out: Vec<UnitMention> = Vec::new();
     let mut i = 0;
+    // A proper name: a capitalised word with only spaces or a quote between it and the unit word (a bare number,
+    // as in `№ 7 Қалалық емхана`, is not the name of a unit).
+    let proper_at = |k: usize, gap: &str| -> Option<(usize, usize, String)> {
+        let (s, e, _) = &ws[k];
+        let original = &text[*s..*e];
+        let capital = original.chars().next().is_some_and(char::is_uppercase);
+        let gap_ok = gap.trim().is_empty() || gap.trim() == "." || gap.trim() == "«";
+        (gap_ok && capital).then(|| (*s, *e, original.to_string()))
+    };
     while i < ws.len() {
         let Some(uw) = lex
             .unit_words
@@ -179,22 +212,20 @@ pub fn find_units(text: &str, lex: &Lexicon, lang: Lang) -> Vec<UnitMention> {
             continue;
         };
         let n_words = uw.phrase.stems.len();
-        // The proper name stands right before, capitalised, with only spaces or an opening quote between.
-        let proper_of = |k: usize| -> Option<(usize, String)> {
-            let (s, e, _) = &ws[k];
-            let gap = &text[*e..ws[k + 1].0];
-            let original = &text[*s..*e];
-            let capital = original
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
-            (gap.trim().is_empty() && capital).then(|| (*s, original.to_string()))
+        let last = i + n_words - 1;
+        let found = if uw.name_after {
+            // `город Аксу`, `г.Уральска`: the name follows the unit word.
+            ws.get(last + 1).and_then(|next| {
+                let gap = &text[ws[last].1..next.0];
+                proper_at(last + 1, gap).map(|(_, e, p)| (ws[i].0, e, p))
+            })
+        } else if i == 0 {
+            None
+        } else {
+            let gap = &text[ws[i - 1].1..ws[i].0];
+            proper_at(i - 1, gap).map(|(s, _, p)| (s, ws[last].1, p))
         };
-        if i == 0 {
-            i += n_words;
-            continue;
-        }
-        let Some((mut start, mut proper)) = proper_of(i - 1) else {
+        let Some((mut start, end, mut proper)) = found else {
             i += n_words;
             continue;
         };
@@ -205,8 +236,9 @@ pub fn find_units(text: &str, lex: &Lexicon, lang: Lang) -> Vec<UnitMention> {
             continue;
         }
         // Two-word names: regions like Батыс Қазақстан, and hyphenated or numbered names.
-        if i >= 2 {
-            if let Some((s2, p2)) = proper_of(i - 2) {
+        if !uw.name_after && i >= 2 {
+            let gap = &text[ws[i - 2].1..ws[i - 1].0];
+            if let Some((s2, _, p2)) = proper_at(i - 2, gap) {
                 let two = format!("{p2} {proper}");
                 if lex.regions.iter().any(|r| r.kk == two || r.ru == two) {
                     start = s2;
@@ -214,37 +246,42 @@ pub fn find_units(text: &str, lex: &Lexicon, lang: Lang) -> Vec<UnitMention> {
                 }
             }
         }
-        let end = ws[i + n_words - 1].1;
+        if let Some(gender) = &uw.gender {
+            proper = lex.ru_nominative(&proper, gender);
+        }
         let is_city = uw.unit_type == "CityOfRegionalSignificance";
+        let own_label = uw.label.replace("{}", &proper);
+        let region_unit = |r: RegionRef, unit_type: &str| UnitRef {
+            label: r_label(&r, lang),
+            lang,
+            proper: proper.clone(),
+            unit_type: unit_type.into(),
+            slug: String::new(),
+            label_kk: Some(r.label_kk.clone()),
+            label_ru: Some(r.label_ru.clone()),
+            ru_genitive: Some(r.ru_genitive.clone()),
+            kato: None,
+            region: Some(r),
+        };
         let unit = if uw.unit_type == "Region" {
-            region_by_name(lex, &proper, false).map(|r| UnitRef {
-                label: r_label(&r, lang),
-                lang,
-                proper: proper.clone(),
-                unit_type: "Region".into(),
-                slug: String::new(),
-                region: Some(r),
-            })
+            region_by_name(lex, &proper, false).map(|r| region_unit(r, "Region"))
         } else if let Some(r) = is_city
             .then(|| region_by_name(lex, &proper, true))
             .flatten()
         {
-            Some(UnitRef {
-                label: r_label(&r, lang),
-                lang,
-                proper: proper.clone(),
-                unit_type: "CityOfRepublicanSignificance".into(),
-                slug: String::new(),
-                region: Some(r),
-            })
+            Some(region_unit(r, "CityOfRepublicanSignificance"))
         } else {
             Some(UnitRef {
-                label: uw.label.replace("{}", &proper),
+                label: own_label.clone(),
                 lang,
                 proper: proper.clone(),
                 unit_type: uw.unit_type.clone(),
                 slug: format!("{}-{}", slug(&proper), uw.slug),
                 region: None,
+                label_kk: (lang == Lang::Kk).then(|| own_label.clone()),
+                label_ru: (lang == Lang::Ru).then(|| own_label.clone()),
+                ru_genitive: None,
+                kato: None,
             })
         };
         if let Some(unit) = unit {
@@ -262,10 +299,65 @@ fn r_label(r: &RegionRef, lang: Lang) -> String {
     }
 }
 
-/// Gives units without a region the document's region.
-pub fn with_region(mut unit: UnitRef, region: Option<&RegionRef>) -> UnitRef {
+/// The rows of `data/reference/units.tsv` that a unit's name matches.
+fn places<'a>(unit: &UnitRef, lex: &'a Lexicon) -> Vec<&'a Place> {
+    let lower = unit.proper.to_lowercase();
+    lex.places
+        .iter()
+        .filter(|p| p.unit_type == unit.unit_type)
+        .filter(|p| match unit.lang {
+            Lang::Kk => p.kk.to_lowercase() == lower,
+            Lang::Ru => {
+                p.ru.to_lowercase() == lower || p.ru_stems.iter().any(|s| lower.starts_with(s.as_str()))
+            }
+        })
+        .collect()
+}
+
+/// Completes a unit found in a text: gives a unit without a region the document's, and, when the unit is in
+/// `data/reference/units.tsv`, its names in both languages and the slug of its Kazakh name, so that the Kazakh and
+/// Russian texts of one act name it alike. Where several rows match (Ақтоғай ауданы of two regions), the region
+/// decides; without a region, only a name that matches the rows of a single region is completed.
+pub fn with_region(mut unit: UnitRef, region: Option<&RegionRef>, lex: &Lexicon) -> UnitRef {
+    if unit.is_region() {
+        return unit;
+    }
     if unit.region.is_none() {
         unit.region = region.cloned();
+    }
+    let candidates: Vec<&Place> = places(&unit, lex)
+        .into_iter()
+        .filter(|p| unit.region.as_ref().is_none_or(|r| r.slug == p.region))
+        .collect();
+    let Some(place) = candidates.first() else {
+        return unit;
+    };
+    if candidates.iter().any(|p| p.region != place.region) {
+        return unit;
+    }
+    if unit.region.is_none() {
+        unit.region = lex
+            .regions
+            .iter()
+            .find(|r| r.slug == place.region)
+            .map(|r| region_ref(lex, r));
+    }
+    let suffix = lex
+        .unit_words
+        .iter()
+        .find(|u| u.unit_type == unit.unit_type)
+        .map(|u| u.slug.clone())
+        .unwrap_or_default();
+    unit.slug = format!("{}-{suffix}", slug(&place.kk));
+    unit.label_kk = unit_label(lex, &unit.unit_type, Lang::Kk, &place.kk);
+    unit.label_ru = unit_label(lex, &unit.unit_type, Lang::Ru, &place.ru);
+    unit.ru_genitive = place.ru_genitive.clone();
+    unit.kato = place.kato.clone();
+    if let Some(l) = match unit.lang {
+        Lang::Kk => &unit.label_kk,
+        Lang::Ru => &unit.label_ru,
+    } {
+        unit.label = l.clone();
     }
     unit
 }

@@ -35,12 +35,12 @@ impl Lang {
 #[derive(Debug, thiserror::Error)]
 pub enum LexiconError {
     /// The file could not be read.
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}: {cause}")]
     Io {
         /// The file.
         path: PathBuf,
         /// The cause.
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// A row does not fit the table's columns.
     #[error("{table}: {message}")]
@@ -52,13 +52,22 @@ pub enum LexiconError {
     },
 }
 
-/// A phrase given as word stems: every word of the text must start with the stem at its place.
+/// A phrase given as word stems: every word of the text must start with the stem at its place. A stem written with
+/// a trailing `$` must be the whole word (`г$` matches the abbreviation г., not город).
 #[derive(Debug, Clone)]
 pub struct StemPhrase {
     /// The language of the phrase.
     pub lang: Lang,
     /// Lowercase stems, in order.
     pub stems: Vec<String>,
+}
+
+/// Whether a lowercase word matches a stem (`$` at the end of the stem: the whole word).
+pub fn stem_matches(stem: &str, word: &str) -> bool {
+    match stem.strip_suffix('$') {
+        Some(whole) => word == whole,
+        None => word.starts_with(stem),
+    }
 }
 
 impl StemPhrase {
@@ -78,7 +87,7 @@ impl StemPhrase {
             self.stems
                 .iter()
                 .zip(&words[i..])
-                .all(|(stem, word)| word.starts_with(stem.as_str()))
+                .all(|(stem, word)| stem_matches(stem, word))
         })
     }
 }
@@ -105,6 +114,29 @@ pub struct UnitWord {
     pub slug: String,
     /// The unit's name in the nominative, `{}` standing for the proper name.
     pub label: String,
+    /// Whether the proper name follows the unit word (`город Аксу`) rather than precedes it (`Ақсу қаласы`).
+    pub name_after: bool,
+    /// Gender of a Russian unit word whose proper name is an adjective (`m`, `f`), for its nominative form.
+    pub gender: Option<String>,
+}
+
+/// A unit below a region named differently in Kazakh and Russian (`data/reference/units.tsv`).
+#[derive(Debug, Clone)]
+pub struct Place {
+    /// Slug of its region.
+    pub region: String,
+    /// `akg:` unit type local name.
+    pub unit_type: String,
+    /// Kazakh proper name (`Алға`).
+    pub kk: String,
+    /// Russian proper name in the nominative (`Алгинский`).
+    pub ru: String,
+    /// Lowercase stems of the Russian word forms.
+    pub ru_stems: Vec<String>,
+    /// Russian name in the genitive (`Алгинского района`).
+    pub ru_genitive: Option<String>,
+    /// KATO code, where a source states it.
+    pub kato: Option<String>,
 }
 
 /// A region or city of republican significance.
@@ -120,6 +152,8 @@ pub struct Region {
     pub ru: String,
     /// Stem of the Russian adjectival form.
     pub ru_stem: String,
+    /// Russian name in the genitive (`Павлодарской области`).
+    pub ru_genitive: String,
 }
 
 /// A heading that opens a list of provisions.
@@ -189,6 +223,12 @@ pub struct Lexicon {
     pub unit_words: Vec<UnitWord>,
     /// Regions.
     pub regions: Vec<Region>,
+    /// Units below regions with their names in both languages.
+    pub places: Vec<Place>,
+    /// Names of local bodies by kind and language: pattern and fallback pattern (`data/lexicon/body-labels.tsv`).
+    pub body_labels: Vec<(String, Lang, String, Option<String>)>,
+    /// Russian adjective endings: gender, oblique ending, nominative ending (longest first).
+    pub ru_endings: Vec<(String, String, String)>,
     /// Signal phrases by key.
     pub keywords: HashMap<String, Vec<(Lang, String)>>,
     /// Section headings.
@@ -219,6 +259,18 @@ const TABLES: &[(&str, &str)] = &[
     (
         "reference/regions.tsv",
         include_str!("../../data/reference/regions.tsv"),
+    ),
+    (
+        "reference/units.tsv",
+        include_str!("../../data/reference/units.tsv"),
+    ),
+    (
+        "lexicon/ru-adjective-endings.tsv",
+        include_str!("../../data/lexicon/ru-adjective-endings.tsv"),
+    ),
+    (
+        "lexicon/body-labels.tsv",
+        include_str!("../../data/lexicon/body-labels.tsv"),
     ),
     (
         "lexicon/keywords.tsv",
@@ -301,7 +353,7 @@ impl Lexicon {
     pub fn from_dir(dir: &Path) -> Result<Lexicon, LexiconError> {
         Lexicon::from_texts(|name| {
             let path = dir.join(name);
-            std::fs::read_to_string(&path).map_err(|source| LexiconError::Io { path, source })
+            std::fs::read_to_string(&path).map_err(|cause| LexiconError::Io { path, cause })
         })
     }
 
@@ -328,6 +380,31 @@ impl Lexicon {
             adjective: String,
             slug: String,
             label: String,
+            name: String,
+            gender: String,
+        }
+        #[derive(Deserialize)]
+        struct PlaceRow {
+            region: String,
+            unit_type: String,
+            kk: String,
+            ru: String,
+            ru_stems: String,
+            ru_genitive: String,
+            kato: String,
+        }
+        #[derive(Deserialize)]
+        struct Ending {
+            gender: String,
+            oblique: String,
+            nominative: String,
+        }
+        #[derive(Deserialize)]
+        struct BodyLabel {
+            kind: String,
+            lang: Lang,
+            label: String,
+            fallback: String,
         }
         #[derive(Deserialize)]
         struct Keyword {
@@ -386,19 +463,73 @@ impl Lexicon {
         let (n, text) = t("lexicon/unit-types.tsv")?;
         let mut unit_words: Vec<UnitWord> = rows::<Unit>(&n, &text)?
             .into_iter()
-            .map(|u| UnitWord {
-                unit_type: u.unit_type,
-                phrase: StemPhrase::new(u.lang, &u.words),
-                adjective: opt(u.adjective.to_lowercase()),
-                slug: u.slug,
-                label: u.label,
+            .map(|u| {
+                let name_after = match u.name.as_str() {
+                    "before" => false,
+                    "after" => true,
+                    other => {
+                        return Err(LexiconError::Row {
+                            table: n.clone(),
+                            message: format!("`name` must be before or after, not {other:?}"),
+                        })
+                    }
+                };
+                Ok(UnitWord {
+                    unit_type: u.unit_type,
+                    phrase: StemPhrase::new(u.lang, &u.words),
+                    adjective: opt(u.adjective.to_lowercase()),
+                    slug: u.slug,
+                    label: u.label,
+                    name_after,
+                    gender: opt(u.gender),
+                })
             })
-            .collect();
+            .collect::<Result<_, LexiconError>>()?;
 
         unit_words.sort_by_key(|u| std::cmp::Reverse(u.phrase.stems.len()));
 
         let (n, text) = t("reference/regions.tsv")?;
         let regions = rows::<Region>(&n, &text)?;
+
+        let (n, text) = t("reference/units.tsv")?;
+        let places = rows::<PlaceRow>(&n, &text)?
+            .into_iter()
+            .map(|p| {
+                if !regions.iter().any(|r| r.slug == p.region) {
+                    return Err(LexiconError::Row {
+                        table: n.clone(),
+                        message: format!("unknown region {:?} (not in reference/regions.tsv)", p.region),
+                    });
+                }
+                Ok(Place {
+                    region: p.region,
+                    unit_type: p.unit_type,
+                    kk: p.kk,
+                    ru: p.ru,
+                    ru_stems: p
+                        .ru_stems
+                        .split(" | ")
+                        .map(|s| s.trim().to_lowercase())
+                        .filter(|s| !s.is_empty() && s != "-")
+                        .collect(),
+                    ru_genitive: opt(p.ru_genitive),
+                    kato: opt(p.kato),
+                })
+            })
+            .collect::<Result<_, LexiconError>>()?;
+
+        let (n, text) = t("lexicon/ru-adjective-endings.tsv")?;
+        let mut ru_endings: Vec<(String, String, String)> = rows::<Ending>(&n, &text)?
+            .into_iter()
+            .map(|e| (e.gender, e.oblique.to_lowercase(), e.nominative.to_lowercase()))
+            .collect();
+        ru_endings.sort_by_key(|e| std::cmp::Reverse(e.1.chars().count()));
+
+        let (n, text) = t("lexicon/body-labels.tsv")?;
+        let body_labels = rows::<BodyLabel>(&n, &text)?
+            .into_iter()
+            .map(|b| (b.kind, b.lang, b.label, opt(b.fallback)))
+            .collect();
 
         let (n, text) = t("lexicon/keywords.tsv")?;
         let mut keywords: HashMap<String, Vec<(Lang, String)>> = HashMap::new();
@@ -471,6 +602,9 @@ impl Lexicon {
             legal_forms,
             unit_words,
             regions,
+            places,
+            body_labels,
+            ru_endings,
             keywords,
             sections,
             body_kinds,
@@ -499,6 +633,50 @@ impl Lexicon {
         self.find(key, text_lower).is_some()
     }
 
+    /// The nominative of a Russian adjectival proper name (`Алгинского` → `Алгинский`) for a unit word of the
+    /// given gender; the word as written when no ending of `ru-adjective-endings.tsv` fits.
+    pub fn ru_nominative(&self, word: &str, gender: &str) -> String {
+        let lower = word.to_lowercase();
+        for (g, oblique, nominative) in &self.ru_endings {
+            if g != gender || !lower.ends_with(oblique.as_str()) {
+                continue;
+            }
+            let keep = word.chars().count() - oblique.chars().count();
+            if keep < 2 {
+                continue;
+            }
+            let mut out: String = word.chars().take(keep).collect();
+            let upper = word.chars().skip(keep).all(|c| !c.is_lowercase());
+            if upper && word.chars().count() > 1 {
+                out.push_str(&nominative.to_uppercase());
+            } else {
+                out.push_str(nominative);
+            }
+            return out;
+        }
+        word.to_string()
+    }
+
+    /// The name of a local body of `kind` in `lang`: the pattern filled with the unit's name, or the fallback
+    /// pattern filled with `fallback_name` when `name` is unknown.
+    pub fn body_label(
+        &self,
+        kind: &str,
+        lang: Lang,
+        name: Option<&str>,
+        fallback_name: Option<&str>,
+    ) -> Option<String> {
+        let (_, _, label, fallback) = self
+            .body_labels
+            .iter()
+            .find(|(k, l, _, _)| k == kind && *l == lang)?;
+        match (name, fallback, fallback_name) {
+            (Some(n), _, _) => Some(label.replace("{}", n)),
+            (None, Some(f), Some(n)) => Some(f.replace("{}", n)),
+            _ => None,
+        }
+    }
+
     /// The month named by a lowercase word.
     pub fn month(&self, word: &str) -> Option<u32> {
         self.months
@@ -506,6 +684,36 @@ impl Lexicon {
             .find(|(_, stem, _)| word.starts_with(stem.as_str()))
             .map(|(_, _, m)| *m)
     }
+}
+
+/// Whether a lowercase word starts with a stem, allowing one typo (a letter missing, added or changed) in stems of
+/// seven letters or more (`мангистаукого` for `мангистауск`): real documents carry such typos in names.
+pub fn stem_close(word: &str, stem: &str) -> bool {
+    if word.starts_with(stem) {
+        return true;
+    }
+    let stem: Vec<char> = stem.chars().collect();
+    if stem.len() < 7 {
+        return false;
+    }
+    let word: Vec<char> = word.chars().collect();
+    (stem.len() - 1..=stem.len() + 1)
+        .filter(|&k| k <= word.len())
+        .any(|k| edit_distance(&word[..k], &stem) <= 1)
+}
+
+/// Levenshtein distance of two short strings.
+fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
 }
 
 /// Splits text into lowercase words with their byte ranges (letters, digits and inner hyphens).

@@ -163,6 +163,9 @@ static NAME_AT_END: LazyLock<Regex> = LazyLock::new(|| {
     )
     .unwrap()
 });
+static GLUED_PARA: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"[.;»"”)]\s+(\d{1,3})\.\s+[А-ЯӘҒҚҢӨҰҮҺІЁ]"#).unwrap()
+});
 static NOTE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^(ескерту|сноска)\s*[.:]").unwrap());
 
@@ -413,7 +416,10 @@ impl Parser<'_> {
             .unwrap_or(0)
     }
 
-    /// Finds the title at or after line `from`; returns where the body starts.
+    /// Finds the title at or after line `from`; returns where the body starts. A title cut over several lines
+    /// (`УСТАВ` / `КОММУНАЛЬНОГО ГОСУДАРСТВЕННОГО УЧРЕЖДЕНИЯ` / `«Школа – гимназия №44 …»`) is joined until it holds
+    /// the quoted name. In a document without its resolution (`bare`), an approval stamp above the title
+    /// (`«Утверждено» Постановлением акимата …`) is read as the stamp.
     fn title_from(&mut self, from: usize, bare: bool) -> usize {
         let n = self.lines.len();
         let limit = if bare { 15 } else { 3 };
@@ -426,30 +432,110 @@ impl Parser<'_> {
                 && !PARA.is_match(t)
                 && !CHAPTER_KK.is_match(t)
                 && !CHAPTER_RU.is_match(t);
-            if is_title {
-                let title = self.line_block(l);
-                for j in from..i {
-                    let b = self.line_block(&self.lines[j]);
-                    self.doc.unplaced.push(b);
-                    let idx = self.lines[j].index;
-                    self.issue(idx, "line before the title not recognised");
-                }
-                self.doc.title = Some(title);
-                return i + 1;
+            if !is_title {
+                continue;
             }
+            let mut last = i;
+            while !has_quoted_name(&self.norm.text[self.lines[i].start..self.lines[last].end])
+                && last + 1 < n
+                && last < i + 3
+            {
+                let next = &self.lines[last + 1];
+                let nt = self.text(next);
+                if nt.chars().count() >= 300
+                    || PARA.is_match(nt)
+                    || ITEM.is_match(nt)
+                    || CHAPTER_KK.is_match(nt)
+                    || CHAPTER_RU.is_match(nt)
+                    || next.heading > 0
+                {
+                    break;
+                }
+                last += 1;
+            }
+            if !has_quoted_name(&self.norm.text[self.lines[i].start..self.lines[last].end]) {
+                last = i;
+            }
+            let mut title = self.block(self.lines[i].start, self.lines[last].end);
+            title.text = title.text.split_whitespace().collect::<Vec<_>>().join(" ");
+            // A stamp line names the approval and, on it or the next two lines, the act that approves.
+            let stamp_lines: Vec<usize> = (from..i)
+                .filter(|&j| {
+                    let lower = self.lower(&self.lines[j]);
+                    let act_named = (j..i.min(j + 3)).any(|k| {
+                        let lower = self.lower(&self.lines[k]);
+                        self.lex.has("resolution_word", &lower) || self.lex.has("decision_word", &lower)
+                    });
+                    bare && self.doc.stamp.is_none() && self.lex.has("stamp", &lower) && act_named
+                })
+                .collect();
+            if let Some(&first) = stamp_lines.first() {
+                // The stamp runs from its first line to the title.
+                let mut b = self.block(self.lines[first].start, self.lines[i - 1].end);
+                b.text = b.text.replace('\n', " ");
+                self.doc.stamp = Some(b);
+            }
+            let stamp_from = stamp_lines.first().copied().unwrap_or(i);
+            for j in from..stamp_from {
+                let b = self.line_block(&self.lines[j]);
+                self.doc.unplaced.push(b);
+                let idx = self.lines[j].index;
+                self.issue(idx, "line before the title not recognised");
+            }
+            self.doc.title = Some(title);
+            return last + 1;
         }
         from
     }
 
+    /// Splits line `i` where the next paragraph runs on inside it (`… Республики Казахстан» 5. Аппарат …`, a
+    /// line break lost in the source): the number must be the one expected and follow the end of a sentence.
+    fn split_glued_paragraph(&mut self, i: usize, expected: u32) {
+        let l = &self.lines[i];
+        let t = self.text(l);
+        let Some(c) = GLUED_PARA.captures(t) else {
+            return;
+        };
+        let num = c.get(1).unwrap();
+        // The glued paragraph is the one expected, or the one after it when the line opens the expected one.
+        let own = PARA
+            .captures(t)
+            .and_then(|c| c.get(1).unwrap().as_str().parse::<u32>().ok());
+        let glued = num.as_str().parse::<u32>().ok();
+        let fits = glued == Some(expected) && own != Some(expected)
+            || glued == Some(expected + 1) && own == Some(expected);
+        if !fits {
+            return;
+        }
+        let expected = glued.unwrap_or(expected);
+        let split = l.start + num.start();
+        let first_end = l.start + t[..num.start()].trim_end().len();
+        let second = Line {
+            index: l.index,
+            start: split,
+            end: l.end,
+            heading: 0,
+            quoted: l.quoted,
+            after_blank: false,
+        };
+        let index = l.index;
+        self.lines[i].end = first_end;
+        self.lines.insert(i + 1, second);
+        self.issue(
+            index,
+            format!("paragraph {expected} runs on inside the line before it; read as its own paragraph"),
+        );
+    }
+
     fn body(&mut self, from: usize) {
-        let n = self.lines.len();
         let mut chapters: Vec<Chapter> = Vec::new();
         let mut expected_par: u32 = 1;
         let mut expected_chapter: u32 = 1;
         // Whether the previous line was an item (so an unmarked line right after it continues it).
         let mut last_was_item = false;
         let mut i = from;
-        while i < n {
+        while i < self.lines.len() {
+            self.split_glued_paragraph(i, expected_par);
             let l = &self.lines[i];
             let t = self.text(l);
             if NOTE.is_match(t) {
@@ -654,6 +740,12 @@ impl Parser<'_> {
             }
         }
     }
+}
+
+/// Whether a text holds a closed quoted name (`«…»`, `"…"`).
+fn has_quoted_name(text: &str) -> bool {
+    let (spans, _) = crate::extract::quotes::quoted_spans(text);
+    spans.iter().any(|q| q.close > q.open + 1)
 }
 
 /// Joins two blocks into one spanning both.

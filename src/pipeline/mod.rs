@@ -8,6 +8,7 @@ use crate::normalize::{normalize, NormText};
 use crate::parse::{parse, Document};
 use crate::rdf::iri::{graph, Base};
 use crate::rdf::{document_quads, provenance_quads, Provenance};
+use crate::read::sidecar::{read_sidecar, Sidecar};
 use crate::read::{read, ReadError};
 use crate::store::{KgStore, StoreError};
 use oxigraph::model::Quad;
@@ -30,6 +31,18 @@ pub struct Processed {
     pub extraction: Extraction,
     /// `sha256:<hex>` of its bytes.
     pub digest: String,
+    /// Its sidecar metadata, when it has one that could be read.
+    pub sidecar: Option<Sidecar>,
+}
+
+/// The sidecar of a document, if any, and the warning to give when it exists but cannot be read (the document is
+/// still processed without it).
+pub fn sidecar_of(path: &Path) -> (Option<Sidecar>, Option<String>) {
+    match read_sidecar(path) {
+        None => (None, None),
+        Some(Ok(s)) => (Some(s), None),
+        Some(Err(e)) => (None, Some(format!("sidecar not used: {e}"))),
+    }
 }
 
 /// Why a document could not be taken through the pipeline.
@@ -39,20 +52,20 @@ pub enum DocError {
     #[error(transparent)]
     Read(#[from] ReadError),
     /// Its bytes are not text.
-    #[error("{path}: {source}")]
+    #[error("{path}: {cause}")]
     Decode {
         /// The file.
         path: PathBuf,
-        /// The cause.
-        source: DecodeError,
+        /// The cause (part of the message, so that the error prints as one line).
+        cause: DecodeError,
     },
     /// It is not a regulation the extractor can read.
-    #[error("{path}: {source}")]
+    #[error("{path}: {cause}")]
     Extract {
         /// The file.
         path: PathBuf,
-        /// The cause.
-        source: ExtractError,
+        /// The cause (part of the message).
+        cause: ExtractError,
     },
     /// A bug in akimat-kg met this document; nothing of it was stored.
     #[error("{path}: internal error, please report it with this file: {message}")]
@@ -63,12 +76,12 @@ pub enum DocError {
         message: String,
     },
     /// The store failed while writing it.
-    #[error("{path}: {source}")]
+    #[error("{path}: {cause}")]
     Store {
         /// The file.
         path: PathBuf,
-        /// The cause.
-        source: StoreError,
+        /// The cause (part of the message).
+        cause: StoreError,
     },
 }
 
@@ -79,10 +92,17 @@ pub fn digest(bytes: &[u8]) -> String {
     format!("sha256:{hex}")
 }
 
-/// Takes bytes through decode, normalise, parse and extract. A bug that panics inside the stages is caught and
-/// reported as this document's error, so that it cannot take the other documents down with it.
-pub fn process_bytes(path: &Path, bytes: &[u8], lex: &Lexicon) -> Result<Processed, DocError> {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| stages(path, bytes, lex))) {
+/// Takes bytes through decode, normalise, parse and extract, with the document's sidecar (as read by
+/// [`sidecar_of`]) when it has one. A bug that panics inside the stages is caught and reported as this document's
+/// error, so that it cannot take the other documents down with it.
+pub fn process_bytes(
+    path: &Path,
+    bytes: &[u8],
+    lex: &Lexicon,
+    sidecar: (Option<Sidecar>, Option<String>),
+) -> Result<Processed, DocError> {
+    let run = || stages(path, bytes, lex, sidecar);
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
         Ok(result) => result,
         Err(panic) => {
             let message = panic
@@ -98,18 +118,25 @@ pub fn process_bytes(path: &Path, bytes: &[u8], lex: &Lexicon) -> Result<Process
     }
 }
 
-fn stages(path: &Path, bytes: &[u8], lex: &Lexicon) -> Result<Processed, DocError> {
-    let decoded = decode(bytes).map_err(|source| DocError::Decode {
+fn stages(
+    path: &Path,
+    bytes: &[u8],
+    lex: &Lexicon,
+    (sidecar, sidecar_problem): (Option<Sidecar>, Option<String>),
+) -> Result<Processed, DocError> {
+    let decoded = decode(bytes).map_err(|cause| DocError::Decode {
         path: path.to_path_buf(),
-        source,
+        cause,
     })?;
     let norm = normalize(&decoded.text);
     let doc = parse(&norm, lex);
-    let extraction =
-        extract(&doc, &norm, &decoded.text, lex).map_err(|source| DocError::Extract {
+    let mut extraction = extract(&doc, &norm, &decoded.text, lex, sidecar.as_ref()).map_err(
+        |cause| DocError::Extract {
             path: path.to_path_buf(),
-            source,
-        })?;
+            cause,
+        },
+    )?;
+    extraction.warnings.extend(sidecar_problem);
     Ok(Processed {
         path: path.to_path_buf(),
         decoded,
@@ -117,13 +144,14 @@ fn stages(path: &Path, bytes: &[u8], lex: &Lexicon) -> Result<Processed, DocErro
         doc,
         extraction,
         digest: digest(bytes),
+        sidecar,
     })
 }
 
-/// Reads a file and takes it through decode, normalise, parse and extract.
+/// Reads a file and its sidecar and takes them through decode, normalise, parse and extract.
 pub fn process_file(path: &Path, lex: &Lexicon) -> Result<Processed, DocError> {
     let source = read(path)?;
-    process_bytes(path, &source.bytes, lex)
+    process_bytes(path, &source.bytes, lex, sidecar_of(path))
 }
 
 /// The canonical path of a file, as a string (the file's identity in the store).
@@ -166,6 +194,7 @@ pub fn quads(
             lang: p.extraction.lang,
             generated_at,
             warnings: &p.extraction.warnings,
+            sidecar: p.sidecar.as_ref(),
         },
         base,
     );
@@ -249,7 +278,7 @@ pub enum Outcome {
 }
 
 /// Ingests one file: processes it and replaces its graph, unless the store already holds the graph of the same
-/// bytes made by the same extractor version (then nothing is written, so re-ingesting is idempotent).
+/// bytes and sidecar made by the same extractor version (then nothing is written, so re-ingesting is idempotent).
 pub fn ingest_file(
     store: &KgStore,
     base: &Base,
@@ -265,31 +294,36 @@ pub fn ingest_file(
     let g = graph(base, &canon);
     let existing = match store.record(&g) {
         Ok(r) => r,
-        Err(source) => {
+        Err(cause) => {
             return Outcome::Failed(DocError::Store {
                 path: path.to_path_buf(),
-                source,
+                cause,
             })
         }
     };
     let d = digest(&source.bytes);
+    let sidecar = sidecar_of(path);
+    let sidecar_digest = sidecar.0.as_ref().map(|s| s.digest.clone());
     if !force {
         if let Some(r) = &existing {
-            if r.digest == d && r.extractor == crate::EXTRACTOR_VERSION {
+            if r.digest == d
+                && r.extractor == crate::EXTRACTOR_VERSION
+                && r.sidecar_digest == sidecar_digest
+            {
                 return Outcome::Unchanged;
             }
         }
     }
-    let processed = match process_bytes(path, &source.bytes, lex) {
+    let processed = match process_bytes(path, &source.bytes, lex, sidecar) {
         Ok(p) => p,
         Err(e) => return Outcome::Failed(e),
     };
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let (g, quads, prov) = quads(&processed, base, lex, &now);
-    if let Err(source) = store.replace_document(&g, &quads, &prov) {
+    if let Err(cause) = store.replace_document(&g, &quads, &prov) {
         return Outcome::Failed(DocError::Store {
             path: path.to_path_buf(),
-            source,
+            cause,
         });
     }
     Outcome::Stored {

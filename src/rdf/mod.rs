@@ -10,6 +10,7 @@ use crate::extract::citations::ActRef;
 use crate::extract::units::{RegionRef, UnitRef};
 use crate::extract::{BodyRef, CitedFrom, Extraction, Organisation};
 use crate::lexicon::{Lang, Lexicon};
+use crate::read::sidecar::Sidecar;
 use iri::Base;
 use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Term};
 use std::collections::HashMap;
@@ -88,7 +89,20 @@ impl Mapper<'_> {
             term(AKG, "unitType"),
             &format!("{AKG}{}", u.unit_type),
         );
-        self.e.text(&iri, term(SKOS, "prefLabel"), &u.label, u.lang);
+        // Its names in both languages where known (a Kazakh text, a Russian text, or data/reference/units.tsv).
+        let mut labelled = false;
+        for (label, lang) in [(&u.label_kk, Lang::Kk), (&u.label_ru, Lang::Ru)] {
+            if let Some(l) = label {
+                self.e.text(&iri, term(SKOS, "prefLabel"), l, lang);
+                labelled = true;
+            }
+        }
+        if !labelled {
+            self.e.text(&iri, term(SKOS, "prefLabel"), &u.label, u.lang);
+        }
+        if let Some(k) = &u.kato {
+            self.e.string(&iri, term(AKG, "kato"), k);
+        }
         if let Some(r) = &u.region {
             let parent = self.region(r);
             self.e.iri(&iri, term(SCHEMA, "containedInPlace"), &parent);
@@ -99,17 +113,26 @@ impl Mapper<'_> {
     fn body(&mut self, b: &BodyRef) -> String {
         let iri = self.base.body(b);
         let unit = self.unit(&b.unit);
-        let (class, label) = match (b.kind.as_str(), b.unit.lang) {
-            ("maslikhat", Lang::Kk) => ("Maslikhat", format!("{} мәслихаты", b.unit.label)),
-            ("maslikhat", Lang::Ru) => ("Maslikhat", format!("Маслихат: {}", b.unit.label)),
-            ("akim", Lang::Kk) => ("Akimat", format!("{} әкімі", b.unit.label)),
-            ("akim", Lang::Ru) => ("Akimat", format!("Аким: {}", b.unit.label)),
-            (_, Lang::Kk) => ("Akimat", format!("{} әкімдігі", b.unit.label)),
-            (_, Lang::Ru) => ("Akimat", format!("Акимат: {}", b.unit.label)),
+        let class = match b.kind.as_str() {
+            "maslikhat" => "Maslikhat",
+            _ => "Akimat",
         };
         self.e.class(&iri, AKG, class);
-        self.e
-            .text(&iri, term(SKOS, "prefLabel"), &label, b.unit.lang);
+        let u = &b.unit;
+        let kk = self
+            .lex
+            .body_label(&b.kind, Lang::Kk, u.label_kk.as_deref(), None);
+        let ru = self.lex.body_label(
+            &b.kind,
+            Lang::Ru,
+            u.ru_genitive.as_deref(),
+            u.label_ru.as_deref(),
+        );
+        for (label, lang) in [(kk, Lang::Kk), (ru, Lang::Ru)] {
+            if let Some(l) = label {
+                self.e.text(&iri, term(SKOS, "prefLabel"), &l, lang);
+            }
+        }
         self.e.iri(&iri, term(AKG, "bodyOf"), &unit);
         iri
     }
@@ -210,7 +233,25 @@ pub fn document_quads(ex: &Extraction, base: &Base, graph: &str, lex: &Lexicon) 
             issuer: r.issuer.clone(),
             reference: None,
         };
-        let iri = m.act(&act);
+        // An approving act known by neither date nor number (a stamp with blanks, an excerpt without its
+        // requisites) cannot be told from the issuer's other acts: it is named after the institution it approves.
+        let iri = match (&r.date, &r.number, &inst_iri) {
+            (None, None, Some(i)) => {
+                let iri = format!("{i}/approving-act");
+                m.e.class(&iri, ELI, "LegalResource");
+                m.e.iri(
+                    &iri,
+                    term(ELI, "type_document"),
+                    &format!("{AKG}{}", act.act_type),
+                );
+                if let Some(b) = &act.issuer {
+                    let body = m.body(b);
+                    m.e.iri(&iri, term(ELI, "passed_by"), &body);
+                }
+                iri
+            }
+            _ => m.act(&act),
+        };
         for s in &r.signatories {
             m.e.string(&iri, term(AKG, "signatoryName"), &s.name);
             if !s.role.is_empty() {
@@ -266,8 +307,12 @@ pub fn document_quads(ex: &Extraction, base: &Base, graph: &str, lex: &Lexicon) 
 
     // The institution.
     if let (Some(i), Some(iri)) = (inst, &inst_iri) {
-        if let Some(ru) = &i.name_ru {
-            m.e.text(iri, term(SKOS, "prefLabel"), ru, Lang::Ru);
+        // Its names in both languages, where the text gives them: the text's own and the one it states for the
+        // other language, so that the Kazakh and the Russian text of one regulation label it alike.
+        for (name, l) in [(&i.name_kk, Lang::Kk), (&i.name_ru, Lang::Ru)] {
+            if let Some(n) = name {
+                m.e.text(iri, term(SKOS, "prefLabel"), n, l);
+            }
         }
         m.e.iri(iri, term(AKG, "foundingDocument"), &reg_iri);
         if let Some(u) = unit {
@@ -418,6 +463,8 @@ pub struct Provenance<'a> {
     pub generated_at: &'a str,
     /// Problems met while extracting.
     pub warnings: &'a [String],
+    /// The sidecar metadata read with the document.
+    pub sidecar: Option<&'a Sidecar>,
 }
 
 /// The provenance quads of one document, in the metadata graph.
@@ -436,5 +483,47 @@ pub fn provenance_quads(p: &Provenance<'_>, base: &Base) -> Vec<Quad> {
     for w in p.warnings {
         e.string(g, term(AKG, "extractionWarning"), w);
     }
+    if let Some(s) = p.sidecar {
+        sidecar_quads(&mut e, g, s, p.lang);
+    }
     e.quads
+}
+
+/// What a document's sidecar states, recorded on its graph: the sidecar file and digest, the act's code, titles,
+/// requisites line, date, number and issuer codes, and the published source of the document's language version.
+fn sidecar_quads(e: &mut Emitter, g: &str, s: &Sidecar, lang: Lang) {
+    let file = crate::pipeline::file_iri(&crate::pipeline::canonical(&s.path));
+    e.iri(g, term(AKG, "sidecar"), &file);
+    e.string(g, term(AKG, "sidecarDigest"), &s.digest);
+    if let Some(c) = &s.code {
+        e.string(g, term(DCT, "identifier"), c);
+    }
+    for (l, t) in &s.titles {
+        match l {
+            Some(l) => e.text(g, term(DCT, "title"), t, *l),
+            None => e.string(g, term(DCT, "title"), t),
+        }
+    }
+    if let Some(r) = &s.requisites {
+        e.string(g, term(AKG, "statedRequisites"), r);
+    }
+    if let Some(d) = &s.date {
+        if crate::validate::literal::is_well_formed(d, &format!("{XSD}date")) {
+            e.typed(g, term(AKG, "statedDate"), d, "date");
+        } else {
+            e.string(g, term(AKG, "statedDate"), d);
+        }
+    }
+    if let Some(n) = &s.number {
+        e.string(g, term(AKG, "statedNumber"), n);
+    }
+    for i in &s.issuers {
+        e.string(g, term(AKG, "statedIssuerCode"), i);
+    }
+    if let Some(url) = s.source(lang) {
+        match NamedNode::new(url) {
+            Ok(n) => e.add(g, term(DCT, "source"), n),
+            Err(_) => e.string(g, term(DCT, "source"), url),
+        }
+    }
 }

@@ -3,6 +3,8 @@
 //! Input: paths given by the user (files or folders). Output: [`SourceFile`]s, each a path and its raw bytes.
 //! Folders are walked recursively and every supported file is taken, in a stable order.
 
+pub mod sidecar;
+
 use std::path::{Path, PathBuf};
 
 /// Extensions of the documents the pipeline reads.
@@ -21,12 +23,12 @@ pub struct SourceFile {
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
     /// The path does not exist or cannot be read.
-    #[error("{path}: {source}")]
+    #[error("{path}: {cause}")]
     Io {
         /// The path.
         path: PathBuf,
         /// The cause.
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// A folder could not be walked.
     #[error("{path}: {message}")]
@@ -59,9 +61,9 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ReadError>) {
     let mut errors = Vec::new();
     for path in paths {
         match std::fs::metadata(path) {
-            Err(source) => errors.push(ReadError::Io {
+            Err(cause) => errors.push(ReadError::Io {
                 path: path.clone(),
-                source,
+                cause,
             }),
             Ok(meta) if meta.is_dir() => {
                 for entry in walkdir::WalkDir::new(path)
@@ -91,9 +93,9 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ReadError>) {
 
 /// Reads one document.
 pub fn read(path: &Path) -> Result<SourceFile, ReadError> {
-    let bytes = std::fs::read(path).map_err(|source| ReadError::Io {
+    let bytes = std::fs::read(path).map_err(|cause| ReadError::Io {
         path: path.to_path_buf(),
-        source,
+        cause,
     })?;
     Ok(SourceFile {
         path: path.to_path_buf(),

@@ -38,6 +38,8 @@ pub struct DocumentRecord {
     pub digest: String,
     /// Extractor version that made the graph.
     pub extractor: String,
+    /// Digest of the sidecar metadata read with it, if any.
+    pub sidecar_digest: Option<String>,
 }
 
 /// The knowledge graph store.
@@ -102,6 +104,7 @@ impl KgStore {
             source: value(term(PROV, "wasDerivedFrom"))?.unwrap_or_default(),
             digest,
             extractor: value(term(AKG, "extractorVersion"))?.unwrap_or_default(),
+            sidecar_digest: value(term(AKG, "sidecarDigest"))?,
         }))
     }
 

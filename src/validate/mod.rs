@@ -25,7 +25,7 @@
 //! named graphs); a triple stored in several graphs counts once.
 
 mod engine;
-mod literal;
+pub(crate) mod literal;
 mod shapes;
 
 use oxigraph::sparql::{QueryEvaluationError, SparqlSyntaxError};

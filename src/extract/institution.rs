@@ -1,0 +1,421 @@
+//! The institution a regulation is about and the organisations it names: names in both languages (the Kazakh and
+//! the Russian text each state the other's name in their "full name" paragraph), legal form, the unit served,
+//! founder, address, working hours, financing, and the organisations in its charge.
+
+use super::citations::is_title;
+use super::provisions::collapse;
+use super::quotes::quoted_spans;
+use super::resolution::body_in;
+use super::units::{find_units, slug, with_region, RegionRef};
+use super::{Address, Institution, Organisation, Resolution};
+use crate::lexicon::{words, Lang, Lexicon};
+use crate::parse::{Block, Document, Paragraph};
+use regex::Regex;
+use std::sync::LazyLock;
+
+static POSTCODE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(\d{6})\b").unwrap());
+static LOCATOR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(.*?)[\s,]*(?:№\s*)?(\d+\s?[А-ЯA-Z]?(?:/\d+)?)\.?$").unwrap());
+
+/// Kazakh genitive endings: a legal form in the genitive (`мекемесінің`) makes the name before it an owner of
+/// what follows, not the subject.
+const KK_GENITIVE: [&str; 6] = ["ның", "нің", "дың", "дің", "тың", "тің"];
+
+/// The quoted names in a text, each with its legal form and whether that form is a Kazakh genitive. The legal form
+/// follows the name in Kazakh (`«…» мемлекеттік мекемесі`) and precedes it in Russian (`государственное учреждение
+/// «…»`); both places are looked at, the language's own first. Quoted titles of acts (`«О …»`, `«… туралы»`) are
+/// not names.
+pub(crate) fn named_orgs(text: &str, lex: &Lexicon, lang: Lang) -> Vec<(Organisation, bool)> {
+    let mut out = Vec::new();
+    let (spans, _) = quoted_spans(text);
+    for q in spans {
+        let name = text[q.open..q.close].trim();
+        if name.is_empty()
+            || name.chars().count() >= 200
+            || is_title(name, Lang::Kk)
+            || is_title(name, Lang::Ru)
+        {
+            continue;
+        }
+        let after_words: Vec<String> = words(&text[q.close..])
+            .into_iter()
+            .take(8)
+            .map(|w| w.2)
+            .collect();
+        let after: Vec<&str> = after_words.iter().map(String::as_str).collect();
+        let form_after = lex
+            .legal_forms
+            .iter()
+            .find(|f| f.phrase.find_in(&after) == Some(0));
+        let before_text = {
+            let upto = &text[..q.open];
+            upto.char_indices()
+                .next_back()
+                .map_or("", |(i, _)| &upto[..i])
+        };
+        let before_words: Vec<String> = words(before_text).into_iter().map(|w| w.2).collect();
+        let gap_ok = before_text
+            .trim_end()
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric);
+        let form_before = lex.legal_forms.iter().find(|f| {
+            let n = f.phrase.stems.len();
+            gap_ok
+                && before_words.len() >= n
+                && f.phrase.find_in(
+                    &before_words[before_words.len() - n..]
+                        .iter()
+                        .map(String::as_str)
+                        .collect::<Vec<_>>(),
+                ) == Some(0)
+        });
+        let (form, genitive) = match (lang, form_after, form_before) {
+            (Lang::Ru, _, Some(f)) | (_, None, Some(f)) => (Some(f), false),
+            (_, Some(f), _) => {
+                let last = after.get(f.phrase.stems.len() - 1);
+                let genitive = last.is_some_and(|w| KK_GENITIVE.iter().any(|g| w.ends_with(g)));
+                (Some(f), genitive)
+            }
+            (_, None, None) => (None, false),
+        };
+        let legal_form = form.map(|f| f.form.clone());
+        let enterprise = legal_form
+            .as_deref()
+            .is_some_and(|f| f.contains("enterprise"));
+        out.push((
+            Organisation {
+                kind_slug: kind_of(name, lex).unwrap_or_else(|| slug(name)),
+                name: name.to_string(),
+                legal_form,
+                enterprise,
+            },
+            genitive,
+        ));
+    }
+    out
+}
+
+/// The kind of body an organisation is (`akim-apparatus`, `maslikhat-apparatus`, …) from its name, per
+/// `data/lexicon/body-kinds.tsv`. The units the name contains are set aside first (`Алға аудандық`, `Алгинского
+/// районного`), and the kind must be the head of what remains: its end in Kazakh, which puts the head noun last
+/// (`… ішкі саясат бөлімі`), its start in Russian (`Отдел внутренней политики …`). So a school `… білім бөлімінің
+/// №4 мектебі` is not an education department.
+pub fn kind_of(name: &str, lex: &Lexicon) -> Option<String> {
+    let mut units: Vec<(usize, usize)> = Vec::new();
+    for lang in [Lang::Kk, Lang::Ru] {
+        units.extend(find_units(name, lex, lang).iter().map(|m| (m.start, m.end)));
+    }
+    let ws: Vec<String> = words(name)
+        .into_iter()
+        .filter(|(s, e, _)| !units.iter().any(|(us, ue)| s >= us && e <= ue))
+        .map(|w| w.2)
+        .collect();
+    let refs: Vec<&str> = ws.iter().map(String::as_str).collect();
+    lex.body_kinds
+        .iter()
+        .filter(|(_, p)| {
+            let n = p.stems.len();
+            if refs.len() < n {
+                return false;
+            }
+            match p.lang {
+                Lang::Kk => p.find_in(&refs[refs.len() - n..]) == Some(0),
+                Lang::Ru => p.find_in(&refs[..n]) == Some(0),
+            }
+        })
+        .max_by_key(|(_, p)| p.stems.len())
+        .map(|(s, _)| s.clone())
+}
+
+/// A paragraph's whole text: its first line, items and following lines, joined by spaces.
+fn paragraph_text(p: &Paragraph) -> String {
+    fn items(out: &mut String, list: &[crate::parse::Item]) {
+        for i in list {
+            out.push(' ');
+            out.push_str(&i.block.text);
+            items(out, &i.children);
+        }
+    }
+    let mut out = p.head.text.clone();
+    items(&mut out, &p.items);
+    for x in &p.extra {
+        out.push(' ');
+        out.push_str(&x.text);
+    }
+    out
+}
+
+/// The institution's name in a language, where the "full name" paragraph states it (`орыс тілінде - …`,
+/// `на государственном языке - «…»`): a quoted name standing close after the language phrase, at most a legal form
+/// between them (`имеет печать со своим наименованием на государственном языке, … «…»` names something else).
+fn stated_name(paras: &[&Paragraph], key: &str, lex: &Lexicon) -> Option<String> {
+    paras.iter().find_map(|p| {
+        let text = paragraph_text(p);
+        let lower = text.to_lowercase();
+        if lower.len() != text.len() {
+            return None;
+        }
+        lex.phrases(key).find_map(|phrase| {
+            let at = lower.find(phrase)? + phrase.len();
+            let (spans, _) = quoted_spans(&text[at..]);
+            let q = spans.iter().find(|q| q.depth == 0)?;
+            let gap = &text[at..at + q.open];
+            (gap.chars().count() <= 40 && !gap.contains([',', ';', '.']))
+                .then(|| text[at + q.open..at + q.close].trim().to_string())
+                .filter(|n| !n.is_empty())
+        })
+    })
+}
+
+pub(crate) fn institution(
+    doc: &Document,
+    lex: &Lexicon,
+    lang: Lang,
+    region: Option<&RegionRef>,
+    resolution: Option<&Resolution>,
+    original: &[char],
+) -> Option<Institution> {
+    // The name: from the title, else the approving point, else the first paragraphs.
+    let mut candidates: Vec<&str> = Vec::new();
+    candidates.extend(doc.title.iter().map(|t| t.text.as_str()));
+    // A first point that merges one institution into another (`Реорганизовать … «A» путем присоединения к …
+    // «B»`) is about the one that remains.
+    candidates.extend(doc.points.first().map(|p| {
+        let t = p.block.text.as_str();
+        let lower = t.to_lowercase();
+        match lex.find("merge_target_after", &lower) {
+            Some(at) if lower.len() == t.len() => &t[at..],
+            _ => t,
+        }
+    }));
+    for p in doc.paragraphs().take(3) {
+        candidates.push(&p.head.text);
+    }
+    let named: Vec<Vec<(Organisation, bool)>> = candidates
+        .iter()
+        .map(|t| named_orgs(t, lex, lang))
+        .collect();
+    let mut org = named.iter().find_map(|orgs| {
+        // In a chain (`«Білім бөлімі» мемлекеттік мекемесінің «№ 4 мектеп» мемлекеттік мекемесі`) the institution is
+        // the one whose legal form is not in the genitive.
+        orgs.iter()
+            .find(|(o, genitive)| o.legal_form.is_some() && !genitive)
+            .or(orgs.iter().find(|(o, _)| o.legal_form.is_some()))
+            .or(orgs.first())
+            .map(|(o, _)| o.clone())
+    })?;
+    // A title may give the name without its legal form, which the first paragraphs then state.
+    if org.legal_form.is_none() {
+        if let Some((same, _)) = named
+            .iter()
+            .flatten()
+            .find(|(o, _)| o.name == org.name && o.legal_form.is_some())
+        {
+            org.legal_form = same.legal_form.clone();
+            org.enterprise = same.enterprise;
+        }
+    }
+    let paras: Vec<&Paragraph> = doc.paragraphs().collect();
+    let find_para = |key: &str| {
+        paras
+            .iter()
+            .find(|p| lex.has(key, &p.head.text.to_lowercase()))
+            .copied()
+    };
+    let orig_text = |b: &Block| -> String {
+        collapse(
+            &original[b.char_start.min(original.len())..b.char_end.min(original.len())]
+                .iter()
+                .collect::<String>(),
+        )
+    };
+
+    // Names in both languages: the text's own, and the other language's where the text states it.
+    let (name_kk, name_ru) = match lang {
+        Lang::Kk => (
+            Some(org.name.clone()),
+            stated_name(&paras, "name_in_russian", lex),
+        ),
+        Lang::Ru => (
+            stated_name(&paras, "name_in_kazakh", lex),
+            Some(org.name.clone()),
+        ),
+    };
+    // The IRI slug: the kind of body from any of its names, else the Kazakh name transliterated, so that the
+    // Kazakh and the Russian text of one regulation name the institution alike.
+    org.kind_slug = [Some(&org.name), name_kk.as_ref(), name_ru.as_ref()]
+        .into_iter()
+        .flatten()
+        .find_map(|n| kind_of(n, lex))
+        .unwrap_or_else(|| slug(name_kk.as_deref().unwrap_or(&org.name)));
+
+    let address = find_para("location").map(|p| address(&p.head.text, lex, lang));
+    let working_hours = find_para("working_hours").map(|p| after_colon(&p.head.text));
+    let financing = paras.iter().find(|p| {
+        let l = p.head.text.to_lowercase();
+        lex.has("financing", &l) && lex.has("local_budget", &l)
+    });
+    let financing_source = financing.map(|p| {
+        if lex.has("republican_budget", &p.head.text.to_lowercase()) {
+            "RepublicanBudget".to_string()
+        } else {
+            "LocalBudget".to_string()
+        }
+    });
+    let financing_text = financing.map(|p| orig_text(&p.head));
+
+    // Founder: stated in the text, else the body that approved the regulation.
+    let stated = find_para("founder").and_then(|p| {
+        let lower = p.head.text.to_lowercase();
+        let at = lex.find("founder", &lower)?;
+        body_in(&p.head.text[at..], lex, lang, region)
+    });
+    let (founder, founder_source) = match (stated, resolution.and_then(|r| r.issuer.clone())) {
+        (Some(b), _) => (Some(b), Some("Stated".to_string())),
+        (None, Some(b)) => (Some(b), Some("InferredFromApproval".to_string())),
+        (None, None) => (None, None),
+    };
+    // The unit served: the one the institution's name names (the last in Kazakh, the first in Russian), else the
+    // approving body's, else the founder's. A rural district's akim apparatus is approved by the district akimat
+    // but serves the rural district, so its name decides.
+    let mentions = find_units(&org.name, lex, lang);
+    let named = match lang {
+        Lang::Kk => mentions.last(),
+        Lang::Ru => mentions.first(),
+    };
+    let unit = named
+        .map(|m| with_region(m.unit.clone(), region, lex))
+        .or_else(|| resolution.and_then(|r| r.issuer.as_ref().map(|b| b.unit.clone())))
+        .or_else(|| founder.as_ref().map(|b| b.unit.clone()));
+    Some(Institution {
+        org,
+        name_kk,
+        name_ru,
+        unit,
+        founder,
+        founder_source,
+        address,
+        working_hours,
+        financing_source,
+        financing_text,
+    })
+}
+
+fn after_colon(text: &str) -> String {
+    let rest = text.split_once(':').map(|(_, r)| r).unwrap_or(text);
+    rest.trim().trim_end_matches('.').trim().to_string()
+}
+
+/// Splits an address into parts.
+fn address(text: &str, lex: &Lexicon, lang: Lang) -> Address {
+    let lower = text.to_lowercase();
+    let at = lex.find("location", &lower).unwrap_or(0);
+    let mut full = text[at..].to_string();
+    if let Some((_, r)) = full.split_once(':') {
+        full = r.to_string();
+    }
+    let full = full.trim().trim_end_matches('.').trim().to_string();
+    let mut a = Address {
+        full: full.clone(),
+        ..Default::default()
+    };
+    for part in full.split(',') {
+        let part = part.trim();
+        let pl = part.to_lowercase();
+        if part.is_empty() || lex.phrases("country").any(|c| pl == c) {
+            continue;
+        }
+        if let Some(c) = POSTCODE.captures(part) {
+            if a.post_code.is_none() {
+                a.post_code = Some(c[1].to_string());
+            }
+            let without: String = part.replace(&c[1], "");
+            let without = without.trim().to_lowercase();
+            if without.is_empty()
+                || without.starts_with("индекс")
+                || without.ends_with("индексі")
+                || without.contains("индекс")
+            {
+                continue;
+            }
+        }
+        if lex.phrases("street").any(|s| pl.contains(s)) {
+            match LOCATOR.captures(part) {
+                Some(c)
+                    if !c[1].trim().is_empty()
+                        && lex
+                            .phrases("street")
+                            .any(|s| c[1].to_lowercase().contains(s)) =>
+                {
+                    a.thoroughfare = Some(c[1].trim().to_string());
+                    a.locator = Some(c[2].trim().to_string());
+                }
+                _ => a.thoroughfare = Some(part.to_string()),
+            }
+            continue;
+        }
+        if let Some(m) = find_units(part, lex, lang).into_iter().next() {
+            match m.unit.unit_type.as_str() {
+                "Region" => a.admin_unit_l1 = Some(part.to_string()),
+                "District" | "CityOfRegionalSignificance" | "CityOfRepublicanSignificance"
+                    if a.admin_unit_l2.is_none() =>
+                {
+                    a.admin_unit_l2 = Some(part.to_string());
+                    if m.unit.unit_type != "District" {
+                        a.post_name = Some(m.unit.proper.clone());
+                    }
+                }
+                _ => a.post_name = Some(m.unit.proper.clone()),
+            }
+            continue;
+        }
+        if a.locator.is_none()
+            && part
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_digit() || c == '№')
+            && part.chars().count() <= 12
+        {
+            a.locator = Some(part.trim_start_matches('№').trim().to_string());
+        }
+    }
+    a
+}
+
+pub(crate) fn subordinates(doc: &Document, lex: &Lexicon, lang: Lang) -> Vec<Organisation> {
+    let mut out: Vec<Organisation> = Vec::new();
+    let mut add = |orgs: Vec<(Organisation, bool)>| {
+        for (o, _) in orgs {
+            if !out.iter().any(|x| x.name == o.name) {
+                out.push(o);
+            }
+        }
+    };
+    for chapter in &doc.chapters {
+        let is_list = chapter
+            .heading
+            .as_ref()
+            .is_some_and(|h| lex.has("subordinate_list", &h.text.to_lowercase()));
+        for p in &chapter.paragraphs {
+            let lower = p.head.text.to_lowercase();
+            if is_list {
+                add(named_orgs(&p.head.text, lex, lang));
+                for item in &p.items {
+                    add(named_orgs(&item.block.text, lex, lang));
+                }
+            } else if let Some(at) = lex.find("subordinate", &lower) {
+                if lex.has("none", &lower) {
+                    continue;
+                }
+                let tail = &p.head.text[at..];
+                let tail = tail.split_once(':').map(|(_, r)| r).unwrap_or(tail);
+                add(named_orgs(tail, lex, lang));
+                for item in &p.items {
+                    add(named_orgs(&item.block.text, lex, lang));
+                }
+            }
+        }
+    }
+    out
+}

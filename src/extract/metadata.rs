@@ -1,0 +1,109 @@
+//! Reconciling an extraction with the sidecar metadata of its document (see [`crate::read::sidecar`]): the date,
+//! number and issuer of the approving act that the sidecar states are checked against what the text says. Where the
+//! text is silent the sidecar's value is taken, and every disagreement or borrowing becomes a warning, so the reader
+//! sees which source said what. The sidecar never overrides the text.
+
+use super::dates::{dates, numbers};
+use super::lang::{detect, Detected};
+use super::resolution::body_in;
+use super::Resolution;
+use crate::lexicon::Lexicon;
+use crate::read::sidecar::Sidecar;
+
+/// What a sidecar states about the approving act, read from its fields and its requisites line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stated {
+    /// ISO date.
+    pub date: Option<String>,
+    /// Number as written.
+    pub number: Option<String>,
+    /// The issuing body, as `kind` and unit path (`maslikhat` of `aktobe/alga-district`).
+    pub issuer: Option<super::BodyRef>,
+}
+
+/// Reads the approving act's date, number and issuer from a sidecar: its own fields first, then its requisites
+/// line (`Решение маслихата Алгинского района Актюбинской области от 12 февраля 2016 года № 261. …`), whose first
+/// date and number are the act's own (later ones are its registration and repeal).
+pub fn stated(sidecar: &Sidecar, lex: &Lexicon) -> Stated {
+    let requisites = sidecar.requisites.as_deref().unwrap_or("");
+    let iso = |d: &str| {
+        let ok = d.len() == 10
+            && d.chars()
+                .enumerate()
+                .all(|(i, c)| if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() });
+        ok.then(|| d.to_string())
+    };
+    let date = sidecar
+        .date
+        .as_deref()
+        .and_then(iso)
+        .or_else(|| dates(requisites, lex).into_iter().next().map(|d| d.iso));
+    let number = sidecar
+        .number
+        .clone()
+        .or_else(|| numbers(requisites).into_iter().next().map(|n| n.0));
+    let issuer = match detect(requisites) {
+        Detected::Supported(lang) => {
+            // The region of the requisites line, for units named without theirs.
+            let region = super::units::find_units(requisites, lex, lang)
+                .into_iter()
+                .find(|m| m.unit.is_region())
+                .and_then(|m| m.unit.region);
+            body_in(requisites, lex, lang, region.as_ref())
+        }
+        _ => None,
+    };
+    Stated {
+        date,
+        number,
+        issuer,
+    }
+}
+
+/// Checks the approving act found in the text against the sidecar: fills its date, number and issuer where the text
+/// gives none, and warns where the two disagree.
+pub fn reconcile(
+    resolution: Option<&mut Resolution>,
+    sidecar: &Sidecar,
+    lex: &Lexicon,
+    warnings: &mut Vec<String>,
+) {
+    let file = sidecar.path.display().to_string();
+    let stated = stated(sidecar, lex);
+    let Some(res) = resolution else {
+        return;
+    };
+    let mut check = |what: &str, text: &mut Option<String>, side: &Option<String>| match (&*text, side) {
+        (None, Some(s)) => {
+            warnings.push(format!(
+                "the text gives no {what} of the approving act; taken from {file}: {s}"
+            ));
+            *text = Some(s.clone());
+        }
+        (Some(t), Some(s)) if t != s => warnings.push(format!(
+            "the text gives {what} {t} for the approving act, {file} states {s}; the text's is kept"
+        )),
+        _ => {}
+    };
+    check("date", &mut res.date, &stated.date);
+    check("number", &mut res.number, &stated.number);
+    match (&res.issuer, &stated.issuer) {
+        (None, Some(b)) => {
+            warnings.push(format!(
+                "the text names no approving body; taken from {file}: {} of {}",
+                b.kind, b.unit.label
+            ));
+            res.issuer = Some(b.clone());
+        }
+        (Some(t), Some(s)) if t.kind != s.kind || t.unit.path() != s.unit.path() => {
+            warnings.push(format!(
+                "the text names {} of {} as the approving body, {file} names {} of {}; the text's is kept",
+                t.kind,
+                t.unit.path(),
+                s.kind,
+                s.unit.path()
+            ))
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,220 @@
+//! The approving resolution (or decision): its issuer, date and number from the approval stamp and the requisites
+//! line, its signatories, whom it charges with control, when it enters into force, and the acts its points repeal.
+
+use super::dates;
+use super::units::{find_units, with_region, RegionRef};
+use super::{BodyRef, CitationAt, CitedFrom, Resolution, Signatory};
+use crate::lexicon::{words, Lang, Lexicon};
+use crate::parse::{Block, Document};
+use regex::Regex;
+use std::sync::LazyLock;
+
+static CONTROL_KK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:бақылау|қадағалау)\s+(.+?)\s+(?:жүктелсін|жүктелсiн)").unwrap()
+});
+static CONTROL_RU: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)возложить\s+на\s+(.+?)\.?$").unwrap());
+/// The local body named just before a body word (әкімдігі, мәслихаты) in a text.
+pub(crate) fn body_in(text: &str, lex: &Lexicon, lang: Lang, region: Option<&RegionRef>) -> Option<BodyRef> {
+    let lower = text.to_lowercase();
+    let ws = words(&lower);
+    for (s, _, w) in &ws {
+        let kind = if lex.phrases("body_akimat").any(|p| w.starts_with(p)) {
+            "akimat"
+        } else if lex.phrases("body_maslikhat").any(|p| w.starts_with(p)) {
+            "maslikhat"
+        } else {
+            continue;
+        };
+        // Kazakh names the unit before the body word. Russian names it after (`маслихата Алгинского района`),
+        // unless an adjectival unit stands right before it (`Алгинского районного маслихата`).
+        let before = find_units(&text[..*s], lex, lang);
+        let adjectival = before
+            .last()
+            .filter(|m| text[m.end..*s].trim().is_empty())
+            .cloned();
+        let mention = match lang {
+            Lang::Kk => before.last().cloned(),
+            Lang::Ru => adjectival.or_else(|| find_units(&text[*s..], lex, lang).first().cloned()),
+        };
+        if let Some(m) = mention {
+            let unit = with_region(m.unit, region, lex);
+            return Some(BodyRef {
+                kind: kind.to_string(),
+                unit,
+            });
+        }
+    }
+    // Adjectival forms (Байзақ аудандық мәслихаты): the unit word is part of the body's name.
+    let mentions = find_units(text, lex, lang);
+    let m = mentions.first()?;
+    let after = &lower[m.end.min(lower.len())..];
+    let next = words(after).into_iter().next()?;
+    let kind = if lex.phrases("body_maslikhat").any(|p| next.2.starts_with(p)) {
+        "maslikhat"
+    } else if lex.phrases("body_akimat").any(|p| next.2.starts_with(p)) {
+        "akimat"
+    } else {
+        return None;
+    };
+    Some(BodyRef {
+        kind: kind.into(),
+        unit: with_region(m.unit.clone(), region, lex),
+    })
+}
+
+pub(crate) fn resolution(
+    doc: &Document,
+    lex: &Lexicon,
+    lang: Lang,
+    region: Option<&RegionRef>,
+    warnings: &mut Vec<String>,
+) -> Option<Resolution> {
+    if doc.preamble.is_none() && doc.stamp.is_none() {
+        return None;
+    }
+    // The stamp states issuer, date and number, and the header's requisites line repeats them. The preamble names
+    // the issuer (`... әкімдігі ҚАУЛЫ ЕТЕДІ`) but its dates and numbers are those of the acts it cites, and a
+    // header line that is the act's title (`О внесении изменения в решение ... от 12 апреля 2002 года`) names
+    // another act's date: neither is read for the date and number.
+    let requisites: Vec<&Block> = doc
+        .stamp
+        .iter()
+        .chain(doc.header.iter().filter(|b| !is_title_line(&b.text, lang)))
+        .collect();
+    let mut sources: Vec<&Block> = requisites.clone();
+    sources.extend(doc.preamble.iter());
+    let issuer = sources
+        .iter()
+        .find_map(|b| body_in(&b.text, lex, lang, region));
+    // Date and number from the same line where it gives both.
+    let dated = requisites
+        .iter()
+        .find(|b| !dates::dates(&b.text, lex).is_empty());
+    let date = dated.and_then(|b| dates::dates(&b.text, lex).into_iter().next().map(|d| d.iso));
+    let number = dated
+        .and_then(|b| dates::numbers(&b.text).into_iter().next())
+        .or_else(|| {
+            requisites
+                .iter()
+                .find_map(|b| dates::numbers(&b.text).into_iter().next())
+        })
+        .map(|n| n.0);
+    let preamble_lower = doc
+        .preamble
+        .as_ref()
+        .map(|p| p.text.to_lowercase())
+        .unwrap_or_default();
+    let stamp_lower = doc
+        .stamp
+        .as_ref()
+        .map(|p| p.text.to_lowercase())
+        .unwrap_or_default();
+    let kind = issuer.as_ref().map(|b| b.kind.as_str()).unwrap_or_else(|| {
+        if lex.has("body_maslikhat", &preamble_lower) || lex.has("decision_word", &stamp_lower) {
+            "maslikhat"
+        } else {
+            "akimat"
+        }
+    });
+    let act_type = match kind {
+        "maslikhat" => "MaslikhatDecision",
+        "akim" => "AkimDecision",
+        _ => "AkimatResolution",
+    };
+    let mut controlled_by = None;
+    let mut entry_into_force = None;
+    let mut entry_rule = None;
+    for p in &doc.points {
+        let lower = p.block.text.to_lowercase();
+        if controlled_by.is_none() && lex.has("control", &lower) {
+            let re = match lang {
+                Lang::Kk => &*CONTROL_KK,
+                Lang::Ru => &*CONTROL_RU,
+            };
+            controlled_by = Some(
+                re.captures(&p.block.text)
+                    .map(|c| c[1].to_string())
+                    .unwrap_or_else(|| p.block.text.clone()),
+            );
+        }
+        if entry_into_force.is_none() && lex.has("entry_into_force", &lower) {
+            entry_into_force = Some(p.block.text.clone());
+            entry_rule = [
+                "eif_ten_days",
+                "eif_first_publication",
+                "eif_registration",
+                "eif_signing",
+            ]
+            .iter()
+            .find(|k| lex.has(k, &lower))
+            .map(|k| {
+                match *k {
+                    "eif_ten_days" => "TenDaysAfterFirstOfficialPublication",
+                    "eif_first_publication" => "OnFirstOfficialPublication",
+                    "eif_registration" => "OnStateRegistration",
+                    _ => "OnSigning",
+                }
+                .to_string()
+            });
+        }
+    }
+    if doc.points.is_empty() {
+        warnings.push("resolution without numbered points".into());
+    }
+    Some(Resolution {
+        act_type: act_type.into(),
+        issuer,
+        date,
+        number,
+        signatories: doc
+            .signatures
+            .iter()
+            .map(|s| Signatory {
+                role: s.role.clone(),
+                name: s.name.clone(),
+            })
+            .collect(),
+        repeals: Vec::new(),
+        controlled_by,
+        entry_into_force,
+        entry_rule,
+    })
+}
+
+pub(crate) fn resolution_with_repeals(
+    resolution: Option<Resolution>,
+    doc: &Document,
+    citations: &mut [CitationAt],
+    lex: &Lexicon,
+) -> Option<Resolution> {
+    let mut res = resolution?;
+    for point in &doc.points {
+        let lower = point.block.text.to_lowercase();
+        if !lex.has("repeal", &lower) {
+            continue;
+        }
+        for c in citations.iter_mut() {
+            let cit = &c.citation;
+            if c.from == CitedFrom::Resolution
+                && point.block.start <= cit.start
+                && cit.end <= point.block.end
+            {
+                res.repeals.push(cit.act.clone());
+                c.repealed = true;
+            }
+        }
+    }
+    Some(res)
+}
+
+
+/// Whether a header line is the act's own title (`О внесении изменения …`, `… бекіту туралы`) rather than its
+/// requisites line.
+fn is_title_line(text: &str, lang: Lang) -> bool {
+    let t = text.trim().trim_end_matches(['.', '"', '»', '”']).to_lowercase();
+    match lang {
+        Lang::Kk => t.ends_with("туралы"),
+        Lang::Ru => t.starts_with("о ") || t.starts_with("об "),
+    }
+}
