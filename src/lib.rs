@@ -4,6 +4,7 @@
 //! tied together by [`pipeline`]. [`lexicon`] holds the keyword tables loaded from `data/`,
 //! [`query`] runs SPARQL over the store, [`validate`] checks it against SHACL shapes.
 
+pub mod bilingual;
 pub mod cli;
 pub mod decode;
 pub mod extract;

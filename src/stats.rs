@@ -15,9 +15,19 @@ pub struct Stats {
     pub documents_with_warnings: usize,
     /// Rows of (label, count) per section.
     pub sections: Vec<(String, Vec<(String, u64)>)>,
+    /// Where the Kazakh and Russian versions of a regulation do not pair up.
+    pub language_mismatches: Vec<crate::bilingual::Mismatch>,
 }
 
 const SECTIONS: &[(&str, &str)] = &[
+    (
+        "documents by language",
+        "SELECT ?k (COUNT(DISTINCT ?g) AS ?n) WHERE { ?g akg:sourceDigest ?d ; dct:language ?k } GROUP BY ?k ORDER BY ?k",
+    ),
+    (
+        "regulations by language versions",
+        "SELECT ?k (COUNT(DISTINCT ?r) AS ?n) WHERE { { SELECT ?r (GROUP_CONCAT(DISTINCT lang(?t); separator=\"+\") AS ?k0) WHERE { ?r eli:type_document akg:Regulation . ?p eli:is_part_of ?r ; akg:text ?t } GROUP BY ?r } BIND(IF(CONTAINS(?k0, \"+\"), \"kk+ru\", ?k0) AS ?k) } GROUP BY ?k ORDER BY ?k",
+    ),
     (
         "organisations by class",
         "SELECT ?k (COUNT(DISTINCT ?i) AS ?n) WHERE { ?i a ?k . FILTER(?k IN (akg:StateInstitution, akg:StateEnterprise, akg:Akimat, akg:Maslikhat, akg:AdministrativeUnit)) } GROUP BY ?k ORDER BY ?k",
@@ -72,6 +82,7 @@ pub fn stats(store: &Store) -> Result<Stats, QueryError> {
         documents,
         documents_with_warnings,
         sections,
+        language_mismatches: crate::bilingual::mismatches(store)?,
     })
 }
 
@@ -88,6 +99,14 @@ impl fmt::Display for Stats {
             for (k, n) in rows {
                 writeln!(f, "  {k:<28} {n}")?;
             }
+        }
+        writeln!(
+            f,
+            "language mismatches (Kazakh and Russian versions that do not pair up): {}",
+            self.language_mismatches.len()
+        )?;
+        for m in &self.language_mismatches {
+            writeln!(f, "  {m}")?;
         }
         Ok(())
     }

@@ -55,7 +55,10 @@ fn ingesting_twice_changes_nothing_and_an_edit_replaces_only_its_graph() {
 
     let (files, _) = akimat_kg::read::discover(std::slice::from_ref(&docs));
     let n = files.len();
-    assert_eq!(n, 27, "the shipped regulations: 2 full texts, 8 pairs, 9 excerpts");
+    assert_eq!(
+        n, 27,
+        "the shipped regulations: 2 full texts, 8 pairs, 9 excerpts"
+    );
 
     let first = kg(&store, &["ingest", docs.to_str().unwrap()]);
     let (out, err) = text(&first);
@@ -82,7 +85,10 @@ fn ingesting_twice_changes_nothing_and_an_edit_replaces_only_its_graph() {
     std::fs::write(&aksu, edited).unwrap();
     let third = kg(&store, &["ingest", docs.to_str().unwrap()]);
     let (out, _) = text(&third);
-    assert!(out.contains(&format!("1 stored, {} unchanged", n - 1)), "{out}");
+    assert!(
+        out.contains(&format!("1 stored, {} unchanged", n - 1)),
+        "{out}"
+    );
     assert!(out.contains("replaced"), "{out}");
     let after = dump(&store);
     let graph_of = |line: &str| {
@@ -115,7 +121,10 @@ fn ingesting_twice_changes_nothing_and_an_edit_replaces_only_its_graph() {
     std::fs::write(&meta, edited).unwrap();
     let fourth = kg(&store, &["ingest", docs.to_str().unwrap()]);
     let (out, _) = text(&fourth);
-    assert!(out.contains(&format!("2 stored, {} unchanged", n - 2)), "{out}");
+    assert!(
+        out.contains(&format!("2 stored, {} unchanged", n - 2)),
+        "{out}"
+    );
     assert!(dump(&store)
         .iter()
         .any(|l| l.contains("<http://purl.org/dc/terms/identifier> \"100709-edited\"")));

@@ -156,3 +156,17 @@ fn acts_resting_on_article() {
         "{r:?}"
     );
 }
+
+#[test]
+fn language_mismatches() {
+    // Every shipped pair pairs up, provision by provision (tests/bilingual.rs shows the query finding a
+    // provision missing from one version).
+    let r = run("language-mismatches.rq");
+    assert!(r.is_empty(), "{r:?}");
+    // Eight regulations are read in both languages.
+    let both = rows(
+        shipped(),
+        "SELECT (COUNT(*) AS ?n) WHERE { { SELECT ?r WHERE { ?p eli:is_part_of ?r ; akg:text ?t } GROUP BY ?r HAVING (COUNT(DISTINCT lang(?t)) = 2) } }",
+    );
+    assert_eq!(both[0][0], "8");
+}

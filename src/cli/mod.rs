@@ -238,6 +238,19 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let shapes = crate::validate::ShapesGraph::from_turtle(&text, &name)?;
             let report = crate::validate::validate(store.inner(), &shapes)?;
             println!("{report}");
+            // The two language versions of a regulation that do not pair up: shown as warnings, since the
+            // graph then faithfully holds what the two texts say.
+            let mismatches = crate::bilingual::mismatches(store.inner())?;
+            if !mismatches.is_empty() {
+                println!(
+                    "{} language mismatch{} (warnings; queries/language-mismatches.rq lists them too):",
+                    mismatches.len(),
+                    if mismatches.len() == 1 { "" } else { "es" }
+                );
+                for m in &mismatches {
+                    println!("Warning    {m}");
+                }
+            }
             Ok(if report.conforms {
                 ExitCode::SUCCESS
             } else {

@@ -8,10 +8,9 @@ static KK_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(\d{4})\s*ж(?:ылғы|\.)?\s*[«"“]?\s*(\d{1,2})\s*[»"”]?\s*-?\s*([а-яәіңғүұқөһ]+)"#)
         .unwrap()
 });
-static RU_DATE: LazyLock<Regex> =
-    LazyLock::new(|| {
-        Regex::new(r#"[«"“]?\s*(\d{1,2})\s*[»"”]?\s*([а-я]+)\s+(\d{4})\s*(?:года|г\.|г\b)?"#).unwrap()
-    });
+static RU_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"[«"“]?\s*(\d{1,2})\s*[»"”]?\s*([а-я]+)\s+(\d{4})\s*(?:года|г\.|г\b)?"#).unwrap()
+});
 static NUMERIC_DATE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b").unwrap());
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| {

@@ -28,9 +28,13 @@ pub fn stated(sidecar: &Sidecar, lex: &Lexicon) -> Stated {
     let requisites = sidecar.requisites.as_deref().unwrap_or("");
     let iso = |d: &str| {
         let ok = d.len() == 10
-            && d.chars()
-                .enumerate()
-                .all(|(i, c)| if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() });
+            && d.chars().enumerate().all(|(i, c)| {
+                if i == 4 || i == 7 {
+                    c == '-'
+                } else {
+                    c.is_ascii_digit()
+                }
+            });
         ok.then(|| d.to_string())
     };
     let date = sidecar
@@ -73,18 +77,19 @@ pub fn reconcile(
     let Some(res) = resolution else {
         return;
     };
-    let mut check = |what: &str, text: &mut Option<String>, side: &Option<String>| match (&*text, side) {
-        (None, Some(s)) => {
-            warnings.push(format!(
-                "the text gives no {what} of the approving act; taken from {file}: {s}"
-            ));
-            *text = Some(s.clone());
-        }
-        (Some(t), Some(s)) if t != s => warnings.push(format!(
+    let mut check =
+        |what: &str, text: &mut Option<String>, side: &Option<String>| match (&*text, side) {
+            (None, Some(s)) => {
+                warnings.push(format!(
+                    "the text gives no {what} of the approving act; taken from {file}: {s}"
+                ));
+                *text = Some(s.clone());
+            }
+            (Some(t), Some(s)) if t != s => warnings.push(format!(
             "the text gives {what} {t} for the approving act, {file} states {s}; the text's is kept"
         )),
-        _ => {}
-    };
+            _ => {}
+        };
     check("date", &mut res.date, &stated.date);
     check("number", &mut res.number, &stated.number);
     match (&res.issuer, &stated.issuer) {

@@ -283,10 +283,11 @@ fn finish(
     // A Russian text names units in Russian; one that `data/reference/units.tsv` does not pair with its Kazakh name
     // gets an IRI of its own that the Kazakh text of the same act will not share.
     if lang == Lang::Ru {
-        let units = institution
-            .iter()
-            .filter_map(|i| i.unit.as_ref())
-            .chain(resolution.iter().filter_map(|r| r.issuer.as_ref().map(|b| &b.unit)));
+        let units = institution.iter().filter_map(|i| i.unit.as_ref()).chain(
+            resolution
+                .iter()
+                .filter_map(|r| r.issuer.as_ref().map(|b| &b.unit)),
+        );
         let mut seen = Vec::new();
         for u in units {
             if !u.is_region() && u.label_kk.is_none() && !seen.contains(&u.label) {
@@ -354,4 +355,3 @@ fn document_region(doc: &Document, lex: &Lexicon, lang: Lang) -> Option<RegionRe
             .and_then(|m| m.unit.region)
     })
 }
-

@@ -51,7 +51,10 @@ pub fn quoted_spans(text: &str) -> (Vec<Quote>, Vec<usize>) {
 /// The outermost quoted spans of `text`, and the orphan closing quotes.
 pub fn outer_quotes(text: &str) -> (Vec<Quote>, Vec<usize>) {
     let (spans, orphans) = quoted_spans(text);
-    (spans.into_iter().filter(|q| q.depth == 0).collect(), orphans)
+    (
+        spans.into_iter().filter(|q| q.depth == 0).collect(),
+        orphans,
+    )
 }
 
 #[cfg(test)]
@@ -62,11 +65,17 @@ mod tests {
     fn nested_straight_quotes_pair_as_a_reader_pairs_them() {
         let t = r#"от 12 апреля 2002 года № 18/188 "О положении о государственном учреждении "Аппарат маслихата"" следующее"#;
         let (spans, orphans) = quoted_spans(t);
-        let inner: Vec<(&str, usize)> = spans.iter().map(|q| (&t[q.open..q.close], q.depth)).collect();
+        let inner: Vec<(&str, usize)> = spans
+            .iter()
+            .map(|q| (&t[q.open..q.close], q.depth))
+            .collect();
         assert_eq!(
             inner,
             [
-                (r#"О положении о государственном учреждении "Аппарат маслихата""#, 0),
+                (
+                    r#"О положении о государственном учреждении "Аппарат маслихата""#,
+                    0
+                ),
                 ("Аппарат маслихата", 1)
             ]
         );

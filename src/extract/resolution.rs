@@ -15,7 +15,12 @@ static CONTROL_KK: LazyLock<Regex> = LazyLock::new(|| {
 static CONTROL_RU: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)возложить\s+на\s+(.+?)\.?$").unwrap());
 /// The local body named just before a body word (әкімдігі, мәслихаты) in a text.
-pub(crate) fn body_in(text: &str, lex: &Lexicon, lang: Lang, region: Option<&RegionRef>) -> Option<BodyRef> {
+pub(crate) fn body_in(
+    text: &str,
+    lex: &Lexicon,
+    lang: Lang,
+    region: Option<&RegionRef>,
+) -> Option<BodyRef> {
     let lower = text.to_lowercase();
     let ws = words(&lower);
     for (s, _, w) in &ws {
@@ -208,11 +213,13 @@ pub(crate) fn resolution_with_repeals(
     Some(res)
 }
 
-
 /// Whether a header line is the act's own title (`О внесении изменения …`, `… бекіту туралы`) rather than its
 /// requisites line.
 fn is_title_line(text: &str, lang: Lang) -> bool {
-    let t = text.trim().trim_end_matches(['.', '"', '»', '”']).to_lowercase();
+    let t = text
+        .trim()
+        .trim_end_matches(['.', '"', '»', '”'])
+        .to_lowercase();
     match lang {
         Lang::Kk => t.ends_with("туралы"),
         Lang::Ru => t.starts_with("о ") || t.starts_with("об "),

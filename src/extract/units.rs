@@ -308,7 +308,8 @@ fn places<'a>(unit: &UnitRef, lex: &'a Lexicon) -> Vec<&'a Place> {
         .filter(|p| match unit.lang {
             Lang::Kk => p.kk.to_lowercase() == lower,
             Lang::Ru => {
-                p.ru.to_lowercase() == lower || p.ru_stems.iter().any(|s| lower.starts_with(s.as_str()))
+                p.ru.to_lowercase() == lower
+                    || p.ru_stems.iter().any(|s| lower.starts_with(s.as_str()))
             }
         })
         .collect()

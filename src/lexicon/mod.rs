@@ -498,7 +498,10 @@ impl Lexicon {
                 if !regions.iter().any(|r| r.slug == p.region) {
                     return Err(LexiconError::Row {
                         table: n.clone(),
-                        message: format!("unknown region {:?} (not in reference/regions.tsv)", p.region),
+                        message: format!(
+                            "unknown region {:?} (not in reference/regions.tsv)",
+                            p.region
+                        ),
                     });
                 }
                 Ok(Place {
@@ -521,7 +524,13 @@ impl Lexicon {
         let (n, text) = t("lexicon/ru-adjective-endings.tsv")?;
         let mut ru_endings: Vec<(String, String, String)> = rows::<Ending>(&n, &text)?
             .into_iter()
-            .map(|e| (e.gender, e.oblique.to_lowercase(), e.nominative.to_lowercase()))
+            .map(|e| {
+                (
+                    e.gender,
+                    e.oblique.to_lowercase(),
+                    e.nominative.to_lowercase(),
+                )
+            })
             .collect();
         ru_endings.sort_by_key(|e| std::cmp::Reverse(e.1.chars().count()));
 

@@ -163,9 +163,8 @@ static NAME_AT_END: LazyLock<Regex> = LazyLock::new(|| {
     )
     .unwrap()
 });
-static GLUED_PARA: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"[.;»"”)]\s+(\d{1,3})\.\s+[А-ЯӘҒҚҢӨҰҮҺІЁ]"#).unwrap()
-});
+static GLUED_PARA: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"[.;»"”)]\s+(\d{1,3})\.\s+[А-ЯӘҒҚҢӨҰҮҺІЁ]"#).unwrap());
 static NOTE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^(ескерту|сноска)\s*[.:]").unwrap());
 
@@ -464,7 +463,8 @@ impl Parser<'_> {
                     let lower = self.lower(&self.lines[j]);
                     let act_named = (j..i.min(j + 3)).any(|k| {
                         let lower = self.lower(&self.lines[k]);
-                        self.lex.has("resolution_word", &lower) || self.lex.has("decision_word", &lower)
+                        self.lex.has("resolution_word", &lower)
+                            || self.lex.has("decision_word", &lower)
                     });
                     bare && self.doc.stamp.is_none() && self.lex.has("stamp", &lower) && act_named
                 })
@@ -523,7 +523,9 @@ impl Parser<'_> {
         self.lines.insert(i + 1, second);
         self.issue(
             index,
-            format!("paragraph {expected} runs on inside the line before it; read as its own paragraph"),
+            format!(
+                "paragraph {expected} runs on inside the line before it; read as its own paragraph"
+            ),
         );
     }
 

@@ -130,12 +130,13 @@ fn stages(
     })?;
     let norm = normalize(&decoded.text);
     let doc = parse(&norm, lex);
-    let mut extraction = extract(&doc, &norm, &decoded.text, lex, sidecar.as_ref()).map_err(
-        |cause| DocError::Extract {
-            path: path.to_path_buf(),
-            cause,
-        },
-    )?;
+    let mut extraction =
+        extract(&doc, &norm, &decoded.text, lex, sidecar.as_ref()).map_err(|cause| {
+            DocError::Extract {
+                path: path.to_path_buf(),
+                cause,
+            }
+        })?;
     extraction.warnings.extend(sidecar_problem);
     Ok(Processed {
         path: path.to_path_buf(),

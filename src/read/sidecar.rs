@@ -114,7 +114,9 @@ pub fn load(path: &Path) -> Result<Sidecar, SidecarError> {
         serde_saphyr::from_str(text).map_err(|e| syntax(format!("invalid YAML: {e}")))?
     };
     let Value::Object(map) = value else {
-        return Err(syntax("expected a mapping of fields at the top level".into()));
+        return Err(syntax(
+            "expected a mapping of fields at the top level".into(),
+        ));
     };
     let field = |names: &[&str]| names.iter().find_map(|n| map.get(*n));
     Ok(Sidecar {
