@@ -322,6 +322,19 @@ fn same_named_bodies_of_two_regions_never_meet_and_one_body_in_two_languages_doe
             vec![iri("body/pavlodar/aktogai-district/maslikhat")]
         ]
     );
+    // Its decision repeals the 2014 one in both texts (`шешімінің күші жойылды деп танылсын`, `Признать
+    // утратившим силу решение`): one repealed act, of the Karaganda body only.
+    let repeals = rows(
+        &store,
+        "SELECT DISTINCT ?res ?old ?g WHERE { GRAPH ?g { ?res eli:repeals ?old } } ORDER BY ?g",
+    );
+    let olds: std::collections::BTreeSet<&str> = repeals.iter().map(|r| r[1].as_str()).collect();
+    let old = iri("eli/karaganda/aktogai-district/maslikhat/2014/04/14/28-4");
+    assert_eq!(olds, [old.as_str()].into(), "{repeals:?}");
+    assert_eq!(repeals.len(), 2, "one per language version: {repeals:?}");
+    assert!(repeals
+        .iter()
+        .all(|r| r[0] == iri("eli/karaganda/aktogai-district/maslikhat/2016/03/10/5")));
     // The Karaganda body's Kazakh and Russian texts are one institution with one label per language.
     let karaganda = iri("org/karaganda/aktogai-district/maslikhat-apparatus");
     let labels = rows(

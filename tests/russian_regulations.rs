@@ -114,6 +114,9 @@ fn control_entry_into_force_and_location_in_russian() {
         r.controlled_by.as_deref(),
         Some("постоянную комиссию Байзакского районного маслихата по вопросам социально-экономического развития района, по бюджету, местным налогам и вопросам городского хозяйства")
     );
+    // Права and Обязанности are two lists under one paragraph of powers.
+    let k = kinds(&e);
+    assert_eq!((k["Right"], k["Duty"]), (5, 4));
     let a = e.institution.unwrap().address.unwrap();
     assert_eq!(a.post_code.as_deref(), Some("080100"));
     assert_eq!(a.admin_unit_l1.as_deref(), Some("Жамбылская область"));
@@ -254,7 +257,12 @@ fn a_charter_with_a_stamp_above_a_title_over_three_lines() {
 
 #[test]
 fn a_russian_text_quoting_kazakh_names_is_russian_and_its_founder_is_stated() {
-    let e = extraction("excerpts/014_ru.txt");
+    let p = process_file(&regulations().join("excerpts/014_ru.txt"), Lexicon::get()).unwrap();
+    // `Глава 1. ОБЩИЕ ПОЛОЖЕНИЯ.`
+    let first = &p.doc.chapters[0];
+    assert_eq!(first.number.as_deref(), Some("1"));
+    assert_eq!(first.heading.as_ref().unwrap().text, "ОБЩИЕ ПОЛОЖЕНИЯ.");
+    let e = p.extraction;
     assert_eq!(e.lang.tag(), "ru");
     let i = e.institution.unwrap();
     assert_eq!(i.founder_source.as_deref(), Some("Stated"));
