@@ -29,8 +29,8 @@ pub struct ActRef {
     pub title: Option<String>,
     /// The local body that issued it, for local acts.
     pub issuer: Option<BodyRef>,
-    /// Index of the act in the reference table, when the citation resolved to one.
-    pub reference: Option<usize>,
+    /// The id of the act's row in `data/reference/acts.tsv`, when the citation resolved to one.
+    pub reference: Option<String>,
 }
 
 impl ActRef {
@@ -135,7 +135,7 @@ pub fn resolve(act: &mut ActRef, lex: &Lexicon) {
         return;
     }
     let key = act.title.as_deref().map(title_key);
-    let found = lex.acts.iter().position(|r| {
+    let found = lex.acts.iter().find(|r| {
         if r.act_type != act.act_type {
             return false;
         }
@@ -158,7 +158,7 @@ pub fn resolve(act: &mut ActRef, lex: &Lexicon) {
         // The Constitution is one act: its name alone identifies it.
         date_eq || number_eq || title_ok || act.act_type == "Constitution"
     });
-    act.reference = found;
+    act.reference = found.map(|r| r.id.clone());
 }
 
 /// Where a segment of normalised text sits, so that citations get their original offsets.
@@ -569,10 +569,10 @@ mod tests {
         let c = cite("Қазақстан Республикасының \"Қазақстан Республикасындағы жергілікті мемлекеттік басқару және өзін-өзі басқару туралы\" Заңының 31-бабы 2-тармағына , Қазақстан Республикасының \"Мемлекеттік мүлік туралы\" Заңының 18-бабы 8-тармақшасына, Қазақстан Республикасы Үкіметінің 2021 жылғы 1 қыркүйектегі \"Мемлекеттік органдар мен олардың құрылымдық бөлімшелерінің қызметін ұйымдастырудың кейбір мәселелері туралы\" № 590 қаулысына сәйкес, қала әкімдігі ҚАУЛЫ ЕТЕДІ:");
         assert_eq!(c.len(), 3);
         assert_eq!(c[0].act.act_type, "Law");
-        assert_eq!(c[0].act.reference, Some(0));
+        assert_eq!(c[0].act.reference.as_deref(), Some("law-local-government"));
         assert_eq!(c[0].pinpoints[0].article.as_deref(), Some("31"));
         assert_eq!(c[0].pinpoints[0].paragraph.as_deref(), Some("2"));
-        assert_eq!(c[1].act.reference, Some(1));
+        assert_eq!(c[1].act.reference.as_deref(), Some("law-state-property"));
         assert_eq!(c[1].pinpoints[0].article.as_deref(), Some("18"));
         assert_eq!(c[1].pinpoints[0].subparagraph.as_deref(), Some("8"));
         assert_eq!(c[2].act.act_type, "GovernmentResolution");

@@ -202,12 +202,16 @@ pub struct Issuer {
 /// A national act of the reference table.
 #[derive(Debug, Clone)]
 pub struct RefAct {
+    /// The row's stable key (`law-local-government`).
+    pub id: String,
     /// Act type.
     pub act_type: String,
     /// ISO date, if known.
     pub date: Option<String>,
     /// Number as written, if known.
     pub number: Option<String>,
+    /// The act's Әділет ID, where a source document states it.
+    pub adilet: Option<String>,
     /// Lowercase titles by language.
     pub titles: Vec<(Lang, String)>,
 }
@@ -435,10 +439,12 @@ impl Lexicon {
         }
         #[derive(Deserialize)]
         struct Act {
+            id: String,
             #[serde(rename = "type")]
             act_type: String,
             date: String,
             number: String,
+            adilet: String,
             kk_titles: String,
             ru_titles: String,
         }
@@ -586,25 +592,31 @@ impl Lexicon {
         let issuers = rows::<Issuer>(&n, &text)?;
 
         let (n, text) = t("reference/acts.tsv")?;
-        let acts = rows::<Act>(&n, &text)?
-            .into_iter()
-            .map(|a| {
-                let mut titles = Vec::new();
-                for (lang, list) in [(Lang::Kk, &a.kk_titles), (Lang::Ru, &a.ru_titles)] {
-                    titles.extend(
-                        list.split(" | ")
-                            .map(|t| (lang, t.trim().to_lowercase()))
-                            .filter(|(_, t)| !t.is_empty() && t != "-"),
-                    );
-                }
-                RefAct {
-                    act_type: a.act_type,
-                    date: opt(a.date),
-                    number: opt(a.number),
-                    titles,
-                }
-            })
-            .collect();
+        let mut acts: Vec<RefAct> = Vec::new();
+        for a in rows::<Act>(&n, &text)? {
+            if acts.iter().any(|r| r.id == a.id) {
+                return Err(LexiconError::Row {
+                    table: n.clone(),
+                    message: format!("id {:?} is given twice", a.id),
+                });
+            }
+            let mut titles = Vec::new();
+            for (lang, list) in [(Lang::Kk, &a.kk_titles), (Lang::Ru, &a.ru_titles)] {
+                titles.extend(
+                    list.split(" | ")
+                        .map(|t| (lang, t.trim().to_lowercase()))
+                        .filter(|(_, t)| !t.is_empty() && t != "-"),
+                );
+            }
+            acts.push(RefAct {
+                id: a.id,
+                act_type: a.act_type,
+                date: opt(a.date),
+                number: opt(a.number),
+                adilet: opt(a.adilet),
+                titles,
+            });
+        }
 
         Ok(Lexicon {
             months,
@@ -684,6 +696,11 @@ impl Lexicon {
             (None, Some(f), Some(n)) => Some(f.replace("{}", n)),
             _ => None,
         }
+    }
+
+    /// The row of the reference table of acts with this id.
+    pub fn act(&self, id: &str) -> Option<&RefAct> {
+        self.acts.iter().find(|a| a.id == id)
     }
 
     /// The month named by a lowercase word.

@@ -62,9 +62,12 @@ impl Base {
         self.iri(&format!("org/{unit}/{kind_slug}"))
     }
 
-    /// A legal act.
+    /// A legal act: a local act by its issuer, date and number; a national act by its type, date and number, or,
+    /// when it resolved to a row of the reference table that knows neither, by the row's id; an act known only by
+    /// its title under `eli/unresolved/`.
     pub fn act(&self, act: &ActRef, lex: &Lexicon) -> String {
-        let (date, number) = match act.reference.and_then(|i| lex.acts.get(i)) {
+        let reference = act.reference.as_deref().and_then(|id| lex.act(id));
+        let (date, number) = match reference {
             Some(r) => (r.date.clone(), r.number.clone()),
             None => (act.date.clone(), act.number.clone()),
         };
@@ -80,16 +83,16 @@ impl Base {
             return self.iri(&format!("eli/{issuer}/{date_path}/{number}"));
         }
         let t = type_slug(&act.act_type);
-        let resolved = act.reference.is_some();
         let title = act.title.as_deref().map(|t| truncate_slug(&slug(t)));
-        let path = match (date_path, number, resolved, title) {
+        let path = match (date_path, number, reference, title) {
             (Some(d), Some(n), _, _) => format!("{t}/{d}/{n}"),
             (None, Some(n), _, _) => format!("{t}/no-date/{n}"),
-            (Some(d), None, true, _) | (Some(d), None, false, None) => format!("{t}/{d}"),
-            (Some(d), None, false, Some(title)) => format!("{t}/{d}/{title}"),
-            (None, None, true, _) => t.to_string(),
-            (None, None, false, Some(title)) => format!("unresolved/{t}/{title}"),
-            (None, None, false, None) => format!("unresolved/{t}"),
+            (_, None, Some(r), _) if r.id == t => t.to_string(),
+            (_, None, Some(r), _) => format!("{t}/{}", r.id),
+            (Some(d), None, None, None) => format!("{t}/{d}"),
+            (Some(d), None, None, Some(title)) => format!("{t}/{d}/{title}"),
+            (None, None, None, Some(title)) => format!("unresolved/{t}/{title}"),
+            (None, None, None, None) => format!("unresolved/{t}"),
         };
         self.iri(&format!("eli/{path}"))
     }

@@ -145,7 +145,7 @@ impl Mapper<'_> {
             term(ELI, "type_document"),
             &format!("{AKG}{}", act.act_type),
         );
-        let reference = act.reference.and_then(|i| self.lex.acts.get(i));
+        let reference = act.reference.as_deref().and_then(|id| self.lex.act(id));
         let (date, number) = match reference {
             Some(r) => (r.date.clone(), r.number.clone()),
             None => (act.date.clone(), act.number.clone()),
