@@ -31,6 +31,8 @@ pub struct ActRef {
     pub issuer: Option<BodyRef>,
     /// The id of the act's row in `data/reference/acts.tsv`, when the citation resolved to one.
     pub reference: Option<String>,
+    /// What kind of document an act known by its issuer alone is (`rules`: a body's rules of procedure).
+    pub form: Option<String>,
 }
 
 impl ActRef {
@@ -63,6 +65,9 @@ pub struct Citation {
     pub pinpoints: Vec<Pinpoint>,
     /// The citation as written (normalised).
     pub text: String,
+    /// Whether it points back to an act named earlier (`осы Заңына`, `указанным решением`); its act is then that
+    /// act, whose date and number the words themselves do not state.
+    pub back_reference: bool,
     /// Byte range in the normalised text.
     #[serde(skip)]
     pub start: usize,
@@ -79,8 +84,17 @@ static KK_PIN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[\s,]*(\d+(?:\s*(?:,|және)\s*\d+)*)\s*\)?\s*-?\s*(тармақша|тармақ|тармағ|баб|бап)[а-яәіңғүұқөһ]*")
         .unwrap()
 });
+/// Between a Kazakh act word and the pinpoint, the model text the act approves (`Жарлығымен бекітілген,
+/// Мәслихаттың үлгі регламентінің 65-тармағына`).
+static KK_ANNEX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:бекітілген|бекiтiлген)\s*,?\s*(?:[а-яәіңғүұқөһ\-]+\s+){0,5}[а-яәіңғүұқөһ\-]+(?:ның|нің|дың|дің|тың|тің)\b")
+        .unwrap()
+});
+/// A Russian pinpoint ends right before the act word: `подпунктом 8) пункта 2 статьи 31`, `пунктом 65`, `частью 2
+/// статьи 40` (a part of an article is read as its paragraph), `статьями 6, 25`. It may be followed by the model
+/// text the act approves (`пунктом 65 Типового регламента маслихата, утвержденного`).
 static RU_PIN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:(?:подпункт\w*)\s+(\d+)\)?\s*)?(?:(?:пункт\w*)\s+(\d+)\s*)?(?:стать\w*\s+(\d+(?:\s*(?:,|и)\s*\d+)*))\s*$")
+    Regex::new(r"(?:подпункт\w*\s+(\d+)\)?\s*)?(?:(?:пункт\w*|част[ьия]\w*)\s+(\d+)\s*)?(?:стать\w*\s+(\d+(?:\s*(?:,|и)\s*\d+)*))?\s*(?:(?:[а-яё\-]+\s+){1,5}?[а-яё\-]+,?\s+утвержденн\w*\s*)?$")
         .unwrap()
 });
 
@@ -171,27 +185,98 @@ pub struct Segment<'a> {
     pub end: usize,
 }
 
-/// Finds the citations of legal acts in a segment of the normalised text.
-pub fn find_citations(
-    seg: &Segment<'_>,
-    lex: &Lexicon,
-    lang: Lang,
-    region: Option<&RegionRef>,
-) -> Vec<Citation> {
+/// Why a word naming a type of act was not taken as a citation. Every such word of a text is either a citation or
+/// one of these, so nothing is dropped silently.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub enum NotCited {
+    /// Inside a quoted title or name (`«… Заңына өзгерістер енгізу туралы»`).
+    InsideQuotes,
+    /// Part of a citation already read (`… Указом Президента …` inside its clause).
+    PartOfCitation,
+    /// The document itself (`осы қаулы`, `настоящее решение`).
+    SelfReference,
+    /// The resolution's own closing words (`ҚАУЛЫ ЕТЕДІ`, `РЕШИЛ`).
+    ClosingWords,
+    /// Legislation in general (`заңнама`, `законодательство`, `заңдарына` without titles).
+    LegislationInGeneral,
+    /// A pointer back to an act named before (`осы Заңына`, `указанным решением`); read as a citation of that act
+    /// when one is found.
+    BackReference,
+    /// The model text another act approves (`Мәслихаттың үлгі регламенті`), cited through that act.
+    AnnexOfAct,
+    /// A type word naming no particular act: no title, date or number (`мәслихат шешімдері`, `приказом`).
+    NoParticularAct,
+}
+
+/// A word naming a type of act that is not a citation, where it stands and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Mention {
+    /// The word as written (normalised).
+    pub word: String,
+    /// The type its pattern names (`Law`, `Decision`, …; see `data/lexicon/act-types.tsv`).
+    #[serde(rename = "type")]
+    pub act_type: String,
+    /// Why it is not a citation.
+    pub reason: NotCited,
+    /// Byte offset in the normalised text.
+    #[serde(skip)]
+    pub start: usize,
+    /// Char offset in the decoded original.
+    pub char_start: usize,
+    /// End char offset.
+    pub char_end: usize,
+}
+
+/// The citations of a text, and the words naming act types that are not citations.
+#[derive(Debug, Clone, Default)]
+pub struct Found {
+    /// The citations.
+    pub citations: Vec<Citation>,
+    /// The other words naming act types, each with its reason.
+    pub not_cited: Vec<Mention>,
+}
+
+/// Lowercase letter by letter, keeping every character's UTF-8 length (a letter whose lowercase form is longer or
+/// shorter, which Kazakh and Russian letters never are, is kept as written), so byte offsets in the copy are offsets
+/// in the original.
+pub fn lower_same_len(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            let mut l = c.to_lowercase();
+            match (l.next(), l.next()) {
+                (Some(one), None) if one.len_utf8() == c.len_utf8() => one,
+                _ => c,
+            }
+        })
+        .collect()
+}
+
+/// What the citation reader knows of the document: its tables, language, region, and the body that passed it
+/// (so that `аудандық мәслихаттың Регламенті` is the regulation's own maslikhat's rules).
+pub struct Context<'a> {
+    /// The tables.
+    pub lex: &'a Lexicon,
+    /// The document's language.
+    pub lang: Lang,
+    /// The document's region.
+    pub region: Option<&'a RegionRef>,
+    /// The body that passed the document's act.
+    pub own_body: Option<&'a BodyRef>,
+}
+
+/// Finds the citations of legal acts in a segment of the normalised text, and accounts for every other word that
+/// names a type of act.
+pub fn find_citations(seg: &Segment<'_>, ctx: &Context<'_>) -> Found {
+    let (lex, lang, region) = (ctx.lex, ctx.lang, ctx.region);
     let text = &seg.norm.text[seg.start..seg.end];
-    let lower = text.to_lowercase();
-    if lower.len() != text.len() {
-        return Vec::new();
-    }
+    let lower = lower_same_len(text);
     let (pairs, orphans) = outer_quotes(text);
     let in_quotes = |pos: usize| pairs.iter().any(|q| q.open <= pos && pos < q.close);
     let ws = words(text);
     let mut out: Vec<Citation> = Vec::new();
+    let mut not_cited: Vec<Mention> = Vec::new();
     let mut prev_end = 0usize;
     for (k, (ws_start, ws_end, word)) in ws.iter().enumerate() {
-        if in_quotes(*ws_start) || *ws_start < prev_end {
-            continue;
-        }
         let rest = &lower[*ws_start..];
         let Some(pattern) = lex
             .act_types
@@ -201,24 +286,106 @@ pub fn find_citations(
         else {
             continue;
         };
+        let mut skip = |reason: NotCited| {
+            let (abs_start, abs_end) = (seg.start + ws_start, seg.start + ws_end);
+            let (char_start, char_end) = seg.norm.orig_range(abs_start, abs_end);
+            not_cited.push(Mention {
+                word: text[*ws_start..*ws_end].to_string(),
+                act_type: pattern.act_type.clone(),
+                reason,
+                start: abs_start,
+                char_start,
+                char_end,
+            });
+        };
+        if in_quotes(*ws_start) {
+            skip(NotCited::InsideQuotes);
+            continue;
+        }
+        if *ws_start < prev_end {
+            skip(NotCited::PartOfCitation);
+            continue;
+        }
+        // The type word ends where its word ends (`Жарлығының`), whatever part of it the pattern names.
         let anchor_end = pattern
             .regex
             .find(rest)
-            .map(|m| ws_start + m.end())
+            .map(|m| word_end(text, ws_start + m.end()))
             .unwrap_or(*ws_end);
-        // Self-references (осы қаулы, настоящее решение) and legislation in general are not acts.
+        // Self-references (осы қаулы, настоящее решение) and legislation in general are not acts; `осы Заң`,
+        // `указанным решением` point back to an act named before (see `extract::anaphora`).
         let prev_word = k.checked_sub(1).map(|p| ws[p].2.as_str()).unwrap_or("");
+        if lex
+            .phrases("back_reference")
+            .any(|p| prev_word.starts_with(p))
+        {
+            skip(NotCited::BackReference);
+            continue;
+        }
         if lex
             .phrases("self_reference")
             .any(|p| prev_word.starts_with(p))
         {
+            let national =
+                !["Resolution", "Decision", "Order", "Rules"].contains(&pattern.act_type.as_str());
+            skip(if national {
+                NotCited::BackReference
+            } else {
+                NotCited::SelfReference
+            });
+            continue;
+        }
+        // The model text an act approves (`Мәслихаттың үлгі регламенті`, `Типового регламента маслихата`) is
+        // cited through that act.
+        if pattern.act_type == "Rules"
+            && lex.phrases("model_text").any(|p| prev_word.starts_with(p))
+        {
+            skip(NotCited::AnnexOfAct);
+            continue;
+        }
+        // A body's own rules of procedure (`аудандық мәслихаттың Регламентіне`, `Регламентом районного
+        // маслихата`): an act named by its issuer alone.
+        if pattern.act_type == "Rules" {
+            match rules_of(text, &ws, k, ctx) {
+                Some(body) => {
+                    let end = *ws_end;
+                    let start = match lang {
+                        Lang::Kk => ws[k.saturating_sub(2)].0.min(*ws_start),
+                        Lang::Ru => *ws_start,
+                    };
+                    let (abs_start, abs_end) = (seg.start + start, seg.start + end);
+                    let (char_start, char_end) = seg.norm.orig_range(abs_start, abs_end);
+                    out.push(Citation {
+                        act: ActRef {
+                            act_type: "OtherAct".into(),
+                            date: None,
+                            number: None,
+                            title: None,
+                            issuer: Some(body),
+                            reference: None,
+                            form: Some("rules".into()),
+                        },
+                        pinpoints: Vec::new(),
+                        text: text[start..end].to_string(),
+                        back_reference: false,
+                        start: abs_start,
+                        end: abs_end,
+                        char_start,
+                        char_end,
+                    });
+                    prev_end = end;
+                }
+                None => skip(NotCited::NoParticularAct),
+            }
             continue;
         }
         // The resolution's own closing words (ҚАУЛЫ ЕТЕДІ, ШЕШІМ ҚАБЫЛДАДЫ) are not a citation.
         if lex.phrases("preamble_end").any(|p| rest.starts_with(p)) {
+            skip(NotCited::ClosingWords);
             continue;
         }
         if lex.phrases("not_act").any(|p| word.starts_with(p)) && !pattern.plural {
+            skip(NotCited::LegislationInGeneral);
             continue;
         }
 
@@ -273,14 +440,27 @@ pub fn find_citations(
             }
         }
         if pattern.plural && titles.is_empty() {
-            continue; // "заңдарына" without titles: the laws in general.
+            // "заңдарына" without titles: the laws in general.
+            skip(NotCited::LegislationInGeneral);
+            continue;
         }
-        let date = dates(window, lex)
-            .pop()
-            .map(|d| (d.iso, elements_from + d.start));
-        let number = numbers(window)
-            .pop()
-            .map(|(n, s, _)| (n, elements_from + s));
+        // The date and number next to the type word: the last before it in Kazakh, the first after it in Russian.
+        let nearest = |mut v: Vec<(String, usize)>| match lang {
+            Lang::Kk => v.pop(),
+            Lang::Ru => (!v.is_empty()).then(|| v.remove(0)),
+        };
+        let date = nearest(
+            dates(window, lex)
+                .into_iter()
+                .map(|d| (d.iso, elements_from + d.start))
+                .collect(),
+        );
+        let number = nearest(
+            numbers(window)
+                .into_iter()
+                .map(|(n, s, _)| (n, elements_from + s))
+                .collect(),
+        );
         let window_words = words(window);
         let issuer = window_words.iter().rev().find_map(|(s, _, w)| {
             lex.issuers
@@ -313,8 +493,23 @@ pub fn find_citations(
                 unit,
             })
         });
+        // A code named by its adjectives (`Гражданского кодекса`, `Азаматтық кодексі`): they are its title.
+        let mut named_from = *ws_start;
+        let mut code_name: Option<String> = None;
+        if act_type == "Code" && titles.is_empty() {
+            if let Some(from) = code_adjectives(text, &ws, k, lang) {
+                named_from = from;
+                code_name = Some(text[from..anchor_end].trim().to_string());
+            }
+        }
         // A bare type word (бұйрық, мәслихат шешімі) without title, date or number names no particular act.
-        if titles.is_empty() && date.is_none() && number.is_none() && act_type != "Constitution" {
+        if titles.is_empty()
+            && code_name.is_none()
+            && date.is_none()
+            && number.is_none()
+            && act_type != "Constitution"
+        {
+            skip(NotCited::NoParticularAct);
             continue;
         }
         let act_type = if issuer_body.is_none() && local_type && date.is_none() {
@@ -324,14 +519,15 @@ pub fn find_citations(
             act_type
         };
 
-        // Pinpoints.
+        // Pinpoints (in Russian, before the adjectives of a code's name).
         let (pinpoints, pin_end) = match lang {
             Lang::Kk => kk_pinpoints(&lower, anchor_end),
-            Lang::Ru => ru_pinpoints(&lower[window_start..*ws_start]),
+            Lang::Ru => ru_pinpoints(&lower[window_start..named_from.max(window_start)]),
         };
         let end = pin_end.max(anchor_end);
         let start_candidates = [
             titles.first().map(|t| t.0.saturating_sub(1)),
+            (named_from < *ws_start).then_some(named_from),
             date.as_ref().map(|d| d.1),
             number.as_ref().map(|n| n.1),
             issuer.map(|(_, p)| p),
@@ -344,9 +540,9 @@ pub fn find_citations(
                 .min()
                 .unwrap_or(*ws_start)
                 .min(*ws_start),
-            Lang::Ru => ru_pin_start(&lower[window_start..*ws_start])
+            Lang::Ru => ru_pin_start(&lower[window_start..named_from.max(window_start)])
                 .map(|s| window_start + s)
-                .unwrap_or(*ws_start),
+                .unwrap_or(named_from),
         };
         let end = match lang {
             Lang::Kk => end,
@@ -364,7 +560,7 @@ pub fn find_citations(
             .min(text.len()),
         };
         let title_list: Vec<Option<String>> = if titles.is_empty() {
-            vec![None]
+            vec![code_name.clone()]
         } else if pattern.plural {
             titles
                 .iter()
@@ -374,22 +570,46 @@ pub fn find_citations(
             vec![titles.last().map(|(s, e)| text[*s..*e].trim().to_string())]
         };
         let (start, end) = (floor_char(text, start), floor_char(text, end));
-        for title in title_list {
+        // Several acts named at once (`Указами … от … № 410 «…» и от … № 704 «…»`): each title takes the date and
+        // number next to it, before it in Russian and after it in Kazakh, within its share of the clause.
+        let own_requisites = |k: usize| -> (Option<String>, Option<String>) {
+            if !pattern.plural || titles.is_empty() {
+                return (
+                    date.as_ref().map(|d| d.0.clone()),
+                    number.as_ref().map(|n| n.0.clone()),
+                );
+            }
+            let (s, e) = titles[k];
+            let prev_end = if k == 0 {
+                elements_from
+            } else {
+                titles[k - 1].1
+            };
+            let next_start = titles.get(k + 1).map_or(elements_to, |t| t.0);
+            let before = (prev_end.min(s), s);
+            let after = (e.min(next_start), next_start);
+            let look = |(a, b): (usize, usize)| {
+                let part = &text[a..b];
+                let d = dates(part, lex).into_iter().next().map(|d| d.iso);
+                let n = numbers(part).into_iter().next().map(|n| n.0);
+                (d.is_some() || n.is_some()).then_some((d, n))
+            };
+            let order = match lang {
+                Lang::Ru => [before, after],
+                Lang::Kk => [after, before],
+            };
+            order.into_iter().find_map(look).unwrap_or((None, None))
+        };
+        for (k, title) in title_list.into_iter().enumerate() {
+            let (act_date, act_number) = own_requisites(k);
             let mut act = ActRef {
                 act_type: act_type.clone(),
-                date: if pattern.plural {
-                    None
-                } else {
-                    date.as_ref().map(|d| d.0.clone())
-                },
-                number: if pattern.plural {
-                    None
-                } else {
-                    number.as_ref().map(|n| n.0.clone())
-                },
+                date: act_date,
+                number: act_number,
                 title,
                 issuer: issuer_body.clone(),
                 reference: None,
+                form: None,
             };
             resolve(&mut act, lex);
             let (abs_start, abs_end) = (seg.start + start, seg.start + end);
@@ -398,6 +618,7 @@ pub fn find_citations(
                 act,
                 pinpoints: pinpoints.clone(),
                 text: text[start..end].to_string(),
+                back_reference: false,
                 start: abs_start,
                 end: abs_end,
                 char_start,
@@ -406,7 +627,90 @@ pub fn find_citations(
         }
         prev_end = end;
     }
-    out
+    Found {
+        citations: out,
+        not_cited,
+    }
+}
+
+/// The body whose rules of procedure a `Регламент` word names: the body word beside it (before it in Kazakh, after
+/// it in Russian) names the kind; a unit named with a proper name gives the unit, else the unit of the body that
+/// passed the document (`аудандық мәслихаттың Регламенті` in a district maslikhat's decision).
+fn rules_of(
+    text: &str,
+    ws: &[(usize, usize, String)],
+    k: usize,
+    ctx: &Context<'_>,
+) -> Option<BodyRef> {
+    let near: Vec<usize> = match ctx.lang {
+        Lang::Kk => (k.saturating_sub(3)..k).rev().collect(),
+        Lang::Ru => (k + 1..(k + 4).min(ws.len())).collect(),
+    };
+    let (kind, at) = near.iter().find_map(|&i| {
+        ctx.lex
+            .issuers
+            .iter()
+            .find(|is| is.lang == ctx.lang && is.body != "-" && ws[i].2.starts_with(&is.stem))
+            .map(|is| (is.body.clone(), i))
+    })?;
+    let (from, to) = match ctx.lang {
+        Lang::Kk => (ws[k.saturating_sub(4)].0, ws[at].0),
+        Lang::Ru => (ws[k].1, ws[(at + 3).min(ws.len() - 1)].1),
+    };
+    let named = find_units(&text[from..to.max(from)], ctx.lex, ctx.lang)
+        .into_iter()
+        .next()
+        .map(|m| with_region(m.unit, ctx.region, ctx.lex));
+    let unit = named.or_else(|| ctx.own_body.map(|b| b.unit.clone()))?;
+    Some(BodyRef { kind, unit })
+}
+
+/// Where the adjectives naming a code start (`Гражданского`, `Административного процедурно-процессуального`,
+/// `Азаматтық`, `Әкімшілік рәсімдік-процестік`): up to three words right before the type word, capitalised first,
+/// Russian ones with adjective endings.
+fn code_adjectives(
+    text: &str,
+    ws: &[(usize, usize, String)],
+    k: usize,
+    lang: Lang,
+) -> Option<usize> {
+    const RU_ENDINGS: &[&str] = &[
+        "ого", "ый", "ий", "ой", "ая", "ое", "ому", "ым", "ом", "ых", "ые", "ую",
+    ];
+    let mut from = None;
+    for i in (k.saturating_sub(3)..k).rev() {
+        let (s, e, w) = &ws[i];
+        let next = if i + 1 < ws.len() {
+            ws[i + 1].0
+        } else {
+            text.len()
+        };
+        if !text[*e..next].trim().is_empty() {
+            break;
+        }
+        let adjective = match lang {
+            Lang::Ru => RU_ENDINGS.iter().any(|end| w.ends_with(end)),
+            Lang::Kk => {
+                !w.starts_with("республика") && w.chars().all(|c| c.is_alphabetic() || c == '-')
+            }
+        };
+        if !adjective {
+            break;
+        }
+        from = Some(*s);
+    }
+    let from = from?;
+    text[from..].chars().next().filter(|c| c.is_uppercase())?;
+    Some(from)
+}
+
+/// The end of the word that byte `i` of `text` stands in (or `i` itself at a word's end).
+fn word_end(text: &str, i: usize) -> usize {
+    text[i..]
+        .char_indices()
+        .find(|(_, c)| !(c.is_alphanumeric() || *c == '-'))
+        .map(|(k, _)| i + k)
+        .unwrap_or(text.len())
 }
 
 fn floor_char(text: &str, mut i: usize) -> usize {
@@ -443,27 +747,47 @@ fn clause_start(text: &str, prev_end: usize, anchor: usize, pairs: &[Quote]) -> 
     floor_char(text, start.max(min))
 }
 
+/// End of the Russian clause that starts after a type word: a semicolon, a comma not followed by a number, or the
+/// end of a sentence (`… № 365. Зарегистрировано …`), outside quotes; at most about 600 bytes on.
 fn clause_end(text: &str, from: usize, pairs: &[Quote]) -> usize {
     let in_quotes = |pos: usize| pairs.iter().any(|q| q.open <= pos && pos < q.close);
-    for (i, c) in text[from..].char_indices() {
+    let limit = floor_char(text, text.len().min(from + 600));
+    for (i, c) in text[from..limit].char_indices() {
         let i = from + i;
         if in_quotes(i) {
             continue;
         }
-        if c == ';'
-            || c == ','
-                && !text[i + 1..]
-                    .trim_start()
-                    .starts_with(|d: char| d.is_ascii_digit())
-        {
+        let after = &text[i + c.len_utf8()..];
+        let comma = c == ',' && !after.trim_start().starts_with(|d: char| d.is_ascii_digit());
+        if c == ';' || comma || (c == '.' && sentence_ends(&text[..i], after)) {
             return i;
         }
     }
-    text.len().min(from + 600)
+    limit
+}
+
+/// Whether a full stop between `before` and `after` ends a sentence: a space and a capital follow, and it does
+/// not close an abbreviation or an initial (`г. Уральск`, `А. Кайрушев`).
+pub(crate) fn sentence_ends(before: &str, after: &str) -> bool {
+    let mut next = after.chars();
+    if next.next() != Some(' ') || !next.next().is_some_and(char::is_uppercase) {
+        return false;
+    }
+    let last_word = before
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("");
+    last_word.chars().count() > 2 || last_word.chars().all(|c| c.is_ascii_digit())
 }
 
 fn kk_pinpoints(lower: &str, from: usize) -> (Vec<Pinpoint>, usize) {
     let mut pos = from;
+    // Skip the model text the act approves, when a pinpoint follows it.
+    if let Some(m) = KK_ANNEX.find(&lower[pos..]) {
+        if KK_PIN.is_match(&lower[pos + m.end()..]) {
+            pos += m.end();
+        }
+    }
     let (mut articles, mut paragraphs, mut subs): (Vec<String>, Vec<String>, Vec<String>) =
         (Vec::new(), Vec::new(), Vec::new());
     while let Some(c) = KK_PIN.captures(&lower[pos..]) {
@@ -530,6 +854,9 @@ fn ru_pinpoints(before: &str) -> (Vec<Pinpoint>, usize) {
     let Some(c) = RU_PIN.captures(before) else {
         return (Vec::new(), 0);
     };
+    if c.get(1).is_none() && c.get(2).is_none() && c.get(3).is_none() {
+        return (Vec::new(), 0);
+    }
     let nums = |m: Option<regex::Match>| -> Vec<String> {
         m.map(|m| {
             m.as_str()
@@ -545,7 +872,15 @@ fn ru_pinpoints(before: &str) -> (Vec<Pinpoint>, usize) {
 }
 
 fn ru_pin_start(before: &str) -> Option<usize> {
-    RU_PIN.find(before).map(|m| m.start())
+    let c = RU_PIN.captures(before)?;
+    let first = (1..=3).filter_map(|k| c.get(k)).map(|m| m.start()).min()?;
+    // Back from the first number to its word (`статьей`, `пунктом`).
+    let word_start = before[..first]
+        .trim_end()
+        .rfind(char::is_whitespace)
+        .map(|k| k + 1)
+        .unwrap_or(0);
+    Some(word_start.max(c.get(0).map_or(0, |m| m.start())))
 }
 
 #[cfg(test)]
@@ -561,7 +896,13 @@ mod tests {
             start: 0,
             end: norm.text.len(),
         };
-        find_citations(&seg, &lex, Lang::Kk, None)
+        let ctx = Context {
+            lex: &lex,
+            lang: Lang::Kk,
+            region: None,
+            own_body: None,
+        };
+        find_citations(&seg, &ctx).citations
     }
 
     #[test]

@@ -19,7 +19,7 @@ use crate::lexicon::{Lang, Lexicon};
 use crate::normalize::NormText;
 use crate::parse::{Document, Paragraph};
 use crate::read::sidecar::Sidecar;
-use citations::{find_citations, ActRef, Citation, Segment};
+use citations::{find_citations, ActRef, Citation, Context, Mention, NotCited, Segment};
 use institution::{institution, subordinates};
 use provisions::Provision;
 use resolution::{resolution, resolution_with_repeals};
@@ -59,6 +59,8 @@ pub struct Resolution {
     pub signatories: Vec<Signatory>,
     /// Acts it repeals.
     pub repeals: Vec<ActRef>,
+    /// Acts it amends.
+    pub amends: Vec<ActRef>,
     /// Whom it charges with control of its execution, as written.
     pub controlled_by: Option<String>,
     /// Its entry-into-force clause, as written.
@@ -134,6 +136,25 @@ pub enum CitedFrom {
     Regulation,
     /// A provision (index into [`Extraction::provisions`]).
     Provision(usize),
+    /// The document's header and notes: its title, requisites line and notes of amendment and repeal.
+    Header,
+}
+
+/// How the document's act stands to the act a citation names.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+pub enum Relation {
+    /// It cites it (`eli:cites`).
+    Cites,
+    /// It rests on it: a legal ground stated in the resolution's preamble (`eli:cites` and `eli:based_on`).
+    Ground,
+    /// Its points repeal it (`eli:repeals`).
+    Repeals,
+    /// Its points amend it (`eli:amends`).
+    Amends,
+    /// The cited act repealed the document's act (a note or requisites line: `Утратило силу решением …`).
+    RepealedBy,
+    /// The cited act amended the document's act (`Ескерту. … өзгерістер енгізілді`).
+    AmendedBy,
 }
 
 /// A citation and where it stands.
@@ -141,8 +162,8 @@ pub enum CitedFrom {
 pub struct CitationAt {
     /// Where it stands.
     pub from: CitedFrom,
-    /// Whether it names an act the resolution repeals (then it is `eli:repeals`, not `eli:cites`).
-    pub repealed: bool,
+    /// How the document's act stands to the cited act.
+    pub relation: Relation,
     /// The citation.
     #[serde(flatten)]
     pub citation: Citation,
@@ -169,6 +190,8 @@ pub struct Extraction {
     pub provisions: Vec<Provision>,
     /// Legal acts cited.
     pub citations: Vec<CitationAt>,
+    /// The other words naming types of acts (`осы қаулы`, `заңнамасына`), each with why it is not a citation.
+    pub not_cited: Vec<Mention>,
 }
 
 /// Why a document yields nothing.
@@ -220,22 +243,69 @@ pub fn extract(
 
     // Citations: preamble and points belong to the resolution; paragraphs to the regulation or a provision.
     let mut citations = Vec::new();
-    let mut cite = |start: usize, end: usize, from: &dyn Fn(&Citation) -> CitedFrom| {
-        let seg = Segment { norm, start, end };
-        for c in find_citations(&seg, lex, lang, region.as_ref()) {
-            citations.push(CitationAt {
-                from: from(&c),
-                repealed: false,
-                citation: c,
-            });
+    let mut not_cited = Vec::new();
+    let mut cite =
+        |start: usize, end: usize, from: &dyn Fn(&Citation) -> CitedFrom, relation: Relation| {
+            let seg = Segment { norm, start, end };
+            let ctx = Context {
+                lex,
+                lang,
+                region: region.as_ref(),
+                own_body: resolution.as_ref().and_then(|r| r.issuer.as_ref()),
+            };
+            let found = find_citations(&seg, &ctx);
+            for c in found.citations {
+                citations.push(CitationAt {
+                    from: from(&c),
+                    relation,
+                    citation: c,
+                });
+            }
+            not_cited.extend(found.not_cited);
+        };
+    // The header and notes: the act's own requisites are not a citation of another act; notes say which acts
+    // amended or repealed this one, and an amending act's title names the act it amends.
+    // The approval stamp may name an earlier act besides this one (`Утверждены решением … от 12 апреля 2002 года
+    // № 18/188`, under the stamp of the amending decision); the act's own stamp is dropped below.
+    if let Some(b) = &doc.stamp {
+        cite(b.start, b.end, &|_| CitedFrom::Header, Relation::Cites);
+    }
+    // Each sentence of a header line or note is read on its own (`Решение … № 365. Зарегистрировано … Утратило
+    // силу решением … № 308`): its words say how the act it names stands to this one.
+    for b in doc.header.iter().chain(&doc.notes) {
+        for (start, end) in sentences(&norm.text, b.start, b.end) {
+            let lower = norm.text[start..end].to_lowercase();
+            let relation = if lex.has("repealed_by", &lower) {
+                Relation::RepealedBy
+            } else if lex.has("amended_by", &lower) {
+                Relation::AmendedBy
+            } else if lex.has("amending_title", &lower) {
+                Relation::Amends
+            } else {
+                Relation::Cites
+            };
+            cite(start, end, &|_| CitedFrom::Header, relation);
         }
-    };
+    }
     let resolution_from = |_: &Citation| CitedFrom::Resolution;
     if let Some(p) = &doc.preamble {
-        cite(p.start, p.end, &resolution_from);
+        cite(p.start, p.end, &resolution_from, Relation::Ground);
     }
     for point in &doc.points {
-        cite(point.block.start, point.block.end, &resolution_from);
+        let lower = point.block.text.to_lowercase();
+        let relation = if lex.has("repeal", &lower) {
+            Relation::Repeals
+        } else if lex.has("amend", &lower) {
+            Relation::Amends
+        } else {
+            Relation::Cites
+        };
+        cite(
+            point.block.start,
+            point.block.end,
+            &resolution_from,
+            relation,
+        );
     }
     let provision_of = |c: &Citation| {
         provisions
@@ -246,12 +316,14 @@ pub fn extract(
     };
     for para in doc.paragraphs() {
         let (s, e) = paragraph_span(para);
-        cite(s, e, &provision_of);
+        cite(s, e, &provision_of, Relation::Cites);
     }
 
+    // `осы Заңына`, `указанным решением`: the act named last before, of a fitting type.
+    back_references(&mut citations, &mut not_cited, &provisions);
     // Repealed acts: the citations of points that repeal.
-    let resolution = resolution_with_repeals(resolution, doc, &mut citations, lex);
-    finish(
+    let resolution = resolution_with_repeals(resolution, &mut citations, &mut not_cited);
+    let mut extraction = finish(
         doc,
         lang,
         warnings,
@@ -260,7 +332,9 @@ pub fn extract(
         subordinates,
         provisions,
         citations,
-    )
+    )?;
+    extraction.not_cited = not_cited;
+    Ok(extraction)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -321,7 +395,83 @@ fn finish(
         subordinates,
         provisions,
         citations,
+        not_cited: Vec::new(),
     })
+}
+
+/// Reads the words pointing back to an act named before (`осы Заңына`, `настоящего Закона`, `указанным решением`)
+/// as citations of the closest act of a fitting type named before them in the text; those with no such act stay
+/// among the words not cited.
+fn back_references(
+    citations: &mut Vec<CitationAt>,
+    not_cited: &mut Vec<Mention>,
+    provisions: &[Provision],
+) {
+    let fits = |pattern: &str, act_type: &str| match pattern {
+        "Resolution" => matches!(act_type, "GovernmentResolution" | "AkimatResolution"),
+        "Decision" => matches!(act_type, "MaslikhatDecision" | "AkimDecision"),
+        "Order" => act_type == "MinisterialOrder",
+        other => other == act_type,
+    };
+    let mut kept = Vec::new();
+    for m in not_cited.drain(..) {
+        if m.reason != NotCited::BackReference {
+            kept.push(m);
+            continue;
+        }
+        let before = citations
+            .iter()
+            .filter(|c| c.citation.start < m.start && fits(&m.act_type, &c.citation.act.act_type))
+            .max_by_key(|c| c.citation.start);
+        let Some(prev) = before else {
+            kept.push(m);
+            continue;
+        };
+        let from = provisions
+            .iter()
+            .position(|p| p.norm_start <= m.start && m.start < p.norm_end.max(p.norm_start + 1))
+            .map(CitedFrom::Provision)
+            .unwrap_or(prev.from.clone());
+        let citation = Citation {
+            act: prev.citation.act.clone(),
+            pinpoints: Vec::new(),
+            text: m.word.clone(),
+            back_reference: true,
+            start: m.start,
+            end: m.start + m.word.len(),
+            char_start: m.char_start,
+            char_end: m.char_end,
+        };
+        citations.push(CitationAt {
+            from,
+            relation: Relation::Cites,
+            citation,
+        });
+    }
+    *not_cited = kept;
+    citations.sort_by_key(|c| c.citation.start);
+}
+
+/// The sentences of `text[start..end]` as byte ranges: split after a full stop followed by a space and a capital,
+/// unless it closes an initial or abbreviation.
+fn sentences(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut from = start;
+    let part = &text[start..end];
+    for (i, c) in part.char_indices() {
+        let abs = start + i;
+        if c == '.'
+            && abs + 1 < end
+            && citations::sentence_ends(&text[from..abs], &text[abs + 1..end])
+        {
+            out.push((from, abs + 1));
+            from = abs + 2;
+        }
+    }
+    if from < end {
+        out.push((from, end));
+    }
+    out
 }
 
 fn paragraph_span(p: &Paragraph) -> (usize, usize) {

@@ -1,9 +1,10 @@
 //! The approving resolution (or decision): its issuer, date and number from the approval stamp and the requisites
 //! line, its signatories, whom it charges with control, when it enters into force, and the acts its points repeal.
 
+use super::citations::{Mention, NotCited};
 use super::dates;
 use super::units::{find_units, with_region, RegionRef};
-use super::{BodyRef, CitationAt, CitedFrom, Resolution, Signatory};
+use super::{BodyRef, CitationAt, CitedFrom, Relation, Resolution, Signatory};
 use crate::lexicon::{words, Lang, Lexicon};
 use crate::parse::{Block, Document};
 use regex::Regex;
@@ -181,6 +182,7 @@ pub(crate) fn resolution(
             })
             .collect(),
         repeals: Vec::new(),
+        amends: Vec::new(),
         controlled_by,
         entry_into_force,
         entry_rule,
@@ -189,25 +191,37 @@ pub(crate) fn resolution(
 
 pub(crate) fn resolution_with_repeals(
     resolution: Option<Resolution>,
-    doc: &Document,
-    citations: &mut [CitationAt],
-    lex: &Lexicon,
+    citations: &mut Vec<CitationAt>,
+    not_cited: &mut Vec<Mention>,
 ) -> Option<Resolution> {
-    let mut res = resolution?;
-    for point in &doc.points {
-        let lower = point.block.text.to_lowercase();
-        if !lex.has("repeal", &lower) {
-            continue;
-        }
-        for c in citations.iter_mut() {
-            let cit = &c.citation;
-            if c.from == CitedFrom::Resolution
-                && point.block.start <= cit.start
-                && cit.end <= point.block.end
-            {
-                res.repeals.push(cit.act.clone());
-                c.repealed = true;
+    // The act's own requisites line (`Решение … от 11 декабря 2015 года № 365. Зарегистрировано …`) names the act
+    // itself: not a citation.
+    if let Some(res) = &resolution {
+        citations.retain(|c| {
+            let own = c.from == CitedFrom::Header
+                && c.citation.act.act_type == res.act_type
+                && c.citation.act.date.is_some()
+                && c.citation.act.date == res.date
+                && c.citation.act.number == res.number;
+            if own {
+                not_cited.push(Mention {
+                    word: c.citation.text.clone(),
+                    act_type: c.citation.act.act_type.clone(),
+                    reason: NotCited::SelfReference,
+                    start: c.citation.start,
+                    char_start: c.citation.char_start,
+                    char_end: c.citation.char_end,
+                });
             }
+            !own
+        });
+    }
+    let mut res = resolution?;
+    for c in citations.iter() {
+        match (c.from == CitedFrom::Resolution, c.relation) {
+            (true, Relation::Repeals) => res.repeals.push(c.citation.act.clone()),
+            (true, Relation::Amends) => res.amends.push(c.citation.act.clone()),
+            _ => {}
         }
     }
     Some(res)

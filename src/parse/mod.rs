@@ -320,8 +320,14 @@ impl Parser<'_> {
                     continue;
                 }
             }
-            // A line running on from the previous point (no blank line between, not a signature).
-            if !l.after_blank
+            // A line running on from the previous point (no blank line between, not a signature), or the text a
+            // point introduces with a colon (`1. Внести в решение … следующее изменение:` and its new wording).
+            let introduced = self
+                .doc
+                .points
+                .last()
+                .is_some_and(|p| p.block.text.trim_end().ends_with(':'));
+            if (!l.after_blank || introduced)
                 && !self.doc.points.is_empty()
                 && l.heading == 0
                 && !l.quoted

@@ -62,7 +62,8 @@ impl Base {
         self.iri(&format!("org/{unit}/{kind_slug}"))
     }
 
-    /// A legal act: a local act by its issuer, date and number; a national act by its type, date and number, or,
+    /// A legal act: a local act by its issuer, date and number (a body's rules of procedure by its issuer alone);
+    /// a national act by its type, date and number, or,
     /// when it resolved to a row of the reference table that knows neither, by the row's id; an act known only by
     /// its title under `eli/unresolved/`.
     pub fn act(&self, act: &ActRef, lex: &Lexicon) -> String {
@@ -73,6 +74,10 @@ impl Base {
         };
         let date_path = date.as_deref().map(|d| d.replace('-', "/"));
         let number = number.as_deref().map(number_slug);
+        // A body's own document known by its issuer alone: the rules of procedure of a maslikhat.
+        if let (Some(form), Some(b), None, None) = (&act.form, &act.issuer, &date_path, &number) {
+            return self.iri(&format!("eli/{}/{}/{form}", b.unit.path(), b.kind));
+        }
         if act.is_local() {
             let issuer = match &act.issuer {
                 Some(b) => format!("{}/{}", b.unit.path(), b.kind),

@@ -8,7 +8,7 @@ pub mod vocab;
 
 use crate::extract::citations::ActRef;
 use crate::extract::units::{RegionRef, UnitRef};
-use crate::extract::{BodyRef, CitedFrom, Extraction, Organisation};
+use crate::extract::{BodyRef, CitedFrom, Extraction, Organisation, Relation};
 use crate::lexicon::{Lang, Lexicon};
 use crate::read::sidecar::Sidecar;
 use iri::Base;
@@ -232,6 +232,7 @@ pub fn document_quads(ex: &Extraction, base: &Base, graph: &str, lex: &Lexicon) 
             title: None,
             issuer: r.issuer.clone(),
             reference: None,
+            form: None,
         };
         // An approving act known by neither date nor number (a stamp with blanks, an excerpt without its
         // requisites) cannot be told from the issuer's other acts: it is named after the institution it approves.
@@ -274,6 +275,10 @@ pub fn document_quads(ex: &Extraction, base: &Base, graph: &str, lex: &Lexicon) 
         for old in &r.repeals {
             let old_iri = m.act(old);
             m.e.iri(&iri, term(ELI, "repeals"), &old_iri);
+        }
+        for old in &r.amends {
+            let old_iri = m.act(old);
+            m.e.iri(&iri, term(ELI, "amends"), &old_iri);
         }
         iri
     });
@@ -407,7 +412,7 @@ pub fn document_quads(ex: &Extraction, base: &Base, graph: &str, lex: &Lexicon) 
     let mut k = 0;
     for c in &ex.citations {
         let citing = match (&c.from, &res_iri) {
-            (CitedFrom::Resolution, Some(r)) => r.clone(),
+            (CitedFrom::Resolution | CitedFrom::Header, Some(r)) => r.clone(),
             (CitedFrom::Provision(k), _) => provision_iris[*k].clone(),
             _ => reg_iri.clone(),
         };
@@ -429,8 +434,17 @@ pub fn document_quads(ex: &Extraction, base: &Base, graph: &str, lex: &Lexicon) 
             targets.push(act.clone());
         }
         for target in targets {
-            if !c.repealed {
-                m.e.iri(&citing, term(ELI, "cites"), &target);
+            match c.relation {
+                Relation::Cites => m.e.iri(&citing, term(ELI, "cites"), &target),
+                Relation::Ground => {
+                    m.e.iri(&citing, term(ELI, "cites"), &target);
+                    m.e.iri(&citing, term(ELI, "based_on"), &target);
+                }
+                // Set on the resolution from its repeals and amendments above.
+                Relation::Repeals | Relation::Amends => {}
+                // The other act changed this one: the relation runs from it.
+                Relation::RepealedBy => m.e.iri(&act, term(ELI, "repeals"), &citing),
+                Relation::AmendedBy => m.e.iri(&act, term(ELI, "amends"), &citing),
             }
             k += 1;
             let rec = format!("{graph}/citation/{k}");
