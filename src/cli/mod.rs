@@ -102,6 +102,22 @@ enum Command {
     },
     /// Counts what the store holds: documents, institutions, provisions by kind, acts, citations.
     Stats,
+    /// Lists the citations of legal acts: per document (default), per act, or those that identify no act.
+    ///
+    /// Every citation is listed with how it reached its act: through the reference table (data/reference/acts.tsv),
+    /// by date and number, by its issuer, or unresolved (kept as its own node with the text as written). The
+    /// lists are the queries queries/citations-by-document.rq, citations-by-act.rq and unresolved-citations.rq.
+    Citations {
+        /// Group the citations by act instead of listing them per document.
+        #[arg(long, value_enum, default_value = "document")]
+        by: CitationView,
+        /// Only the citations that identify no act (the curator's list for the reference table).
+        #[arg(long, conflicts_with = "by")]
+        unresolved: bool,
+        /// Result format.
+        #[arg(long, short, value_enum, default_value = "table")]
+        format: ResultFormat,
+    },
     /// Validates the store against SHACL shapes; exits with 1 when there are violations.
     Validate {
         /// Shapes file (Turtle); the project's ontology/shapes.ttl by default.
@@ -113,6 +129,15 @@ enum Command {
         /// The document's path or graph IRI.
         doc: String,
     },
+}
+
+/// How `citations` lists them.
+#[derive(Clone, Copy, ValueEnum)]
+enum CitationView {
+    /// Every citation, per document, in the order of the text.
+    Document,
+    /// Per act: how many citations and documents name it.
+    Act,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -164,6 +189,15 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
+        // The reader of the output went away (`… | head`): nothing more to say.
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(2)
@@ -218,6 +252,31 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             export(store.inner(), format, &mut out)?;
             out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Citations {
+            by,
+            unresolved,
+            format,
+        } => {
+            let store = KgStore::open_existing(&cli.store, &base(&cli)?)?;
+            let (query, name) = match (unresolved, by) {
+                (true, _) => (
+                    include_str!("../../queries/unresolved-citations.rq"),
+                    "queries/unresolved-citations.rq",
+                ),
+                (false, CitationView::Act) => (
+                    include_str!("../../queries/citations-by-act.rq"),
+                    "queries/citations-by-act.rq",
+                ),
+                (false, CitationView::Document) => (
+                    include_str!("../../queries/citations-by-document.rq"),
+                    "queries/citations-by-document.rq",
+                ),
+            };
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            crate::query::run(store.inner(), query, name, *format, &mut out)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Stats => {

@@ -35,7 +35,36 @@ pub struct ActRef {
     pub form: Option<String>,
 }
 
+/// How a citation reached its act node.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+pub enum Resolved {
+    /// Through a row of `data/reference/acts.tsv` (by type with date and number, or by title).
+    ReferenceTable,
+    /// By the act's own type (and, for local acts, issuer), date and number.
+    DateAndNumber,
+    /// By its issuer alone: a body's rules of procedure.
+    Issuer,
+    /// Not identified: the act is kept as its own node with the text as written (`citations --unresolved`).
+    Unresolved,
+}
+
 impl ActRef {
+    /// How this act was identified.
+    pub fn resolved(&self) -> Resolved {
+        if self.reference.is_some() {
+            Resolved::ReferenceTable
+        } else if self.form.is_some() && self.issuer.is_some() {
+            Resolved::Issuer
+        } else if self.date.is_some()
+            && self.number.is_some()
+            && (!self.is_local() || self.issuer.is_some())
+        {
+            Resolved::DateAndNumber
+        } else {
+            Resolved::Unresolved
+        }
+    }
+
     /// Whether the act is an act of a local body (akimat, akim, maslikhat).
     pub fn is_local(&self) -> bool {
         matches!(
@@ -65,6 +94,10 @@ pub struct Citation {
     pub pinpoints: Vec<Pinpoint>,
     /// The citation as written (normalised).
     pub text: String,
+    /// Byte offset in the normalised text of the word naming its type (several citations share it when one word
+    /// names several acts).
+    #[serde(skip)]
+    pub anchor: usize,
     /// Whether it points back to an act named earlier (`осы Заңына`, `указанным решением`); its act is then that
     /// act, whose date and number the words themselves do not state.
     pub back_reference: bool,
@@ -367,6 +400,7 @@ pub fn find_citations(seg: &Segment<'_>, ctx: &Context<'_>) -> Found {
                         },
                         pinpoints: Vec::new(),
                         text: text[start..end].to_string(),
+                        anchor: seg.start + ws_start,
                         back_reference: false,
                         start: abs_start,
                         end: abs_end,
@@ -445,20 +479,21 @@ pub fn find_citations(seg: &Segment<'_>, ctx: &Context<'_>) -> Found {
             continue;
         }
         // The date and number next to the type word: the last before it in Kazakh, the first after it in Russian.
-        let nearest = |mut v: Vec<(String, usize)>| match lang {
+        // Each is (value, start, end) in bytes of the segment.
+        let nearest = |mut v: Vec<(String, usize, usize)>| match lang {
             Lang::Kk => v.pop(),
             Lang::Ru => (!v.is_empty()).then(|| v.remove(0)),
         };
         let date = nearest(
             dates(window, lex)
                 .into_iter()
-                .map(|d| (d.iso, elements_from + d.start))
+                .map(|d| (d.iso, elements_from + d.start, elements_from + d.end))
                 .collect(),
         );
         let number = nearest(
             numbers(window)
                 .into_iter()
-                .map(|(n, s, _)| (n, elements_from + s))
+                .map(|(n, s, e)| (n, elements_from + s, elements_from + e))
                 .collect(),
         );
         let window_words = words(window);
@@ -485,9 +520,26 @@ pub fn find_citations(seg: &Segment<'_>, ctx: &Context<'_>) -> Found {
             ["AkimatResolution", "AkimDecision", "MaslikhatDecision"].contains(&act_type.as_str());
         let issuer_body = issuer.filter(|_| local_type).and_then(|(i, pos)| {
             (i.body != "-").then_some(())?;
-            let units = find_units(&text[window_start..pos.max(window_start)], lex, lang);
-            let mut unit = units.last()?.unit.clone();
-            unit = with_region(unit, region, lex);
+            // The unit stands before the issuer word in Kazakh (`Ақсу қаласы әкімдігінің`) and after it in Russian
+            // (`акимата Мангистауской области`), unless a Russian adjective precedes it (`Алгинского районного
+            // маслихата`).
+            let before = find_units(&text[window_start..pos.max(window_start)], lex, lang);
+            let unit = match lang {
+                Lang::Kk => before.last().map(|m| m.unit.clone()),
+                Lang::Ru => {
+                    let adjectival = before
+                        .last()
+                        .filter(|m| text[window_start + m.end..pos].trim().is_empty())
+                        .map(|m| m.unit.clone());
+                    let issuer_end = word_end(text, pos);
+                    adjectival.or_else(|| {
+                        find_units(&text[issuer_end..elements_to.max(issuer_end)], lex, lang)
+                            .first()
+                            .map(|m| m.unit.clone())
+                    })
+                }
+            }?;
+            let unit = with_region(unit, region, lex);
             Some(BodyRef {
                 kind: i.body.clone(),
                 unit,
@@ -548,8 +600,8 @@ pub fn find_citations(seg: &Segment<'_>, ctx: &Context<'_>) -> Found {
             Lang::Kk => end,
             Lang::Ru => [
                 titles.last().map(|t| t.1 + 1),
-                date.as_ref().map(|d| d.1 + 4),
-                number.as_ref().map(|n| n.1 + 2),
+                date.as_ref().map(|d| d.2),
+                number.as_ref().map(|n| n.2),
             ]
             .iter()
             .flatten()
@@ -618,6 +670,7 @@ pub fn find_citations(seg: &Segment<'_>, ctx: &Context<'_>) -> Found {
                 act,
                 pinpoints: pinpoints.clone(),
                 text: text[start..end].to_string(),
+                anchor: seg.start + ws_start,
                 back_reference: false,
                 start: abs_start,
                 end: abs_end,

@@ -318,6 +318,17 @@ pub fn extract(
         let (s, e) = paragraph_span(para);
         cite(s, e, &provision_of, Relation::Cites);
     }
+    // The title, the chapter headings and the lines the parser could not place are read too, so that every word
+    // naming an act type is accounted for.
+    let regulation_from = |_: &Citation| CitedFrom::Regulation;
+    let other_blocks = doc
+        .title
+        .iter()
+        .chain(doc.chapters.iter().filter_map(|c| c.heading.as_ref()))
+        .chain(&doc.unplaced);
+    for b in other_blocks {
+        cite(b.start, b.end, &regulation_from, Relation::Cites);
+    }
 
     // `осы Заңына`, `указанным решением`: the act named last before, of a fitting type.
     back_references(&mut citations, &mut not_cited, &provisions);
@@ -436,6 +447,7 @@ fn back_references(
             act: prev.citation.act.clone(),
             pinpoints: Vec::new(),
             text: m.word.clone(),
+            anchor: m.start,
             back_reference: true,
             start: m.start,
             end: m.start + m.word.len(),

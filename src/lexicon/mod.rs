@@ -212,8 +212,10 @@ pub struct RefAct {
     pub number: Option<String>,
     /// The act's Әділет ID, where a source document states it.
     pub adilet: Option<String>,
-    /// Lowercase titles by language.
+    /// Lowercase titles by language, for matching.
     pub titles: Vec<(Lang, String)>,
+    /// Titles by language as written, for display; the first of a language is the act's title in it.
+    pub labels: Vec<(Lang, String)>,
 }
 
 /// All tables, loaded once.
@@ -600,11 +602,11 @@ impl Lexicon {
                     message: format!("id {:?} is given twice", a.id),
                 });
             }
-            let mut titles = Vec::new();
+            let mut labels = Vec::new();
             for (lang, list) in [(Lang::Kk, &a.kk_titles), (Lang::Ru, &a.ru_titles)] {
-                titles.extend(
+                labels.extend(
                     list.split(" | ")
-                        .map(|t| (lang, t.trim().to_lowercase()))
+                        .map(|t| (lang, t.trim().to_string()))
                         .filter(|(_, t)| !t.is_empty() && t != "-"),
                 );
             }
@@ -614,7 +616,8 @@ impl Lexicon {
                 date: opt(a.date),
                 number: opt(a.number),
                 adilet: opt(a.adilet),
-                titles,
+                titles: labels.iter().map(|(l, t)| (*l, t.to_lowercase())).collect(),
+                labels,
             });
         }
 

@@ -32,7 +32,7 @@ pub enum QueryError {
     #[error("{0}")]
     Format(String),
     /// Writing the results failed.
-    #[error("cannot write results: {0}")]
+    #[error("cannot write results")]
     Io(#[from] std::io::Error),
 }
 

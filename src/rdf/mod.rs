@@ -160,10 +160,9 @@ impl Mapper<'_> {
             Some(r) => {
                 // One title per language, from the reference table, so every document agrees.
                 let mut done = Vec::new();
-                for (lang, title) in &r.titles {
+                for (lang, title) in &r.labels {
                     if !done.contains(lang) {
-                        self.e
-                            .text(&iri, term(ELI, "title"), &capitalise(title), *lang);
+                        self.e.text(&iri, term(ELI, "title"), title, *lang);
                         done.push(*lang);
                     }
                 }
@@ -196,14 +195,6 @@ impl Mapper<'_> {
                 .iri(&iri, term(AKG, "legalForm"), &format!("{FORM}{f}"));
         }
         iri
-    }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
     }
 }
 
@@ -451,6 +442,12 @@ pub fn document_quads(ex: &Extraction, base: &Base, graph: &str, lex: &Lexicon) 
             m.e.iri(&citing, term(AKG, "hasCitation"), &rec);
             m.e.class(&rec, AKG, "Citation");
             m.e.iri(&rec, term(AKG, "citedResource"), &target);
+            m.e.iri(&rec, term(AKG, "citedAct"), &act);
+            m.e.iri(
+                &rec,
+                term(AKG, "resolution"),
+                &format!("{AKG}{:?}", c.citation.act.resolved()),
+            );
             m.e.text(&rec, term(AKG, "citationText"), &c.citation.text, lang);
             m.e.integer(&rec, term(AKG, "charStart"), c.citation.char_start as i64);
             m.e.integer(&rec, term(AKG, "charEnd"), c.citation.char_end as i64);
