@@ -28,3 +28,5 @@ pub const SHAPES: &str = include_str!("../ontology/shapes.ttl");
 pub const ONTOLOGY: &str = include_str!("../ontology/akg.ttl");
 /// The legal-form scheme (`ontology/legal-forms.ttl`).
 pub const LEGAL_FORMS: &str = include_str!("../ontology/legal-forms.ttl");
+/// The competence-area scheme (`ontology/competences.ttl`).
+pub const COMPETENCES: &str = include_str!("../ontology/competences.ttl");

@@ -51,7 +51,7 @@ pub fn stats(store: &Store) -> Result<Stats, QueryError> {
     let quads = store.len().unwrap_or(0);
     let (_, docs) = select(
         store,
-        "SELECT (COUNT(DISTINCT ?g) AS ?n) (COUNT(DISTINCT ?w) AS ?warned) WHERE { ?g akg:sourceDigest ?d . OPTIONAL { ?g akg:extractionWarning ?x . BIND(?g AS ?w) } }",
+        "SELECT (COUNT(DISTINCT ?g) AS ?n) (COUNT(DISTINCT ?w) AS ?warned) WHERE { ?g akg:sourceDigest ?d ; dct:language ?l . OPTIONAL { ?g akg:extractionWarning ?x . BIND(?g AS ?w) } }",
         "stats",
     )?;
     let num = |t: &Option<oxigraph::model::Term>| {

@@ -256,10 +256,11 @@ fn query_errors_name_the_query_and_export_formats_parse() {
         &[
             "query",
             "-e",
-            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g != <https://w3id.org/akimat-kg/graph/ontology>) }",
             "--format",
             "csv",
         ],
     );
-    assert_eq!(text(&q).0.lines().nth(1), Some("0"));
+    // Only the metadata graph remains, holding the record of the ontology graph (three triples).
+    assert_eq!(text(&q).0.lines().nth(1), Some("3"));
 }

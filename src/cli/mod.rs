@@ -77,6 +77,10 @@ enum Command {
         /// Output format.
         #[arg(long, short, value_enum, default_value = "json")]
         format: ExtractFormat,
+        /// Instead of the report, show for every provision the competence areas it was put into, with the rule of
+        /// data/lexicon/competence-rules.tsv (by line) and the words that matched it.
+        #[arg(long, conflicts_with = "format")]
+        explain: bool,
     },
     /// Runs a SPARQL query over the union of all graphs.
     Query {
@@ -217,7 +221,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
             force,
             quiet,
         } => ingest(&cli, lex, paths, *force, *quiet),
-        Command::Extract { file, format } => extract(&cli, lex, file, *format),
+        Command::Extract {
+            file,
+            format,
+            explain,
+        } => {
+            if *explain {
+                explain_competences(lex, file)
+            } else {
+                extract(&cli, lex, file, *format)
+            }
+        }
         Command::Query { file, expr, format } => {
             let (text, name) = match (file, expr) {
                 (_, Some(e)) => (e.clone(), "-e".to_string()),
@@ -407,6 +421,28 @@ fn say(bar: &indicatif::ProgressBar, line: String) {
     } else {
         bar.println(line);
     }
+}
+
+/// `extract --explain`: every provision with its areas, the rules that put it there and the words they matched.
+fn explain_competences(lex: &Lexicon, file: &Path) -> Result<ExitCode> {
+    let processed = pipeline::process_file(file, lex)?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for p in &processed.extraction.provisions {
+        let text: String = p.text.chars().take(90).collect();
+        writeln!(out, "{} {} {}", p.kind, p.number, text)?;
+        if p.competences.is_empty() {
+            writeln!(out, "    (no area)")?;
+        }
+        for h in &p.competences {
+            writeln!(
+                out,
+                "    {:<34} rule {:>4} of data/lexicon/competence-rules.tsv matched {:?}",
+                h.area, h.rule, h.words
+            )?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn extract(cli: &Cli, lex: &Lexicon, file: &Path, format: ExtractFormat) -> Result<ExitCode> {

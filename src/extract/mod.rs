@@ -6,6 +6,7 @@
 //! organisations, its provisions and the legal acts cited. Extraction reads the tree, never the raw text again.
 
 pub mod citations;
+pub mod competences;
 pub mod dates;
 pub mod institution;
 pub mod lang;
@@ -239,7 +240,10 @@ pub fn extract(
         &original_chars,
     );
     let subordinates = subordinates(doc, lex, lang);
-    let provisions = provisions::provisions(doc, norm, &original_chars, lex);
+    let mut provisions = provisions::provisions(doc, norm, &original_chars, lex);
+    for p in &mut provisions {
+        p.competences = competences::classify(&norm.text[p.norm_start..p.norm_end], lang, lex);
+    }
 
     // Citations: preamble and points belong to the resolution; paragraphs to the regulation or a provision.
     let mut citations = Vec::new();

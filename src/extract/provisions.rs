@@ -21,6 +21,8 @@ pub struct Provision {
     pub char_start: usize,
     /// End char offset (exclusive).
     pub char_end: usize,
+    /// The competence areas it was put into, each with the rule and words that did it.
+    pub competences: Vec<super::competences::CompetenceHit>,
     /// Byte range in the normalised text.
     #[serde(skip)]
     pub norm_start: usize,
@@ -91,6 +93,7 @@ impl Builder<'_> {
             text,
             char_start,
             char_end,
+            competences: Vec::new(),
             norm_start,
             norm_end,
         });

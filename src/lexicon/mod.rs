@@ -218,6 +218,19 @@ pub struct RefAct {
     pub labels: Vec<(Lang, String)>,
 }
 
+/// A rule of `data/lexicon/competence-rules.tsv`: a phrase that puts a provision into a competence area.
+#[derive(Debug, Clone)]
+pub struct CompetenceRule {
+    /// The area's slug in `ontology/competences.ttl`.
+    pub area: String,
+    /// The phrase that must occur.
+    pub phrase: StemPhrase,
+    /// Phrases whose presence anywhere in the provision stops the rule.
+    pub unless: Vec<StemPhrase>,
+    /// The rule's line in the table (for `extract --explain`).
+    pub line: usize,
+}
+
 /// All tables, loaded once.
 #[derive(Debug)]
 pub struct Lexicon {
@@ -247,6 +260,8 @@ pub struct Lexicon {
     pub issuers: Vec<Issuer>,
     /// Reference acts.
     pub acts: Vec<RefAct>,
+    /// Competence rules, in table order.
+    pub competence_rules: Vec<CompetenceRule>,
 }
 
 const TABLES: &[(&str, &str)] = &[
@@ -302,6 +317,10 @@ const TABLES: &[(&str, &str)] = &[
         "reference/acts.tsv",
         include_str!("../../data/reference/acts.tsv"),
     ),
+    (
+        "lexicon/competence-rules.tsv",
+        include_str!("../../data/lexicon/competence-rules.tsv"),
+    ),
 ];
 
 fn rows<T: for<'de> Deserialize<'de>>(name: &str, text: &str) -> Result<Vec<T>, LexiconError> {
@@ -319,6 +338,49 @@ fn rows<T: for<'de> Deserialize<'de>>(name: &str, text: &str) -> Result<Vec<T>, 
             })
         })
         .collect()
+}
+
+/// Reads the competence rules, keeping each row's line number. Columns: area, lang, words, unless.
+fn competence_rules(table: &str, text: &str) -> Result<Vec<CompetenceRule>, LexiconError> {
+    let mut out = Vec::new();
+    let mut header_seen = false;
+    for (i, line) in text.lines().enumerate() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        if !header_seen {
+            header_seen = true;
+            continue;
+        }
+        let f: Vec<&str> = line.split('\t').collect();
+        let bad = |message: String| LexiconError::Row {
+            table: table.to_string(),
+            message: format!("line {}: {message}", i + 1),
+        };
+        if f.len() != 4 {
+            return Err(bad(format!(
+                "expected 4 columns (area, lang, words, unless), found {}",
+                f.len()
+            )));
+        }
+        let lang = match f[1] {
+            "kk" => Lang::Kk,
+            "ru" => Lang::Ru,
+            other => return Err(bad(format!("unknown language {other:?}"))),
+        };
+        if f[2].trim().is_empty() || f[2] == "-" {
+            return Err(bad("empty `words`".into()));
+        }
+        out.push(CompetenceRule {
+            area: f[0].to_string(),
+            phrase: StemPhrase::new(lang, f[2]),
+            unless: opt(f[3].to_string())
+                .map(|u| u.split('|').map(|p| StemPhrase::new(lang, p)).collect())
+                .unwrap_or_default(),
+            line: i + 1,
+        });
+    }
+    Ok(out)
 }
 
 fn opt(value: String) -> Option<String> {
@@ -621,6 +683,9 @@ impl Lexicon {
             });
         }
 
+        let (n, text) = t("lexicon/competence-rules.tsv")?;
+        let competence_rules = competence_rules(&n, &text)?;
+
         Ok(Lexicon {
             months,
             legal_forms,
@@ -635,6 +700,7 @@ impl Lexicon {
             act_types,
             issuers,
             acts,
+            competence_rules,
         })
     }
 

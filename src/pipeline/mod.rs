@@ -291,6 +291,12 @@ pub fn ingest_file(
         Ok(s) => s,
         Err(e) => return Outcome::Failed(e.into()),
     };
+    if let Err(cause) = store.ensure_ontology(base) {
+        return Outcome::Failed(DocError::Store {
+            path: path.to_path_buf(),
+            cause,
+        });
+    }
     let canon = canonical(path);
     let g = graph(base, &canon);
     let existing = match store.record(&g) {

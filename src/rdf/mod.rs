@@ -393,6 +393,9 @@ pub fn document_quads(ex: &Extraction, base: &Base, graph: &str, lex: &Lexicon) 
         m.e.string(&path, term(ELI, "number"), &p.number);
         m.e.integer(&path, term(SCHEMA, "position"), i64::from(p.position));
         m.e.text(&path, term(AKG, "text"), &p.text, lang);
+        for area in crate::extract::competences::areas(&p.competences) {
+            m.e.iri(&path, term(DCT, "subject"), &format!("{COMP}{area}"));
+        }
         m.e.integer(&path, term(AKG, "charStart"), p.char_start as i64);
         m.e.integer(&path, term(AKG, "charEnd"), p.char_end as i64);
         provision_iris.push(path);

@@ -108,7 +108,7 @@ impl KgStore {
         }))
     }
 
-    /// All ingested documents.
+    /// All ingested documents (not the ontology graph).
     pub fn documents(&self) -> Result<Vec<DocumentRecord>, StoreError> {
         let digest = term(AKG, "sourceDigest");
         let mut graphs: Vec<String> = Vec::new();
@@ -124,6 +124,7 @@ impl KgStore {
         }
         graphs.sort();
         graphs.dedup();
+        graphs.retain(|g| !g.ends_with("/graph/ontology"));
         let mut out = Vec::new();
         for g in graphs {
             if let Some(r) = self.record(&g)? {
@@ -165,6 +166,61 @@ impl KgStore {
         sync_union(&mut t, &old, std::iter::empty())?;
         t.commit()?;
         Ok(existed)
+    }
+
+    /// Makes sure the store holds the project's ontology and SKOS schemes (`ontology/akg.ttl`,
+    /// `ontology/competences.ttl`, `ontology/legal-forms.ttl`, compiled in) in the graph `<base>graph/ontology`, so
+    /// that queries can read the labels of competence areas and legal forms and the weights of provision kinds.
+    /// The graph is replaced in one transaction when the compiled-in version differs from the stored one; otherwise
+    /// nothing is written. Returns whether it was written.
+    pub fn ensure_ontology(&self, base: &Base) -> Result<bool, StoreError> {
+        let graph = ontology_graph(base);
+        let texts = [crate::ONTOLOGY, crate::COMPETENCES, crate::LEGAL_FORMS];
+        let digest = crate::pipeline::digest(texts.concat().as_bytes());
+        if self.record(&graph)?.is_some_and(|r| r.digest == digest) {
+            return Ok(false);
+        }
+        let g = NamedNode::new_unchecked(&graph);
+        let mut quads = Vec::new();
+        for (text, name) in texts
+            .iter()
+            .zip(["akg.ttl", "competences.ttl", "legal-forms.ttl"])
+        {
+            for q in oxigraph::io::RdfParser::from_format(oxigraph::io::RdfFormat::Turtle)
+                .with_default_graph(g.clone())
+                .for_slice(text.as_bytes())
+            {
+                // The files are compiled in and checked by the tests; a syntax error is a bug in this build.
+                let q = q.map_err(|e| StoreError::Open {
+                    path: PathBuf::from(format!("ontology/{name}")),
+                    message: e.to_string(),
+                })?;
+                quads.push(q);
+            }
+        }
+        let meta = self.meta.as_ref();
+        let prov = [
+            Quad::new(
+                g.clone(),
+                term(PROV, "wasDerivedFrom"),
+                NamedNode::new_unchecked(base.iri("ontology")),
+                meta,
+            ),
+            Quad::new(
+                g.clone(),
+                term(AKG, "sourceDigest"),
+                oxigraph::model::Literal::new_simple_literal(digest),
+                meta,
+            ),
+            Quad::new(
+                g.clone(),
+                term(AKG, "extractorVersion"),
+                oxigraph::model::Literal::new_simple_literal(crate::EXTRACTOR_VERSION),
+                meta,
+            ),
+        ];
+        self.replace_document(&graph, &quads, &prov)?;
+        Ok(true)
     }
 
     /// Number of quads in the store.
@@ -247,6 +303,11 @@ fn remove_record(
         t.remove(q);
     }
     Ok(())
+}
+
+/// The IRI of the graph holding the project's ontology and schemes.
+pub fn ontology_graph(base: &Base) -> String {
+    base.iri("graph/ontology")
 }
 
 fn explain_open_error(message: &str) -> String {
