@@ -6,6 +6,7 @@
 
 pub mod bilingual;
 pub mod cli;
+pub mod competence;
 pub mod decode;
 pub mod extract;
 pub mod lexicon;

@@ -106,6 +106,46 @@ enum Command {
     },
     /// Counts what the store holds: documents, institutions, provisions by kind, acts, citations.
     Stats,
+    /// The competence map: administrative units × competence areas, each cell the bodies holding the area in the
+    /// unit with their provision counts and weights (queries/competence-matrix.rq).
+    ///
+    /// csv: one row per unit, area and body; json: units, areas and cells; html: a self-contained heat map page
+    /// that a browser opens from disk (sortable, with links to the bodies).
+    Map {
+        /// Output format.
+        #[arg(long, short, value_enum, default_value = "html")]
+        format: MapFormat,
+        /// Output file (standard output by default).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// Language of the area names: kk, ru or en.
+        #[arg(long, default_value = "kk")]
+        lang: String,
+    },
+    /// Two bodies side by side: the competence areas they share and those only one holds, and for each shared area
+    /// their most similar provisions paired.
+    ///
+    /// A body is given by its IRI or by its name (Kazakh or Russian, whole or a part that names one body).
+    Compare {
+        /// The first body.
+        a: String,
+        /// The second body.
+        b: String,
+        /// Output format.
+        #[arg(long, short, value_enum, default_value = "text")]
+        format: CompareFormat,
+    },
+    /// The competence areas that some body holds at a level of unit, and the units of that level where no body
+    /// holds them (queries/competence-gaps.rq).
+    Gaps {
+        /// The level: district, city, region, republican-city, rural-district, city-district, town or village
+        /// (all levels when omitted).
+        #[arg(long)]
+        level: Option<String>,
+        /// Result format.
+        #[arg(long, short, value_enum, default_value = "table")]
+        format: GapsFormat,
+    },
     /// Lists the citations of legal acts: per document (default), per act, or those that identify no act.
     ///
     /// Every citation is listed with how it reached its act: through the reference table (data/reference/acts.tsv),
@@ -133,6 +173,37 @@ enum Command {
         /// The document's path or graph IRI.
         doc: String,
     },
+}
+
+/// How `map` writes the matrix.
+#[derive(Clone, Copy, ValueEnum)]
+enum MapFormat {
+    /// One row per unit, area and body.
+    Csv,
+    /// Units, areas and cells.
+    Json,
+    /// A self-contained heat-map page.
+    Html,
+}
+
+/// How `compare` writes its answer.
+#[derive(Clone, Copy, ValueEnum)]
+enum CompareFormat {
+    /// A readable report.
+    Text,
+    /// The comparison as JSON.
+    Json,
+}
+
+/// How `gaps` writes its list.
+#[derive(Clone, Copy, ValueEnum)]
+enum GapsFormat {
+    /// An aligned table.
+    Table,
+    /// CSV.
+    Csv,
+    /// JSON.
+    Json,
 }
 
 /// How `citations` lists them.
@@ -293,6 +364,103 @@ fn run(cli: Cli) -> Result<ExitCode> {
             crate::query::run(store.inner(), query, name, *format, &mut out)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Map {
+            format,
+            output,
+            lang,
+        } => {
+            let store = KgStore::open_existing(&cli.store, &base(&cli)?)?;
+            let m = crate::competence::matrix(store.inner(), lang)?;
+            let text = match format {
+                MapFormat::Json => serde_json::to_string_pretty(&m)? + "\n",
+                MapFormat::Html => crate::competence::html::render(&m, "akimat-kg: competence map"),
+                MapFormat::Csv => {
+                    let mut w = csv::Writer::from_writer(Vec::new());
+                    w.write_record([
+                        "unit",
+                        "unit_name",
+                        "region",
+                        "area",
+                        "area_name",
+                        "institution",
+                        "name",
+                        "provisions",
+                        "weight",
+                    ])?;
+                    for u in &m.units {
+                        for a in &m.areas {
+                            for h in m.cell(&u.unit, &a.slug) {
+                                w.write_record([
+                                    u.unit.as_str(),
+                                    &u.name,
+                                    u.region.as_deref().unwrap_or(""),
+                                    &a.slug,
+                                    &a.label,
+                                    &h.institution,
+                                    &h.name,
+                                    &h.provisions.to_string(),
+                                    &h.weight.to_string(),
+                                ])?;
+                            }
+                        }
+                    }
+                    String::from_utf8(w.into_inner()?)?
+                }
+            };
+            match output {
+                Some(p) => std::fs::write(p, text)
+                    .with_context(|| format!("cannot write {}", p.display()))?,
+                None => std::io::stdout().write_all(text.as_bytes())?,
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Compare { a, b, format } => {
+            let store = KgStore::open_existing(&cli.store, &base(&cli)?)?;
+            let (a, b) = (
+                crate::competence::find_body(store.inner(), a)?,
+                crate::competence::find_body(store.inner(), b)?,
+            );
+            let c = crate::competence::compare(store.inner(), &a, &b, lex)?;
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            match format {
+                CompareFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&c)?)?,
+                CompareFormat::Text => print_comparison(&mut out, &c)?,
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Gaps { level, format } => {
+            let store = KgStore::open_existing(&cli.store, &base(&cli)?)?;
+            let level = level
+                .as_deref()
+                .map(|l| crate::competence::level_type(l, lex))
+                .transpose()?;
+            let gaps = crate::competence::gaps(store.inner(), level.as_deref())?;
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            match format {
+                GapsFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&gaps)?)?,
+                GapsFormat::Csv => {
+                    let mut w = csv::Writer::from_writer(&mut out);
+                    w.write_record(["level", "area", "unit"])?;
+                    for g in &gaps {
+                        w.write_record([&g.level, &g.area, &g.unit])?;
+                    }
+                    w.flush()?;
+                }
+                GapsFormat::Table => {
+                    let mut table = comfy_table::Table::new();
+                    table.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
+                    table.set_header(["level", "area", "unit without it"]);
+                    for g in &gaps {
+                        table.add_row([&g.level, &g.area, &g.unit]);
+                    }
+                    writeln!(out, "{table}")?;
+                    writeln!(out, "{} gaps", gaps.len())?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Stats => {
             let store = KgStore::open_existing(&cli.store, &base(&cli)?)?;
             print!("{}", crate::stats::stats(store.inner())?);
@@ -421,6 +589,58 @@ fn say(bar: &indicatif::ProgressBar, line: String) {
     } else {
         bar.println(line);
     }
+}
+
+/// The readable report of `compare`.
+fn print_comparison(out: &mut dyn Write, c: &crate::competence::Comparison) -> Result<()> {
+    writeln!(out, "A: {}\nB: {}", c.a, c.b)?;
+    let list = |out: &mut dyn Write, title: &str, items: Vec<String>| -> Result<()> {
+        writeln!(out, "\n{title} ({}):", items.len())?;
+        for i in items {
+            writeln!(out, "  {i}")?;
+        }
+        Ok(())
+    };
+    let side = |s: &Option<crate::competence::Side>| {
+        s.as_ref()
+            .map(|s| format!("{} provisions, weight {}", s.provisions, s.weight))
+            .unwrap_or_default()
+    };
+    list(
+        out,
+        "shared areas",
+        c.shared()
+            .map(|x| format!("{:<34} A: {:<28} B: {}", x.area, side(&x.a), side(&x.b)))
+            .collect(),
+    )?;
+    list(
+        out,
+        "only A",
+        c.only_a()
+            .map(|x| format!("{:<34} {}", x.area, side(&x.a)))
+            .collect(),
+    )?;
+    list(
+        out,
+        "only B",
+        c.only_b()
+            .map(|x| format!("{:<34} {}", x.area, side(&x.b)))
+            .collect(),
+    )?;
+    writeln!(
+        out,
+        "\nmost similar provisions of the shared areas (texts in {}):",
+        c.lang
+    )?;
+    for x in c.shared() {
+        writeln!(out, "  {}:", x.area)?;
+        for p in x.pairs.iter().take(3) {
+            let cut = |t: &str| t.chars().take(100).collect::<String>();
+            writeln!(out, "    {:.2}  A {} {}", p.similarity, p.a.0, cut(&p.a.1))?;
+            writeln!(out, "          B {} {}", p.b.0, cut(&p.b.1))?;
+        }
+    }
+    Ok(())
 }
 
 /// `extract --explain`: every provision with its areas, the rules that put it there and the words they matched.

@@ -262,6 +262,8 @@ pub struct Lexicon {
     pub acts: Vec<RefAct>,
     /// Competence rules, in table order.
     pub competence_rules: Vec<CompetenceRule>,
+    /// Words left out when provisions are compared, by language.
+    pub stopwords: Vec<(Lang, String)>,
 }
 
 const TABLES: &[(&str, &str)] = &[
@@ -320,6 +322,10 @@ const TABLES: &[(&str, &str)] = &[
     (
         "lexicon/competence-rules.tsv",
         include_str!("../../data/lexicon/competence-rules.tsv"),
+    ),
+    (
+        "lexicon/stopwords.tsv",
+        include_str!("../../data/lexicon/stopwords.tsv"),
     ),
 ];
 
@@ -686,6 +692,17 @@ impl Lexicon {
         let (n, text) = t("lexicon/competence-rules.tsv")?;
         let competence_rules = competence_rules(&n, &text)?;
 
+        #[derive(Deserialize)]
+        struct Stopword {
+            lang: Lang,
+            word: String,
+        }
+        let (n, text) = t("lexicon/stopwords.tsv")?;
+        let stopwords = rows::<Stopword>(&n, &text)?
+            .into_iter()
+            .map(|w| (w.lang, w.word.to_lowercase()))
+            .collect();
+
         Ok(Lexicon {
             months,
             legal_forms,
@@ -701,6 +718,7 @@ impl Lexicon {
             issuers,
             acts,
             competence_rules,
+            stopwords,
         })
     }
 
