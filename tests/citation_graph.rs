@@ -138,7 +138,7 @@ fn every_word_naming_an_act_type_is_a_citation_or_set_aside_with_its_reason() {
         let p = process_file(&f, lex).unwrap_or_else(|e| panic!("{e}"));
         let lang = p.extraction.lang;
         // Count the words of the normalised text that an act-type pattern of the language names.
-        let lower = akimat_kg::extract::citations::lower_same_len(&p.norm.text);
+        let lower = akimat_kg::lexicon::lower_same_len(&p.norm.text);
         let named = words(&p.norm.text)
             .iter()
             .filter(|(s, _, _)| {

@@ -11,7 +11,7 @@ use super::dates::{dates, numbers};
 use super::quotes::{outer_quotes, Quote};
 use super::units::{find_units, with_region, RegionRef};
 use super::BodyRef;
-use crate::lexicon::{words, Lang, Lexicon};
+use crate::lexicon::{lower_same_len, words, Lang, Lexicon};
 use regex::Regex;
 use serde::Serialize;
 use std::sync::LazyLock;
@@ -269,21 +269,6 @@ pub struct Found {
     pub not_cited: Vec<Mention>,
 }
 
-/// Lowercase letter by letter, keeping every character's UTF-8 length (a letter whose lowercase form is longer or
-/// shorter, which Kazakh and Russian letters never are, is kept as written), so byte offsets in the copy are offsets
-/// in the original.
-pub fn lower_same_len(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            let mut l = c.to_lowercase();
-            match (l.next(), l.next()) {
-                (Some(one), None) if one.len_utf8() == c.len_utf8() => one,
-                _ => c,
-            }
-        })
-        .collect()
-}
-
 /// What the citation reader knows of the document: its tables, language, region, and the body that passed it
 /// (so that `аудандық мәслихаттың Регламенті` is the regulation's own maslikhat's rules).
 pub struct Context<'a> {
@@ -433,7 +418,8 @@ pub fn find_citations(seg: &Segment<'_>, ctx: &Context<'_>) -> Found {
                 let next_anchor = ws[k + 1..]
                     .iter()
                     .find(|(s, _, _)| {
-                        !in_quotes(*s)
+                        *s >= anchor_end
+                            && !in_quotes(*s)
                             && lex
                                 .act_types
                                 .iter()
@@ -441,10 +427,8 @@ pub fn find_citations(seg: &Segment<'_>, ctx: &Context<'_>) -> Found {
                     })
                     .map(|(s, _, _)| *s)
                     .unwrap_or(text.len());
-                (
-                    anchor_end,
-                    clause_end(text, anchor_end, &pairs).min(next_anchor),
-                )
+                let end = clause_end(text, anchor_end, &pairs).min(next_anchor);
+                (anchor_end, end.max(anchor_end))
             }
         };
         let window = &text[elements_from..elements_to];

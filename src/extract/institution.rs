@@ -8,7 +8,7 @@ use super::quotes::quoted_spans;
 use super::resolution::body_in;
 use super::units::{find_units, slug, with_region, RegionRef};
 use super::{Address, Institution, Organisation, Resolution};
-use crate::lexicon::{words, Lang, Lexicon};
+use crate::lexicon::{lower_same_len, words, Lang, Lexicon};
 use crate::parse::{Block, Document, Paragraph};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -28,7 +28,22 @@ const KK_GENITIVE: [&str; 6] = ["ның", "нің", "дың", "дің", "тың"
 pub(crate) fn named_orgs(text: &str, lex: &Lexicon, lang: Lang) -> Vec<(Organisation, bool)> {
     let mut out = Vec::new();
     let (spans, _) = quoted_spans(text);
-    for q in spans {
+    // Outermost quotes name organisations (`«Ақсу қаласының «Болашақ» жастар орталығы»` is one name); a name quoted
+    // inside an act's title (`«Об утверждении Положения … «Аппарат …»»`) counts too.
+    // (A quote whose closing mark is lost encloses nothing: only spans that close count as enclosing.)
+    let enclosing = |q: &super::quotes::Quote| {
+        spans
+            .iter()
+            .filter(|outer| outer.open < q.open && q.close < outer.close)
+            .collect::<Vec<_>>()
+    };
+    let keep = |q: &super::quotes::Quote| {
+        enclosing(q).iter().all(|outer| {
+            is_title(&text[outer.open..outer.close], Lang::Kk)
+                || is_title(&text[outer.open..outer.close], Lang::Ru)
+        })
+    };
+    for q in spans.iter().filter(|q| keep(q)) {
         let name = text[q.open..q.close].trim();
         if name.is_empty()
             || name.chars().count() >= 200
@@ -37,21 +52,33 @@ pub(crate) fn named_orgs(text: &str, lex: &Lexicon, lang: Lang) -> Vec<(Organisa
         {
             continue;
         }
-        let after_words: Vec<String> = words(&text[q.close..])
-            .into_iter()
-            .take(8)
-            .map(|w| w.2)
-            .collect();
+        let after_text = {
+            let rest = &text[q.close..];
+            let mut to = rest.len().min(300);
+            while !rest.is_char_boundary(to) {
+                to -= 1;
+            }
+            &rest[..to]
+        };
+        let after_words: Vec<String> = words(after_text).into_iter().take(8).map(|w| w.2).collect();
         let after: Vec<&str> = after_words.iter().map(String::as_str).collect();
         let form_after = lex
             .legal_forms
             .iter()
             .find(|f| f.phrase.find_in(&after) == Some(0));
+        // The legal form before the name is among the last few words: look at no more than 200 bytes, so that a
+        // line of thousands of names is read in linear time.
         let before_text = {
             let upto = &text[..q.open];
-            upto.char_indices()
+            let upto = upto
+                .char_indices()
                 .next_back()
-                .map_or("", |(i, _)| &upto[..i])
+                .map_or("", |(i, _)| &upto[..i]);
+            let mut from = upto.len().saturating_sub(200);
+            while !upto.is_char_boundary(from) {
+                from += 1;
+            }
+            &upto[from..]
         };
         let before_words: Vec<String> = words(before_text).into_iter().map(|w| w.2).collect();
         let gap_ok = before_text
@@ -98,9 +125,9 @@ pub(crate) fn named_orgs(text: &str, lex: &Lexicon, lang: Lang) -> Vec<(Organisa
 
 /// The kind of body an organisation is (`akim-apparatus`, `maslikhat-apparatus`, …) from its name, per
 /// `data/lexicon/body-kinds.tsv`. The units the name contains are set aside first (`Алға аудандық`, `Алгинского
-/// районного`), and the kind must be the head of what remains: its end in Kazakh, which puts the head noun last
-/// (`… ішкі саясат бөлімі`), its start in Russian (`Отдел внутренней политики …`). So a school `… білім бөлімінің
-/// №4 мектебі` is not an education department.
+/// районного`), and the kind must be all that remains (`ішкі саясат бөлімі`, `Отдел внутренней политики`). So a
+/// school `… білім бөлімінің №4 мектебі` is not an education department, and `Отдел финансов, экономики и
+/// бюджетного планирования` is not a finance department: a name the table does not know whole has no kind.
 pub fn kind_of(name: &str, lex: &Lexicon) -> Option<String> {
     let mut units: Vec<(usize, usize)> = Vec::new();
     for lang in [Lang::Kk, Lang::Ru] {
@@ -114,16 +141,7 @@ pub fn kind_of(name: &str, lex: &Lexicon) -> Option<String> {
     let refs: Vec<&str> = ws.iter().map(String::as_str).collect();
     lex.body_kinds
         .iter()
-        .filter(|(_, p)| {
-            let n = p.stems.len();
-            if refs.len() < n {
-                return false;
-            }
-            match p.lang {
-                Lang::Kk => p.find_in(&refs[refs.len() - n..]) == Some(0),
-                Lang::Ru => p.find_in(&refs[..n]) == Some(0),
-            }
-        })
+        .filter(|(_, p)| refs.len() == p.stems.len() && p.find_in(&refs) == Some(0))
         .max_by_key(|(_, p)| p.stems.len())
         .map(|(s, _)| s.clone())
 }
@@ -161,7 +179,7 @@ fn stated_name(paras: &[&Paragraph], key: &str, lex: &Lexicon) -> Option<String>
             let (spans, _) = quoted_spans(&text[at..]);
             let q = spans.iter().find(|q| q.depth == 0)?;
             let gap = &text[at..at + q.open];
-            (gap.chars().count() <= 40 && !gap.contains([',', ';', '.']))
+            (gap.chars().count() <= 90 && !gap.contains([',', ';', '.']))
                 .then(|| text[at + q.open..at + q.close].trim().to_string())
                 .filter(|n| !n.is_empty())
         })
@@ -244,7 +262,7 @@ pub(crate) fn institution(
     };
     // The IRI slug: the kind of body from any of its names, else the Kazakh name transliterated, so that the
     // Kazakh and the Russian text of one regulation name the institution alike.
-    org.kind_slug = [Some(&org.name), name_kk.as_ref(), name_ru.as_ref()]
+    org.kind_slug = [name_kk.as_ref(), name_ru.as_ref(), Some(&org.name)]
         .into_iter()
         .flatten()
         .find_map(|n| kind_of(n, lex))
@@ -267,7 +285,7 @@ pub(crate) fn institution(
 
     // Founder: stated in the text, else the body that approved the regulation.
     let stated = find_para("founder").and_then(|p| {
-        let lower = p.head.text.to_lowercase();
+        let lower = lower_same_len(&p.head.text);
         let at = lex.find("founder", &lower)?;
         body_in(&p.head.text[at..], lex, lang, region)
     });
@@ -309,7 +327,7 @@ fn after_colon(text: &str) -> String {
 
 /// Splits an address into parts.
 fn address(text: &str, lex: &Lexicon, lang: Lang) -> Address {
-    let lower = text.to_lowercase();
+    let lower = lower_same_len(text);
     let at = lex.find("location", &lower).unwrap_or(0);
     let mut full = text[at..].to_string();
     if let Some((_, r)) = full.split_once(':') {
@@ -398,7 +416,7 @@ pub(crate) fn subordinates(doc: &Document, lex: &Lexicon, lang: Lang) -> Vec<Org
             .as_ref()
             .is_some_and(|h| lex.has("subordinate_list", &h.text.to_lowercase()));
         for p in &chapter.paragraphs {
-            let lower = p.head.text.to_lowercase();
+            let lower = lower_same_len(&p.head.text);
             if is_list {
                 add(named_orgs(&p.head.text, lex, lang));
                 for item in &p.items {

@@ -19,6 +19,8 @@ pub struct Stated {
     pub number: Option<String>,
     /// The issuing body, as `kind` and unit path (`maslikhat` of `aktobe/alga-district`).
     pub issuer: Option<super::BodyRef>,
+    /// The language of the requisites line.
+    pub lang: Option<crate::lexicon::Lang>,
 }
 
 /// Reads the approving act's date, number and issuer from a sidecar: its own fields first, then its requisites
@@ -46,6 +48,10 @@ pub fn stated(sidecar: &Sidecar, lex: &Lexicon) -> Stated {
         .number
         .clone()
         .or_else(|| numbers(requisites).into_iter().next().map(|n| n.0));
+    let lang = match detect(requisites) {
+        Detected::Supported(l) => Some(l),
+        _ => None,
+    };
     let issuer = match detect(requisites) {
         Detected::Supported(lang) => {
             // The region of the requisites line, for units named without theirs.
@@ -61,6 +67,7 @@ pub fn stated(sidecar: &Sidecar, lex: &Lexicon) -> Stated {
         date,
         number,
         issuer,
+        lang,
     }
 }
 
@@ -70,10 +77,18 @@ pub fn reconcile(
     resolution: Option<&mut Resolution>,
     sidecar: &Sidecar,
     lex: &Lexicon,
+    lang: crate::lexicon::Lang,
     warnings: &mut Vec<String>,
 ) {
     let file = sidecar.path.display().to_string();
-    let stated = stated(sidecar, lex);
+    let mut stated = stated(sidecar, lex);
+    // A requisites line in the other language names the unit in that language: usable only when the unit is
+    // known in both (data/reference/units.tsv, a region), else its node would not be this text's.
+    if stated.lang.is_some_and(|l| l != lang) {
+        stated.issuer = stated.issuer.filter(|b| {
+            b.unit.is_region() || (b.unit.label_kk.is_some() && b.unit.label_ru.is_some())
+        });
+    }
     let Some(res) = resolution else {
         return;
     };

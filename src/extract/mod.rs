@@ -229,7 +229,7 @@ pub fn extract(
     let region = document_region(doc, lex, lang);
     let mut resolution = resolution(doc, lex, lang, region.as_ref(), &mut warnings);
     if let Some(s) = sidecar {
-        metadata::reconcile(resolution.as_mut(), s, lex, &mut warnings);
+        metadata::reconcile(resolution.as_mut(), s, lex, lang, &mut warnings);
     }
     let mut institution = institution(
         doc,
@@ -349,7 +349,35 @@ pub fn extract(
         citations,
     )?;
     extraction.not_cited = not_cited;
+    scope_unresolved_units(&mut extraction, original);
     Ok(extraction)
+}
+
+/// Gives every unit whose region is unknown its document's scope (a short digest of the text), so that
+/// `Ақтоғай ауданы` of a text naming no region never shares a node with the Ақтоғай ауданы of another region.
+fn scope_unresolved_units(ex: &mut Extraction, original: &str) {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(original.as_bytes());
+    let tag: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
+    let mut units: Vec<&mut UnitRef> = Vec::new();
+    if let Some(r) = ex.resolution.as_mut() {
+        units.extend(r.issuer.as_mut().map(|b| &mut b.unit));
+        for a in r.repeals.iter_mut().chain(r.amends.iter_mut()) {
+            units.extend(a.issuer.as_mut().map(|b| &mut b.unit));
+        }
+    }
+    if let Some(i) = ex.institution.as_mut() {
+        units.extend(i.unit.as_mut());
+        units.extend(i.founder.as_mut().map(|b| &mut b.unit));
+    }
+    for c in &mut ex.citations {
+        units.extend(c.citation.act.issuer.as_mut().map(|b| &mut b.unit));
+    }
+    for u in units {
+        if u.region.is_none() && !u.is_region() {
+            u.scope = Some(tag.clone());
+        }
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -387,6 +415,19 @@ fn finish(
                 ));
                 seen.push(u.label.clone());
             }
+        }
+    }
+    if lang == Lang::Ru {
+        // A subordinate whose kind the tables do not know takes its slug from its own (Russian) name.
+        for o in subordinates
+            .iter()
+            .filter(|o| o.kind_slug == units::slug(&o.name))
+        {
+            warnings.push(format!(
+                "subordinate {:?} is named in Russian only: its IRI comes from that name and will not meet the \
+                 Kazakh text's",
+                o.name
+            ));
         }
     }
     if let Some(r) = &resolution {

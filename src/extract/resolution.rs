@@ -5,7 +5,7 @@ use super::citations::{Mention, NotCited};
 use super::dates;
 use super::units::{find_units, with_region, RegionRef};
 use super::{BodyRef, CitationAt, CitedFrom, Relation, Resolution, Signatory};
-use crate::lexicon::{words, Lang, Lexicon};
+use crate::lexicon::{lower_same_len, words, Lang, Lexicon};
 use crate::parse::{Block, Document};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -22,7 +22,7 @@ pub(crate) fn body_in(
     lang: Lang,
     region: Option<&RegionRef>,
 ) -> Option<BodyRef> {
-    let lower = text.to_lowercase();
+    let lower = lower_same_len(text);
     let ws = words(&lower);
     for (s, _, w) in &ws {
         let kind = if lex.phrases("body_akimat").any(|p| w.starts_with(p)) {

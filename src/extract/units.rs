@@ -42,6 +42,9 @@ pub struct UnitRef {
     pub ru_genitive: Option<String>,
     /// KATO code, where a source states it.
     pub kato: Option<String>,
+    /// For a unit whose region is unknown, the document it was read in: such a unit is the document's own, never
+    /// merged with a same-named unit of another region.
+    pub scope: Option<String>,
 }
 
 impl UnitRef {
@@ -50,13 +53,18 @@ impl UnitRef {
         self.slug.is_empty()
     }
 
-    /// The unit's path below `unit/`: `karaganda/aktogai-district`, `pavlodar`, `unknown-region/…`.
+    /// The unit's path below `unit/`: `karaganda/aktogai-district`, `pavlodar`; a unit whose region is unknown
+    /// lies in its document's scope, `unresolved/<document>/aktogai-district`.
     pub fn path(&self) -> String {
+        let unresolved = format!(
+            "unresolved/{}",
+            self.scope.as_deref().unwrap_or("unknown-document")
+        );
         let region = self
             .region
             .as_ref()
             .map(|r| r.slug.as_str())
-            .unwrap_or("unknown-region");
+            .unwrap_or(&unresolved);
         if self.slug.is_empty() {
             region.to_string()
         } else {
@@ -166,7 +174,7 @@ fn region_ref(lex: &Lexicon, r: &crate::lexicon::Region) -> RegionRef {
         slug: r.slug.clone(),
         unit_type: r.unit_type.clone(),
         label_kk: label(Lang::Kk, &r.kk),
-        label_ru: label(Lang::Ru, &r.ru),
+        label_ru: r.ru_label.clone(),
         ru_genitive: r.ru_genitive.clone(),
     }
 }
@@ -194,12 +202,26 @@ pub fn find_units(text: &str, lex: &Lexicon, lang: Lang) -> Vec<UnitMention> {
         let gap_ok = gap.trim().is_empty() || gap.trim() == "." || gap.trim() == "«";
         (gap_ok && capital).then(|| (*s, *e, original.to_string()))
     };
+    // Whether the word at `k` is itself a unit word (`района Актюбинской области`: `Актюбинской` names the region,
+    // not the district).
+    let unit_word_at = |k: usize| {
+        lex.unit_words
+            .iter()
+            .filter(|u| u.phrase.lang == lang)
+            .any(|u| {
+                u.phrase
+                    .stems
+                    .first()
+                    .is_some_and(|st| crate::lexicon::stem_matches(st, &ws[k].2))
+            })
+    };
     while i < ws.len() {
-        let Some(uw) = lex
+        // Every unit word that fits here, longest first (the table is sorted so): the name before it, else after it.
+        let fitting: Vec<&crate::lexicon::UnitWord> = lex
             .unit_words
             .iter()
             .filter(|u| u.phrase.lang == lang)
-            .find(|u| {
+            .filter(|u| {
                 let slice: Vec<&str> = ws[i..]
                     .iter()
                     .take(u.phrase.stems.len())
@@ -207,28 +229,40 @@ pub fn find_units(text: &str, lex: &Lexicon, lang: Lang) -> Vec<UnitMention> {
                     .collect();
                 u.phrase.find_in(&slice) == Some(0)
             })
-        else {
+            .collect();
+        if fitting.is_empty() {
             i += 1;
+            continue;
+        }
+        let mut found = None;
+        for uw in &fitting {
+            let n_words = uw.phrase.stems.len();
+            let last = i + n_words - 1;
+            let hit = if uw.name_after {
+                // `город Аксу`, `г.Уральска`, `сельского округа Карабулак`: the name follows the unit word.
+                ws.get(last + 1).and_then(|next| {
+                    let gap = &text[ws[last].1..next.0];
+                    let followed_by_unit = last + 2 < ws.len() && unit_word_at(last + 2);
+                    proper_at(last + 1, gap)
+                        .filter(|_| !followed_by_unit)
+                        .map(|(_, e, p)| (ws[i].0, e, p))
+                })
+            } else if i == 0 {
+                None
+            } else {
+                let gap = &text[ws[i - 1].1..ws[i].0];
+                proper_at(i - 1, gap).map(|(s, _, p)| (s, ws[last].1, p))
+            };
+            if let Some(h) = hit {
+                found = Some((*uw, h));
+                break;
+            }
+        }
+        let Some((uw, (mut start, end, mut proper))) = found else {
+            i += fitting[0].phrase.stems.len();
             continue;
         };
         let n_words = uw.phrase.stems.len();
-        let last = i + n_words - 1;
-        let found = if uw.name_after {
-            // `город Аксу`, `г.Уральска`: the name follows the unit word.
-            ws.get(last + 1).and_then(|next| {
-                let gap = &text[ws[last].1..next.0];
-                proper_at(last + 1, gap).map(|(_, e, p)| (ws[i].0, e, p))
-            })
-        } else if i == 0 {
-            None
-        } else {
-            let gap = &text[ws[i - 1].1..ws[i].0];
-            proper_at(i - 1, gap).map(|(s, _, p)| (s, ws[last].1, p))
-        };
-        let Some((mut start, end, mut proper)) = found else {
-            i += n_words;
-            continue;
-        };
         if ["республикасы", "республикасының", "республика"]
             .contains(&proper.to_lowercase().as_str())
         {
@@ -246,31 +280,38 @@ pub fn find_units(text: &str, lex: &Lexicon, lang: Lang) -> Vec<UnitMention> {
                 }
             }
         }
+        // Letterheads write names in capitals (`ХРОМТАУ АУДАНЫ`): the name is the same as `Хромтау`.
+        proper = title_case(&proper);
         if let Some(gender) = &uw.gender {
             proper = lex.ru_nominative(&proper, gender);
         }
         let is_city = uw.unit_type == "CityOfRegionalSignificance";
-        let own_label = uw.label.replace("{}", &proper);
-        let region_unit = |r: RegionRef, unit_type: &str| UnitRef {
+        let region_unit = |r: RegionRef, unit_type: &str, proper: &str| UnitRef {
             label: r_label(&r, lang),
             lang,
-            proper: proper.clone(),
+            proper: proper.to_string(),
             unit_type: unit_type.into(),
             slug: String::new(),
             label_kk: Some(r.label_kk.clone()),
             label_ru: Some(r.label_ru.clone()),
             ru_genitive: Some(r.ru_genitive.clone()),
             kato: None,
+            scope: None,
             region: Some(r),
         };
         let unit = if uw.unit_type == "Region" {
-            region_by_name(lex, &proper, false).map(|r| region_unit(r, "Region"))
+            region_by_name(lex, &proper, false).map(|r| region_unit(r, "Region", &proper))
         } else if let Some(r) = is_city
             .then(|| region_by_name(lex, &proper, true))
             .flatten()
         {
-            Some(region_unit(r, "CityOfRepublicanSignificance"))
+            Some(region_unit(r, "CityOfRepublicanSignificance", &proper))
         } else {
+            // A name in the genitive after the unit word (`города Павлодара`) is brought to the nominative.
+            if uw.genitive {
+                proper = lex.ru_noun_nominative(&proper);
+            }
+            let own_label = uw.label.replace("{}", &proper);
             Some(UnitRef {
                 label: own_label.clone(),
                 lang,
@@ -282,12 +323,34 @@ pub fn find_units(text: &str, lex: &Lexicon, lang: Lang) -> Vec<UnitMention> {
                 label_ru: (lang == Lang::Ru).then(|| own_label.clone()),
                 ru_genitive: None,
                 kato: None,
+                scope: None,
             })
         };
         if let Some(unit) = unit {
             out.push(UnitMention { unit, start, end });
         }
         i += n_words;
+    }
+    out
+}
+
+/// A name written all in capitals, in the usual case (`ХРОМТАУ` → `Хромтау`, `БАТЫС` → `Батыс`); other names as
+/// written.
+fn title_case(name: &str) -> String {
+    if name.chars().filter(|c| c.is_alphabetic()).count() < 2
+        || name.chars().any(char::is_lowercase)
+    {
+        return name.to_string();
+    }
+    let mut out = String::with_capacity(name.len());
+    let mut start = true;
+    for c in name.chars() {
+        if start {
+            out.extend(c.to_uppercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+        start = !c.is_alphabetic();
     }
     out
 }
@@ -383,8 +446,15 @@ mod tests {
             got,
             [
                 ("Region", "karaganda".to_string()),
-                ("District", "unknown-region/aktogai-district".to_string()),
-                ("Village", "unknown-region/aktogai-village".to_string())
+                // Found without their region, they are nobody's until a document gives them its own.
+                (
+                    "District",
+                    "unresolved/unknown-document/aktogai-district".to_string()
+                ),
+                (
+                    "Village",
+                    "unresolved/unknown-document/aktogai-village".to_string()
+                )
             ]
         );
     }
@@ -397,6 +467,40 @@ mod tests {
         let m = find_units("Алматы қаласының әкімдігі", &lex, Lang::Kk);
         assert_eq!(m[0].unit.unit_type, "CityOfRepublicanSignificance");
         assert_eq!(m[0].unit.path(), "almaty");
+    }
+
+    #[test]
+    fn names_after_the_unit_word_in_the_genitive_and_in_capitals() {
+        let lex = Lexicon::embedded().unwrap();
+        let labels = |text: &str, lang: Lang| -> Vec<String> {
+            find_units(text, &lex, lang)
+                .into_iter()
+                .map(|m| m.unit.label)
+                .collect()
+        };
+        assert_eq!(
+            labels(
+                "аппарат акима сельского округа Карабулак Алгинского района",
+                Lang::Ru
+            ),
+            ["Карабулак сельский округ", "Алгинский район"]
+        );
+        assert_eq!(labels("акимата области Абай", Lang::Ru), ["область Абай"]);
+        assert_eq!(
+            labels(
+                "акимата города Павлодара и акимата города Павлодар",
+                Lang::Ru
+            ),
+            ["город Павлодар", "город Павлодар"]
+        );
+        assert_eq!(
+            labels("маслихата района Актюбинской области", Lang::Ru),
+            ["Актюбинская область"]
+        );
+        assert_eq!(
+            labels("АҚТӨБЕ ОБЛЫСЫ ХРОМТАУ АУДАНЫ ӘКІМДІГІ", Lang::Kk),
+            ["Ақтөбе облысы", "Хромтау ауданы"]
+        );
     }
 
     #[test]

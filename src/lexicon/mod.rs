@@ -118,6 +118,8 @@ pub struct UnitWord {
     pub name_after: bool,
     /// Gender of a Russian unit word whose proper name is an adjective (`m`, `f`), for its nominative form.
     pub gender: Option<String>,
+    /// Whether the unit word is in the genitive and the name after it too (`города Павлодара`).
+    pub genitive: bool,
 }
 
 /// A unit below a region named differently in Kazakh and Russian (`data/reference/units.tsv`).
@@ -154,6 +156,8 @@ pub struct Region {
     pub ru_stem: String,
     /// Russian name in the genitive (`Павлодарской области`).
     pub ru_genitive: String,
+    /// Russian name (`Павлодарская область`, `область Абай`).
+    pub ru_label: String,
 }
 
 /// A heading that opens a list of provisions.
@@ -246,6 +250,8 @@ pub struct Lexicon {
     pub places: Vec<Place>,
     /// Names of local bodies by kind and language: pattern and fallback pattern (`data/lexicon/body-labels.tsv`).
     pub body_labels: Vec<(String, Lang, String, Option<String>)>,
+    /// Russian noun endings: genitive ending, nominative ending (longest first).
+    pub ru_noun_endings: Vec<(String, String)>,
     /// Russian adjective endings: gender, oblique ending, nominative ending (longest first).
     pub ru_endings: Vec<(String, String, String)>,
     /// Signal phrases by key.
@@ -290,6 +296,10 @@ const TABLES: &[(&str, &str)] = &[
     (
         "lexicon/ru-adjective-endings.tsv",
         include_str!("../../data/lexicon/ru-adjective-endings.tsv"),
+    ),
+    (
+        "lexicon/ru-noun-endings.tsv",
+        include_str!("../../data/lexicon/ru-noun-endings.tsv"),
     ),
     (
         "lexicon/body-labels.tsv",
@@ -550,6 +560,7 @@ impl Lexicon {
                         })
                     }
                 };
+                let genitive = u.gender == "gen";
                 Ok(UnitWord {
                     unit_type: u.unit_type,
                     phrase: StemPhrase::new(u.lang, &u.words),
@@ -557,7 +568,8 @@ impl Lexicon {
                     slug: u.slug,
                     label: u.label,
                     name_after,
-                    gender: opt(u.gender),
+                    gender: opt(u.gender).filter(|_| !genitive),
+                    genitive,
                 })
             })
             .collect::<Result<_, LexiconError>>()?;
@@ -609,6 +621,23 @@ impl Lexicon {
             })
             .collect();
         ru_endings.sort_by_key(|e| std::cmp::Reverse(e.1.chars().count()));
+
+        #[derive(Deserialize)]
+        struct NounEnding {
+            genitive: String,
+            nominative: String,
+        }
+        let (n, text) = t("lexicon/ru-noun-endings.tsv")?;
+        let mut ru_noun_endings: Vec<(String, String)> = rows::<NounEnding>(&n, &text)?
+            .into_iter()
+            .map(|e| {
+                (
+                    e.genitive.to_lowercase(),
+                    opt(e.nominative).unwrap_or_default(),
+                )
+            })
+            .collect();
+        ru_noun_endings.sort_by_key(|e| std::cmp::Reverse(e.0.chars().count()));
 
         let (n, text) = t("lexicon/body-labels.tsv")?;
         let body_labels = rows::<BodyLabel>(&n, &text)?
@@ -709,6 +738,7 @@ impl Lexicon {
             unit_words,
             regions,
             places,
+            ru_noun_endings,
             body_labels,
             ru_endings,
             keywords,
@@ -790,6 +820,24 @@ impl Lexicon {
         self.acts.iter().find(|a| a.id == id)
     }
 
+    /// The nominative of a Russian noun written in the genitive (`Павлодара` → `Павлодар`, `Кызылорды` →
+    /// `Кызылорда`), by `ru-noun-endings.tsv`; the word as written when no ending fits.
+    pub fn ru_noun_nominative(&self, word: &str) -> String {
+        let lower = word.to_lowercase();
+        for (genitive, nominative) in &self.ru_noun_endings {
+            let keep = word
+                .chars()
+                .count()
+                .saturating_sub(genitive.chars().count());
+            if keep >= 2 && lower.ends_with(genitive.as_str()) {
+                let mut out: String = word.chars().take(keep).collect();
+                out.push_str(nominative);
+                return out;
+            }
+        }
+        word.to_string()
+    }
+
     /// The month named by a lowercase word.
     pub fn month(&self, word: &str) -> Option<u32> {
         self.months
@@ -797,6 +845,21 @@ impl Lexicon {
             .find(|(_, stem, _)| word.starts_with(stem.as_str()))
             .map(|(_, _, m)| *m)
     }
+}
+
+/// Lowercase letter by letter, keeping every character's UTF-8 length (a letter whose lowercase form is longer or
+/// shorter, which Kazakh and Russian letters never are, is kept as written), so byte offsets in the copy are offsets
+/// in the original.
+pub fn lower_same_len(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            let mut l = c.to_lowercase();
+            match (l.next(), l.next()) {
+                (Some(one), None) if one.len_utf8() == c.len_utf8() => one,
+                _ => c,
+            }
+        })
+        .collect()
 }
 
 /// Whether a lowercase word starts with a stem, allowing one typo (a letter missing, added or changed) in stems of

@@ -502,6 +502,17 @@ impl Parser<'_> {
         let Some(c) = GLUED_PARA.captures(t) else {
             return;
         };
+        // A full stop after an abbreviation (`ст. 3. Закона`, `п. 5.`) ends no sentence.
+        let all = c.get(0).unwrap();
+        if t[all.start()..].starts_with('.') {
+            let word = t[..all.start()]
+                .rsplit(|ch: char| !ch.is_alphanumeric())
+                .next()
+                .unwrap_or("");
+            if word.chars().count() <= 3 {
+                return;
+            }
+        }
         let num = c.get(1).unwrap();
         // The glued paragraph is the one expected, or the one after it when the line opens the expected one.
         let own = PARA

@@ -45,6 +45,13 @@ pub fn sidecar_of(path: &Path) -> (Option<Sidecar>, Option<String>) {
     }
 }
 
+/// The digest of a document's sidecar file as it is on disk, readable or not, so that a sidecar that is fixed,
+/// added or removed makes the document be read again.
+pub fn sidecar_digest(path: &Path) -> Option<String> {
+    let file = crate::read::sidecar::sidecar_path(path)?;
+    Some(std::fs::read(&file).map_or_else(|e| format!("unreadable: {e}"), |b| digest(&b)))
+}
+
 /// Why a document could not be taken through the pipeline.
 #[derive(Debug, thiserror::Error)]
 pub enum DocError {
@@ -196,6 +203,7 @@ pub fn quads(
             generated_at,
             warnings: &p.extraction.warnings,
             sidecar: p.sidecar.as_ref(),
+            sidecar_digest: sidecar_digest(&p.path).as_deref(),
         },
         base,
     );
@@ -310,7 +318,7 @@ pub fn ingest_file(
     };
     let d = digest(&source.bytes);
     let sidecar = sidecar_of(path);
-    let sidecar_digest = sidecar.0.as_ref().map(|s| s.digest.clone());
+    let sidecar_digest = sidecar_digest(path);
     if !force {
         if let Some(r) = &existing {
             if r.digest == d

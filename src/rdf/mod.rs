@@ -226,10 +226,11 @@ pub fn document_quads(ex: &Extraction, base: &Base, graph: &str, lex: &Lexicon) 
             form: None,
         };
         // An approving act known by neither date nor number (a stamp with blanks, an excerpt without its
-        // requisites) cannot be told from the issuer's other acts: it is named after the institution it approves.
-        let iri = match (&r.date, &r.number, &inst_iri) {
-            (None, None, Some(i)) => {
-                let iri = format!("{i}/approving-act");
+        // requisites) cannot be told from the issuer's other acts, nor from another edition for the same
+        // institution: it is the document's own.
+        let iri = match (&r.date, &r.number) {
+            (None, None) => {
+                let iri = format!("{graph}/approving-act");
                 m.e.class(&iri, ELI, "LegalResource");
                 m.e.iri(
                     &iri,
@@ -479,6 +480,8 @@ pub struct Provenance<'a> {
     pub warnings: &'a [String],
     /// The sidecar metadata read with the document.
     pub sidecar: Option<&'a Sidecar>,
+    /// The digest of the sidecar file on disk, also when it could not be read.
+    pub sidecar_digest: Option<&'a str>,
 }
 
 /// The provenance quads of one document, in the metadata graph.
@@ -497,6 +500,9 @@ pub fn provenance_quads(p: &Provenance<'_>, base: &Base) -> Vec<Quad> {
     for w in p.warnings {
         e.string(g, term(AKG, "extractionWarning"), w);
     }
+    if let Some(d) = p.sidecar_digest {
+        e.string(g, term(AKG, "sidecarDigest"), d);
+    }
     if let Some(s) = p.sidecar {
         sidecar_quads(&mut e, g, s, p.lang);
     }
@@ -508,7 +514,6 @@ pub fn provenance_quads(p: &Provenance<'_>, base: &Base) -> Vec<Quad> {
 fn sidecar_quads(e: &mut Emitter, g: &str, s: &Sidecar, lang: Lang) {
     let file = crate::pipeline::file_iri(&crate::pipeline::canonical(&s.path));
     e.iri(g, term(AKG, "sidecar"), &file);
-    e.string(g, term(AKG, "sidecarDigest"), &s.digest);
     if let Some(c) = &s.code {
         e.string(g, term(DCT, "identifier"), c);
     }
