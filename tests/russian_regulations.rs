@@ -346,3 +346,27 @@ fn a_sidecar_that_disagrees_with_the_text_is_warned_about_and_the_text_wins() {
     );
     assert_eq!(e.resolution.unwrap().number.as_deref(), Some("261"));
 }
+
+#[test]
+fn a_letter_whose_lowercase_is_longer_breaks_nothing() {
+    // `İ` (U+0130) lowercases to two characters; offsets of a lowercase copy must still fit the text.
+    let text = std::fs::read_to_string(regulations().join("kk-aksu-internal-policy.txt"))
+        .unwrap()
+        .replace("Ақсу қаласы әкімдігінің", "İ Ақсу қаласы әкімдігінің")
+        .replace("құрылтайшысы", "İ құрылтайшысы")
+        .replace("орналасқан жері", "İ орналасқан жері");
+    let p = akimat_kg::pipeline::process_bytes(
+        std::path::Path::new("dotted-i.txt"),
+        text.as_bytes(),
+        Lexicon::get(),
+        (None, None),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let i = p.extraction.institution.unwrap();
+    assert_eq!(i.founder_source.as_deref(), Some("Stated"));
+    assert_eq!(i.address.unwrap().post_code.as_deref(), Some("140100"));
+    assert_eq!(
+        p.extraction.resolution.unwrap().number.as_deref(),
+        Some("403/3")
+    );
+}
