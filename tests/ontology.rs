@@ -128,3 +128,55 @@ fn a_broken_graph_gets_its_violations_named() {
         "{printed}"
     );
 }
+
+#[test]
+fn the_competence_scheme_has_every_area_of_the_model_labelled_and_grouped() {
+    let s = Store::new().unwrap();
+    s.load_from_slice(RdfFormat::Turtle, akimat_kg::COMPETENCES.as_bytes())
+        .unwrap();
+    let model = "education, health, social-protection, employment, agriculture, veterinary, land-relations, \
+        architecture-urban-planning, construction, housing-utilities, transport-roads, entrepreneurship-industry, \
+        tourism, culture, languages, sport, youth-policy, religion, internal-policy, information-media, \
+        digitalisation-public-services, finance-budget, economy-planning, public-procurement, state-property, \
+        civil-service-hr, legal-support, records-management, citizens-appeals, anti-corruption, \
+        anti-terrorism-extremism, emergencies-civil-defence, mobilisation-defence, environment-natural-resources, \
+        energy, water, public-order, control-of-execution, coordination, protocol-events, awards, advertising, \
+        volunteering, project-management, state-symbols, peaceful-assemblies, socio-economic-development, \
+        analytics-research, internal-control-service-quality";
+    let comp = "https://w3id.org/akimat-kg/competence/";
+    for slug in model.split(',').map(str::trim) {
+        let q = format!(
+            "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+             ASK {{ <{comp}{slug}> a skos:Concept ; skos:inScheme <{comp}scheme> ; skos:definition ?d ;
+                    skos:prefLabel ?kk , ?ru , ?en ; skos:broader ?div .
+                    ?div skos:topConceptOf <{comp}scheme> ; skos:notation ?n .
+                    FILTER(lang(?kk) = 'kk' && lang(?ru) = 'ru' && lang(?en) = 'en') }}"
+        );
+        assert!(ask(&s, &q), "{slug}");
+    }
+    for n in 1..=10 {
+        let q = format!(
+            "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+             ASK {{ <{comp}cofog-{n:02}> skos:notation \"{n:02}\" ; skos:topConceptOf <{comp}scheme> }}"
+        );
+        assert!(ask(&s, &q), "cofog-{n:02}");
+    }
+    // Every area a provision of the shipped data falls in is in the scheme, and every rule names one.
+    let used = rows(shipped(), "SELECT DISTINCT ?c WHERE { ?p dct:subject ?c }");
+    assert!(used.len() > 20);
+    for c in used {
+        assert!(
+            ask(&s, &format!("ASK {{ <{}> ?p ?o }}", c[0])),
+            "{} not in the scheme",
+            c[0]
+        );
+    }
+    for rule in &akimat_kg::lexicon::Lexicon::get().competence_rules {
+        assert!(
+            model.split(',').any(|m| m.trim() == rule.area),
+            "rule on line {} names an unknown area {}",
+            rule.line,
+            rule.area
+        );
+    }
+}
