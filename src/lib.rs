@@ -16,6 +16,7 @@ pub mod pipeline;
 pub mod query;
 pub mod rdf;
 pub mod read;
+pub mod serve;
 pub mod store;
 pub mod validate;
 

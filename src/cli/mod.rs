@@ -173,6 +173,54 @@ enum Command {
         /// The document's path or graph IRI.
         doc: String,
     },
+    /// Serves the store over HTTP: SPARQL endpoint, linked data, dumps, query editor.
+    ///
+    /// /sparql (SPARQL 1.1 Protocol), /store (Graph Store Protocol, read), /dump.nq|trig|ttl|nt|jsonld|rdf, every
+    /// IRI BASE+p at /p (HTML or RDF by Accept), /ontology, /competence/, /legal-form/, /.well-known/void, /ui (the
+    /// query editor), /map, /health. Read-only by default; the store is followed while `ingest` writes it from
+    /// another process. Stops on SIGTERM or Ctrl-C. The access log is JSON lines on standard error.
+    Serve {
+        /// Address and port to listen on.
+        #[arg(long, default_value = "127.0.0.1:7878")]
+        bind: std::net::SocketAddr,
+        /// Seconds a query may run before it is stopped (answered 503).
+        #[arg(long, default_value_t = 30.0)]
+        query_timeout: f64,
+        /// Most rows (SELECT) or triples (CONSTRUCT, DESCRIBE) one answer may hold (more is answered 422).
+        #[arg(long, default_value_t = 100_000)]
+        max_results: usize,
+        /// Largest request body accepted, in bytes (more is answered 413).
+        #[arg(long, default_value_t = 1_048_576)]
+        max_body: usize,
+        /// Queries evaluated at once; others wait for a slot within their timeout.
+        #[arg(long, default_value_t = 8)]
+        max_concurrent_queries: usize,
+        /// Megabytes of query answers kept in memory per store snapshot (0: no cache).
+        #[arg(long, default_value_t = 64)]
+        cache_mb: u64,
+        /// Origin allowed to call the server from a browser (CORS); repeat for several, `*` for any, `none` for
+        /// no CORS headers.
+        #[arg(long = "cors-origin", default_value = "*")]
+        cors_origin: Vec<String>,
+        /// Turn SPARQL Update on (opens the store read-write: no other process can ingest meanwhile).
+        #[arg(long)]
+        allow_update: bool,
+        /// The token an update must carry as `Authorization: Bearer <token>`.
+        #[arg(long, env = "AKIMAT_KG_UPDATE_TOKEN", hide_env_values = true)]
+        update_token: Option<String>,
+        /// Seconds between looks for data written by other processes.
+        #[arg(long, default_value_t = 1.0)]
+        refresh: f64,
+        /// Append the access log to this file instead of standard error.
+        #[arg(long)]
+        access_log: Option<PathBuf>,
+        /// Licence of the dataset, as stated in /.well-known/void.
+        #[arg(long, default_value = "https://creativecommons.org/licenses/by/4.0/")]
+        license: String,
+    },
+    /// A query worker of `serve` (started by the server itself; reads jobs on standard input).
+    #[command(hide = true)]
+    QueryWorker,
 }
 
 /// How `map` writes the matrix.
@@ -497,6 +545,65 @@ fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 ExitCode::from(1)
             })
+        }
+        Command::Serve {
+            bind,
+            query_timeout,
+            max_results,
+            max_body,
+            max_concurrent_queries,
+            cache_mb,
+            cors_origin,
+            allow_update,
+            update_token,
+            refresh,
+            access_log,
+            license,
+        } => {
+            let seconds = |name: &str, v: f64| -> Result<std::time::Duration> {
+                if v.is_finite() && v > 0.0 && v < 86_400.0 {
+                    Ok(std::time::Duration::from_secs_f64(v))
+                } else {
+                    bail!("--{name} must be a number of seconds above 0, got {v}")
+                }
+            };
+            if oxigraph::model::NamedNode::new(license.as_str()).is_err() {
+                bail!("--license must be an absolute IRI, got {license:?}");
+            }
+            let options = crate::serve::ServeOptions {
+                store: cli.store.clone(),
+                base: base(&cli)?,
+                bind: *bind,
+                limits: crate::serve::Limits {
+                    timeout: seconds("query-timeout", *query_timeout)?,
+                    max_results: *max_results,
+                },
+                max_body: *max_body,
+                max_concurrent_queries: *max_concurrent_queries,
+                cache_bytes: cache_mb.saturating_mul(1024 * 1024),
+                cors_origins: cors_origin
+                    .iter()
+                    .filter(|o| o.as_str() != "none")
+                    .cloned()
+                    .collect(),
+                allow_update: *allow_update,
+                update_token: update_token.clone(),
+                refresh: seconds("refresh", *refresh)?,
+                access_log: access_log.clone(),
+                license: license.clone(),
+            };
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .context("cannot start the async runtime")?;
+            runtime.block_on(crate::serve::serve(options))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::QueryWorker => {
+            let base = base(&cli)?;
+            crate::serve::worker::worker_main(&cli.store, &base.iri(""))
+                .map_err(|e| anyhow::anyhow!("query worker: {e}"))?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Remove { doc } => {
             let base = base(&cli)?;

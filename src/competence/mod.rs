@@ -18,6 +18,8 @@ use std::collections::BTreeMap;
 pub const MATRIX_QUERY: &str = include_str!("../../queries/competence-matrix.rq");
 /// The gaps query, as shipped in `queries/`.
 pub const GAPS_QUERY: &str = include_str!("../../queries/competence-gaps.rq");
+/// The profile query, as shipped in `queries/` (for every institution; [`profile`] binds one).
+pub const PROFILE_QUERY: &str = include_str!("../../queries/competence-profile.rq");
 /// The comparison query, as shipped in `queries/` (with two example bodies, replaced by [`compare`]).
 pub const COMPARE_QUERY: &str = include_str!("../../queries/competence-compare.rq");
 
@@ -181,6 +183,46 @@ pub fn matrix(store: &Store, lang: &str) -> Result<Matrix, QueryError> {
         areas,
         cells,
     })
+}
+
+/// The competence profile of one institution, from `queries/competence-profile.rq` with `?institution` bound: each
+/// area its provisions fall in, with how many provisions and their weight, heaviest first.
+pub fn profile(store: &Store, institution: &str) -> Result<Vec<(String, u64, f64)>, QueryError> {
+    let err = |message: String| QueryError::Evaluation {
+        source_name: "queries/competence-profile.rq".into(),
+        message,
+    };
+    let node = oxigraph::model::NamedNode::new(institution).map_err(|e| err(e.to_string()))?;
+    let prepared = oxigraph::sparql::SparqlEvaluator::new()
+        .parse_query(PROFILE_QUERY)
+        .map_err(|e| err(e.to_string()))?
+        .substitute_variable(
+            oxigraph::sparql::Variable::new_unchecked("institution"),
+            node,
+        );
+    let mut out = Vec::new();
+    if let oxigraph::sparql::QueryResults::Solutions(solutions) = prepared
+        .on_store(store)
+        .execute()
+        .map_err(|e| err(e.to_string()))?
+    {
+        for s in solutions {
+            let s = s.map_err(|e| err(e.to_string()))?;
+            let area = s.get("area").map(plain).unwrap_or_default();
+            let n = s
+                .get("provisions")
+                .map(plain)
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            let w = s
+                .get("weight")
+                .map(plain)
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0.0);
+            out.push((area, n, w));
+        }
+    }
+    Ok(out)
 }
 
 /// An area held at a level of unit that a unit of that level lacks.

@@ -291,6 +291,49 @@ fn sync_union<'q>(
     Ok(())
 }
 
+/// Brings the default graph back to the union, as a set, of the named graphs after writes that did not keep it so
+/// (a SPARQL update through the server): removes default-graph triples no named graph holds and adds named-graph
+/// triples the default graph lacks, inside the writer's transaction. Reads the whole store; meant for small
+/// corrections. Returns the numbers of triples removed and added.
+pub fn resync_union(
+    t: &mut oxigraph::store::Transaction<'_>,
+) -> Result<(usize, usize), StoreError> {
+    let defaults: Vec<Quad> = t
+        .quads_for_pattern(None, None, None, Some(GraphNameRef::DefaultGraph))
+        .collect::<Result<_, _>>()?;
+    let mut removed = 0;
+    for q in &defaults {
+        let held = t
+            .quads_for_pattern(
+                Some(q.subject.as_ref()),
+                Some(q.predicate.as_ref()),
+                Some(q.object.as_ref()),
+                None,
+            )
+            .filter_map(Result::ok)
+            .any(|other| !other.graph_name.is_default_graph());
+        if !held {
+            t.remove(q);
+            removed += 1;
+        }
+    }
+    let named: Vec<Quad> = t
+        .quads_for_pattern(None, None, None, None)
+        .filter_map(Result::ok)
+        .filter(|q| !q.graph_name.is_default_graph())
+        .collect();
+    let mut added = 0;
+    for q in named {
+        let triple = oxigraph::model::Triple::from(q);
+        let in_default = triple.as_ref().in_graph(GraphNameRef::DefaultGraph);
+        if !t.contains(in_default)? {
+            t.insert(in_default);
+            added += 1;
+        }
+    }
+    Ok((removed, added))
+}
+
 fn remove_record(
     t: &mut oxigraph::store::Transaction<'_>,
     g: NamedNodeRef<'_>,

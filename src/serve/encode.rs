@@ -1,0 +1,56 @@
+//! Writing triples in the representation a client chose: Oxigraph's serializers with the project's prefixes, and
+//! compacted JSON-LD from [`super::jsonld`].
+
+use super::jsonld::Context;
+use super::negotiate::Representation;
+use crate::rdf::vocab::PREFIXES;
+use oxigraph::io::{RdfFormat, RdfSerializer};
+use oxigraph::model::Triple;
+use std::io::Write;
+
+/// A serializer for `format` with the project's prefixes declared (for the formats that use them).
+pub fn serializer(format: RdfFormat) -> RdfSerializer {
+    let mut s = RdfSerializer::from_format(format);
+    if matches!(
+        format,
+        RdfFormat::Turtle | RdfFormat::TriG | RdfFormat::RdfXml
+    ) {
+        for (p, ns) in PREFIXES {
+            // The prefixes are constants checked by the tests; one that did not parse would just be left out.
+            if let Ok(with) = s.clone().with_prefix(*p, *ns) {
+                s = with;
+            }
+        }
+    }
+    s
+}
+
+/// Writes triples in `representation` (an RDF format) to `out`. `first` names the resource a JSON-LD document
+/// puts first.
+pub fn write_triples(
+    triples: &[Triple],
+    representation: Representation,
+    context: &Context,
+    first: Option<&str>,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    match representation {
+        Representation::Rdf(RdfFormat::JsonLd { .. }) => {
+            let doc = context.compact(triples, first);
+            serde_json::to_writer_pretty(&mut *out, &doc)?;
+            out.write_all(b"\n")
+        }
+        Representation::Rdf(format) => {
+            let mut w = serializer(format).for_writer(out);
+            for t in triples {
+                w.serialize_triple(t)?;
+            }
+            w.finish()?;
+            Ok(())
+        }
+        other => Err(std::io::Error::other(format!(
+            "{} is not an RDF format",
+            other.media_type()
+        ))),
+    }
+}

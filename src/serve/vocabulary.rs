@@ -1,0 +1,266 @@
+//! The project's vocabularies at their namespace IRIs: `/ontology` (`akg:`), `/competence/` (`comp:`) and
+//! `/legal-form/` (`form:`) answer with the whole file (`ontology/*.ttl`) in the RDF format asked for, or with a
+//! page listing every term with its labels, definition and links, each under an anchor named by its local name (so
+//! `…/ontology#Provision` lands on it). Single terms of the schemes (`/competence/education`) are resources like
+//! any other.
+
+use super::error::ApiError;
+use super::negotiate::{self, Representation};
+use super::pages::{self, Words};
+use super::resource::{Labeler, Link};
+use super::AppState;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, Uri};
+use axum::response::{IntoResponse, Response};
+use maud::html;
+use oxigraph::io::{RdfFormat, RdfParser};
+use oxigraph::model::{GraphNameRef, NamedNode, NamedOrBlankNode, Term, Triple};
+use oxigraph::store::Store;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
+const DEFINITIONS: &[&str] = &[
+    "http://www.w3.org/2004/02/skos/core#definition",
+    "http://www.w3.org/2000/01/rdf-schema#comment",
+    "http://purl.org/dc/terms/description",
+];
+
+/// `/ontology`.
+pub async fn ontology(state: State<Arc<AppState>>, uri: Uri, headers: HeaderMap) -> Response {
+    namespace(
+        state,
+        uri,
+        headers,
+        crate::ONTOLOGY,
+        "https://w3id.org/akimat-kg/ontology#",
+        "https://w3id.org/akimat-kg/ontology",
+        "ontology",
+    )
+}
+
+/// `/competence/`.
+pub async fn competences(state: State<Arc<AppState>>, uri: Uri, headers: HeaderMap) -> Response {
+    namespace(
+        state,
+        uri,
+        headers,
+        crate::COMPETENCES,
+        crate::rdf::vocab::COMP,
+        "https://w3id.org/akimat-kg/competence/scheme",
+        "competences",
+    )
+}
+
+/// `/legal-form/`.
+pub async fn legal_forms(state: State<Arc<AppState>>, uri: Uri, headers: HeaderMap) -> Response {
+    namespace(
+        state,
+        uri,
+        headers,
+        crate::LEGAL_FORMS,
+        crate::rdf::vocab::FORM,
+        "https://w3id.org/akimat-kg/legal-form/scheme",
+        "legal_forms",
+    )
+}
+
+fn namespace(
+    State(state): State<Arc<AppState>>,
+    uri: Uri,
+    headers: HeaderMap,
+    turtle: &'static str,
+    ns: &'static str,
+    main: &'static str,
+    title_key: &'static str,
+) -> Response {
+    let format = form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
+        .find(|(k, _)| k == "format")
+        .map(|(_, v)| v.into_owned());
+    let mut offers = vec![Representation::Html];
+    offers.extend(negotiate::graph_offers());
+    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
+    let representation = match negotiate::choose(&offers, format.as_deref(), accept) {
+        Ok(r) => r,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let triples: Vec<Triple> = match RdfParser::from_format(RdfFormat::Turtle)
+        .for_slice(turtle.as_bytes())
+        .map(|q| q.map(Triple::from))
+        .collect::<Result<_, _>>()
+    {
+        Ok(t) => t,
+        Err(e) => {
+            return ApiError::Internal(format!("the compiled-in vocabulary does not parse: {e}"))
+                .into_response()
+        }
+    };
+    if representation != Representation::Html {
+        let mut out = Vec::new();
+        if let Err(e) = super::encode::write_triples(
+            &triples,
+            representation,
+            &state.context,
+            Some(main),
+            &mut out,
+        ) {
+            return ApiError::Internal(e.to_string()).into_response();
+        }
+        let mut r = out.into_response();
+        r.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(representation.content_type()),
+        );
+        r.headers_mut()
+            .insert(header::VARY, HeaderValue::from_static("Accept"));
+        return r;
+    }
+    let lang = pages::language(&uri, &headers);
+    match page(
+        &state.words,
+        &lang,
+        &triples,
+        ns,
+        main,
+        title_key,
+        uri.path(),
+    ) {
+        Ok(p) => pages::html_response(p),
+        Err(e) => ApiError::Internal(e).into_response(),
+    }
+}
+
+fn page(
+    words: &Words,
+    lang: &str,
+    triples: &[Triple],
+    ns: &str,
+    main: &str,
+    title_key: &str,
+    here: &str,
+) -> Result<String, String> {
+    let store = Store::new().map_err(|e| e.to_string())?;
+    for t in triples {
+        store
+            .insert(t.as_ref().in_graph(GraphNameRef::DefaultGraph))
+            .map_err(|e| e.to_string())?;
+    }
+    let labels = Labeler::new(&store, lang, crate::rdf::vocab::DEFAULT_BASE);
+    // Terms of the namespace, grouped by their first type.
+    let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for t in triples {
+        let NamedOrBlankNode::NamedNode(s) = &t.subject else {
+            continue;
+        };
+        if !s.as_str().starts_with(ns)
+            || t.predicate.as_str() != RDF_TYPE
+            || !seen.insert(s.as_str().to_string())
+        {
+            continue;
+        }
+        let kind = match &t.object {
+            Term::NamedNode(n) => n.as_str().to_string(),
+            _ => String::new(),
+        };
+        groups.entry(kind).or_default().push(s.as_str().to_string());
+    }
+    let text_of = |iri: &str, props: &[&str]| -> Option<(String, String)> {
+        let node = NamedNode::new(iri).ok()?;
+        let mut by_lang: BTreeMap<String, String> = BTreeMap::new();
+        for p in props {
+            for q in store
+                .quads_for_pattern(
+                    Some(node.as_ref().into()),
+                    Some(NamedNode::new_unchecked(*p).as_ref()),
+                    None,
+                    None,
+                )
+                .filter_map(Result::ok)
+            {
+                if let Term::Literal(l) = q.object {
+                    by_lang
+                        .entry(l.language().unwrap_or("").to_string())
+                        .or_insert_with(|| l.value().to_string());
+                }
+            }
+            if !by_lang.is_empty() {
+                break;
+            }
+        }
+        [lang, "en", "kk", "ru", ""]
+            .iter()
+            .find_map(|l| by_lang.get(*l).map(|v| (v.clone(), l.to_string())))
+    };
+    let links_of = |iri: &str| -> Vec<(Link, Vec<Link>)> {
+        let Ok(node) = NamedNode::new(iri) else {
+            return Vec::new();
+        };
+        let mut by_p: BTreeMap<String, Vec<Link>> = BTreeMap::new();
+        for q in store
+            .quads_for_pattern(Some(node.as_ref().into()), None, None, None)
+            .filter_map(Result::ok)
+        {
+            if q.predicate.as_str() == RDF_TYPE {
+                continue;
+            }
+            if let Term::NamedNode(o) = &q.object {
+                by_p.entry(q.predicate.as_str().to_string())
+                    .or_default()
+                    .push(labels.link(o.as_str()));
+            }
+        }
+        by_p.into_iter()
+            .map(|(p, v)| (labels.link(&p), v))
+            .collect()
+    };
+    let title = words.get(title_key, lang);
+    let description = text_of(main, DEFINITIONS);
+    let body = html! {
+        h1 { (title) }
+        p.iri { code { (ns) } }
+        @if let Some((d, l)) = &description { p.lead lang=(l) { (d) } }
+        p.formats {
+            (words.get("formats", lang)) ": "
+            a href={(here) "?format=ttl"} { "Turtle" } " · "
+            a href={(here) "?format=jsonld"} { "JSON-LD" } " · "
+            a href={(here) "?format=rdf"} { "RDF/XML" } " · "
+            a href={(here) "?format=nt"} { "N-Triples" }
+        }
+        @for (kind, terms) in &groups {
+            section {
+                h2 { (labels.link(kind).label) " " small { "(" (terms.len()) ")" } }
+                @for term in terms {
+                    @let local = term.strip_prefix(ns).unwrap_or(term);
+                    div.term id=(local) {
+                        h3 {
+                            (labels.label(term).unwrap_or_else(|| local.to_string()))
+                            " " small { code { (super::resource::short_iri(term)) } }
+                        }
+                        @if let Some((d, l)) = text_of(term, DEFINITIONS) { p lang=(l) { (d) } }
+                        @let links = links_of(term);
+                        @if !links.is_empty() {
+                            table.properties {
+                                @for (p, values) in &links {
+                                    tr {
+                                        th { (p.label) }
+                                        td {
+                                            @for (i, v) in values.iter().enumerate() {
+                                                @if i > 0 { ", " }
+                                                @match &v.href {
+                                                    Some(h) => a href=(h) title=(v.iri) { (v.label) },
+                                                    None => span title=(v.iri) { (v.label) },
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(pages::layout_page(words, lang, &title, here, body))
+}

@@ -1,0 +1,242 @@
+//! The dataset description at `/.well-known/void` (RFC 5785 / VoID §7): VoID and DCAT in one graph. It says what
+//! the dataset is (titles in kk, ru, en), its licence, when it was last extracted, its SPARQL endpoint and URI
+//! space, the vocabularies it uses, its counts (triples, entities, properties, distinct subjects and objects,
+//! documents, and a class partition), its dumps as DCAT distributions with their media types, and its provenance:
+//! the source documents and the tool that made it.
+
+use super::error::ApiError;
+use super::negotiate;
+use super::AppState;
+use crate::rdf::vocab::{DCT, PROV, RDF, XSD};
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use oxigraph::model::{BlankNode, Literal, NamedNode, NamedOrBlankNode, Term, Triple};
+use std::sync::Arc;
+
+const VOID: &str = "http://rdfs.org/ns/void#";
+const DCAT: &str = "http://www.w3.org/ns/dcat#";
+const FOAF: &str = "http://xmlns.com/foaf/0.1/";
+
+/// `GET /.well-known/void`.
+pub async fn description(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
+    let representation = match negotiate::choose(&negotiate::graph_offers(), None, accept) {
+        Ok(r) => r,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let snapshot = state.live.snapshot();
+    let job_state = state.clone();
+    let summary = tokio::task::spawn_blocking(move || job_state.summaries.get(&snapshot)).await;
+    let summary = match summary {
+        Ok(Ok(s)) => s,
+        Ok(Err(e)) => return ApiError::Internal(e.to_string()).into_response(),
+        Err(e) => return ApiError::Internal(e.to_string()).into_response(),
+    };
+    let triples = triples(&state, &summary);
+    let dataset = state.options.base.iri("dataset");
+    let mut out = Vec::new();
+    if let Err(e) = super::encode::write_triples(
+        &triples,
+        representation,
+        &state.context,
+        Some(&dataset),
+        &mut out,
+    ) {
+        return ApiError::Internal(e.to_string()).into_response();
+    }
+    let mut r = out.into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(representation.content_type()),
+    );
+    r.headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Accept"));
+    r
+}
+
+fn n(iri: impl Into<String>) -> NamedNode {
+    NamedNode::new_unchecked(iri)
+}
+
+/// The description's triples.
+pub fn triples(state: &AppState, summary: &super::summary::Summary) -> Vec<Triple> {
+    let base = state.options.base.iri("");
+    let d: NamedOrBlankNode = n(format!("{base}dataset")).into();
+    let mut out = Vec::new();
+    let mut add = |s: &NamedOrBlankNode, p: String, o: Term| {
+        out.push(Triple::new(s.clone(), n(p), o));
+    };
+    let int = |v: u64| -> Term {
+        Literal::new_typed_literal(v.to_string(), n(format!("{XSD}integer"))).into()
+    };
+    add(&d, format!("{RDF}type"), n(format!("{VOID}Dataset")).into());
+    add(&d, format!("{RDF}type"), n(format!("{DCAT}Dataset")).into());
+    for (text, lang) in [
+        (
+            "akimat-kg: regulations of Kazakhstan's local state bodies",
+            "en",
+        ),
+        (
+            "akimat-kg: Қазақстанның жергілікті мемлекеттік органдарының ережелері",
+            "kk",
+        ),
+        (
+            "akimat-kg: положения местных государственных органов Казахстана",
+            "ru",
+        ),
+    ] {
+        add(
+            &d,
+            format!("{DCT}title"),
+            Literal::new_language_tagged_literal_unchecked(text, lang).into(),
+        );
+    }
+    add(
+        &d,
+        format!("{DCT}description"),
+        Literal::new_language_tagged_literal_unchecked(
+            "Institutions, founders, administrative units, legal acts and citations, and the goals, rights, duties, \
+             functions and head's powers of Kazakhstan's local state bodies, extracted from their regulations in \
+             Kazakh and Russian.",
+            "en",
+        )
+        .into(),
+    );
+    add(
+        &d,
+        format!("{DCT}license"),
+        n(state.options.license.clone()).into(),
+    );
+    if let Some(m) = &summary.modified {
+        add(
+            &d,
+            format!("{DCT}modified"),
+            Literal::new_typed_literal(m.clone(), n(format!("{XSD}dateTime"))).into(),
+        );
+    }
+    add(
+        &d,
+        format!("{VOID}sparqlEndpoint"),
+        n(format!("{base}sparql")).into(),
+    );
+    add(
+        &d,
+        format!("{VOID}uriSpace"),
+        Literal::new_simple_literal(base.clone()).into(),
+    );
+    add(&d, format!("{VOID}rootResource"), n(base.clone()).into());
+    add(&d, format!("{FOAF}homepage"), n(base.clone()).into());
+    for (_, ns) in crate::rdf::vocab::PREFIXES {
+        add(
+            &d,
+            format!("{VOID}vocabulary"),
+            n(ns.trim_end_matches('#').to_string()).into(),
+        );
+    }
+    add(&d, format!("{VOID}triples"), int(summary.triples));
+    add(
+        &d,
+        format!("{VOID}distinctSubjects"),
+        int(summary.distinct_subjects),
+    );
+    add(
+        &d,
+        format!("{VOID}distinctObjects"),
+        int(summary.distinct_objects),
+    );
+    add(&d, format!("{VOID}properties"), int(summary.properties));
+    add(&d, format!("{VOID}documents"), int(summary.documents));
+    add(
+        &d,
+        format!("{VOID}classes"),
+        int(summary.classes.len() as u64),
+    );
+    if let Some(example) = summary.institutions.first() {
+        add(
+            &d,
+            format!("{VOID}exampleResource"),
+            n(example.iri.clone()).into(),
+        );
+    }
+    for (class, count) in &summary.classes {
+        let part: NamedOrBlankNode = BlankNode::default().into();
+        add(&d, format!("{VOID}classPartition"), part.clone().into());
+        add(&part, format!("{VOID}class"), n(class.clone()).into());
+        add(&part, format!("{VOID}entities"), int(*count));
+    }
+    for r in negotiate::dataset_offers() {
+        let url = format!("{base}dump.{}", r.extension());
+        add(&d, format!("{VOID}dataDump"), n(url.clone()).into());
+        let dist: NamedOrBlankNode = BlankNode::default().into();
+        add(&d, format!("{DCAT}distribution"), dist.clone().into());
+        add(
+            &dist,
+            format!("{RDF}type"),
+            n(format!("{DCAT}Distribution")).into(),
+        );
+        add(&dist, format!("{DCAT}downloadURL"), n(url.clone()).into());
+        add(&dist, format!("{DCAT}accessURL"), n(url).into());
+        add(
+            &dist,
+            format!("{DCAT}mediaType"),
+            n(format!(
+                "https://www.iana.org/assignments/media-types/{}",
+                r.media_type()
+            ))
+            .into(),
+        );
+        add(
+            &dist,
+            format!("{DCT}license"),
+            n(state.options.license.clone()).into(),
+        );
+    }
+    let service: NamedOrBlankNode = n(format!("{base}sparql")).into();
+    add(&d, format!("{DCAT}accessService"), service.clone().into());
+    add(
+        &service,
+        format!("{RDF}type"),
+        n(format!("{DCAT}DataService")).into(),
+    );
+    add(
+        &service,
+        format!("{DCAT}endpointURL"),
+        n(format!("{base}sparql")).into(),
+    );
+    add(
+        &service,
+        format!("{DCT}conformsTo"),
+        n("https://www.w3.org/TR/sparql11-protocol/").into(),
+    );
+    add(&service, format!("{DCAT}servesDataset"), d.clone().into());
+    for source in &summary.sources {
+        if let Ok(iri) = NamedNode::new(source.as_str()) {
+            add(&d, format!("{PROV}wasDerivedFrom"), iri.into());
+        }
+    }
+    let activity: NamedOrBlankNode = BlankNode::default().into();
+    add(&d, format!("{PROV}wasGeneratedBy"), activity.clone().into());
+    add(
+        &activity,
+        format!("{RDF}type"),
+        n(format!("{PROV}Activity")).into(),
+    );
+    let agent: NamedOrBlankNode = BlankNode::default().into();
+    add(
+        &activity,
+        format!("{PROV}wasAssociatedWith"),
+        agent.clone().into(),
+    );
+    add(
+        &agent,
+        format!("{RDF}type"),
+        n(format!("{PROV}SoftwareAgent")).into(),
+    );
+    add(
+        &agent,
+        "http://www.w3.org/2000/01/rdf-schema#label".to_string(),
+        Literal::new_simple_literal(crate::EXTRACTOR_VERSION).into(),
+    );
+    out
+}
