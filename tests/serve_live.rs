@@ -106,10 +106,8 @@ fn serves_while_another_process_ingests_and_sees_the_new_data() {
     .text();
     let iri = iri.lines().nth(1).unwrap().trim();
     let path = iri.strip_prefix(base.as_str()).unwrap();
-    assert_eq!(
-        get(&["-H", "Accept: text/html", &s.at(&format!("/{path}"))]).status,
-        200
-    );
+    let page = get(&["-H", "Accept: text/html", &s.at(&format!("/{path}"))]);
+    assert_eq!(page.status, 200, "{}\n{}", page.text(), s.stderr_text());
     assert!(s.log_lines().iter().any(|l| l["event"] == "store reopened"));
 }
 

@@ -36,7 +36,10 @@ pub enum ApiError {
     /// The query ran past the configured timeout, or waited too long for a free slot.
     #[error("{0}")]
     Timeout(String),
-    /// The store failed.
+    /// The store could not be read (files replaced under a running query by another process's compaction).
+    #[error("{0}")]
+    StoreFailed(String),
+    /// The server failed.
     #[error("{0}")]
     Internal(String),
 }
@@ -54,7 +57,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::ResultTooLarge(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::Timeout(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Timeout(_) | ApiError::StoreFailed(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -47,6 +47,9 @@ pub struct JobAnswer {
     /// The body (carried beside the header on the worker's pipe).
     #[serde(skip)]
     pub body: Vec<u8>,
+    /// The store failed under the query: a fresh view may answer it.
+    #[serde(default)]
+    pub store_failed: bool,
 }
 
 impl JobAnswer {
@@ -55,6 +58,7 @@ impl JobAnswer {
             status: e.status().as_u16(),
             content_type: "text/plain; charset=utf-8".into(),
             body: format!("{e}\n").into_bytes(),
+            store_failed: matches!(e, ApiError::StoreFailed(_)),
         }
     }
 }
@@ -140,6 +144,11 @@ fn run(
     let max = job.max_results;
     let eval_err = |e: QueryEvaluationError| match e {
         QueryEvaluationError::Cancelled => timeout_error(timeout),
+        QueryEvaluationError::Dataset(e) | QueryEvaluationError::Unexpected(e) => {
+            ApiError::StoreFailed(format!(
+                "the store could not be read ({e}); it may be changing under an ingest, retry"
+            ))
+        }
         other => ApiError::BadRequest(format!("query evaluation failed: {other}")),
     };
     let too_many = || {
@@ -194,6 +203,7 @@ fn run(
         status: 200,
         content_type: representation.content_type().to_string(),
         body: out,
+        store_failed: false,
     })
 }
 

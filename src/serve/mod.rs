@@ -207,6 +207,28 @@ impl AppState {
     }
 }
 
+impl AppState {
+    /// Runs a read of the store on a blocking thread. When it fails the way a view does whose files another
+    /// process compacted away (or any store error), the store is looked at again and the read runs once more on the
+    /// current view.
+    pub async fn read<T, F>(self: &Arc<Self>, read: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: Fn(&AppState, &live::Snapshot) -> Result<T, ApiError> + Send + 'static,
+    {
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || match read(&state, &state.live.snapshot()) {
+            Err(ApiError::StoreFailed(_) | ApiError::Internal(_)) => {
+                let _ = state.live.refresh();
+                read(&state, &state.live.snapshot())
+            }
+            other => other,
+        })
+        .await
+        .map_err(|e| ApiError::Internal(format!("a store read stopped unexpectedly: {e}")))?
+    }
+}
+
 /// A store built with one base cannot be served under another: its IRIs would not be under the paths served.
 fn check_base(live: &LiveStore, base: &Base) -> Result<(), ServeError> {
     let snapshot = live.snapshot();

@@ -168,15 +168,17 @@ fn link(l: &Link, lang: &str) -> Markup {
 /// The home page.
 pub async fn home(State(state): State<Arc<AppState>>, uri: Uri, headers: HeaderMap) -> Response {
     let lang = language(&uri, &headers);
-    let snapshot = state.live.snapshot();
-    let job_state = state.clone();
-    let summary = tokio::task::spawn_blocking(move || job_state.summaries.get(&snapshot)).await;
+    let summary = state
+        .read(|state, snapshot| {
+            state
+                .summaries
+                .get(snapshot)
+                .map_err(|e| super::error::ApiError::Internal(e.to_string()))
+        })
+        .await;
     let summary = match summary {
-        Ok(Ok(s)) => s,
-        Ok(Err(e)) => {
-            return super::error::ApiError::Internal(e.to_string()).into_response();
-        }
-        Err(e) => return super::error::ApiError::Internal(e.to_string()).into_response(),
+        Ok(s) => s,
+        Err(e) => return e.into_response(),
     };
     let w = &state.words;
     let name = |names: &BTreeMap<String, String>| {
@@ -450,16 +452,17 @@ pub async fn competence_map(
     headers: HeaderMap,
 ) -> Response {
     let lang = language(&uri, &headers);
-    let snapshot = state.live.snapshot();
     let job_lang = lang.clone();
     let base = state.options.base.iri("");
-    let job = tokio::task::spawn_blocking(move || {
-        crate::competence::matrix(&snapshot.store, &job_lang)
-            .map(|m| crate::competence::html::render(&m, "akimat-kg"))
-    })
-    .await;
+    let job = state
+        .read(move |_, snapshot| {
+            crate::competence::matrix(&snapshot.store, &job_lang)
+                .map(|m| crate::competence::html::render(&m, "akimat-kg"))
+                .map_err(|e| super::error::ApiError::Internal(e.to_string()))
+        })
+        .await;
     match job {
-        Ok(Ok(page)) => {
+        Ok(page) => {
             // The map links bodies by IRI; on this server their pages are local paths.
             let page = page.replace(&format!("href=\"{base}"), "href=\"/");
             let mut r = page.into_response();
@@ -476,8 +479,7 @@ pub async fn competence_map(
             );
             r
         }
-        Ok(Err(e)) => super::error::ApiError::Internal(e.to_string()).into_response(),
-        Err(e) => super::error::ApiError::Internal(e.to_string()).into_response(),
+        Err(e) => e.into_response(),
     }
 }
 

@@ -62,15 +62,13 @@ pub async fn dereference(
     if if_none_match(&headers, &tag) {
         return not_modified(&tag);
     }
-    let job_state = state.clone();
-    let job = tokio::task::spawn_blocking(move || {
-        render(&job_state, &snapshot, &path, representation, &lang)
-    })
-    .await;
+    let job_lang = lang.clone();
+    let job = state
+        .read(move |state, snapshot| render(state, snapshot, &path, representation, &job_lang))
+        .await;
     let (status, body) = match job {
-        Ok(Ok(x)) => x,
-        Ok(Err(e)) => return e.into_response(),
-        Err(e) => return ApiError::Internal(e.to_string()).into_response(),
+        Ok(x) => x,
+        Err(e) => return e.into_response(),
     };
     let mut r = (status, body).into_response();
     let h = r.headers_mut();
@@ -139,7 +137,8 @@ fn render(
             ))),
         };
     };
-    let internal = |e: oxigraph::store::StorageError| ApiError::Internal(e.to_string());
+    let internal =
+        |e: oxigraph::store::StorageError| ApiError::StoreFailed(format!("store read failed: {e}"));
     match representation {
         Representation::Html => {
             let view = view(state, store, node.as_ref(), lang).map_err(internal)?;

@@ -5,6 +5,7 @@ use crate::query::{plain, select};
 use oxigraph::model::{GraphNameRef, Term};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 /// An institution for the home page's list.
 #[derive(Debug, Clone)]
@@ -46,24 +47,37 @@ pub struct Summary {
     pub modified: Option<String>,
 }
 
-/// The summary of the latest snapshot seen, recomputed when the snapshot changes.
+/// A summary is recomputed for a new snapshot at most this often: while another process ingests, the snapshot
+/// changes every second, and counting a large store that often would cost more than it tells.
+pub const RECOUNT_AFTER: Duration = Duration::from_secs(30);
+
+/// A summary with the snapshot it counts and when it was counted.
+type Counted = (u64, String, Arc<Summary>, Instant);
+
+/// The summary of the latest snapshot counted.
 #[derive(Default)]
 pub struct SummaryCache {
-    current: Mutex<Option<(u64, String, Arc<Summary>)>>,
+    current: Mutex<Option<Counted>>,
 }
 
 impl SummaryCache {
-    /// The summary of `snapshot`, computed now if not yet.
+    /// The summary of `snapshot`, or of an earlier one counted less than [`RECOUNT_AFTER`] ago.
     pub fn get(&self, snapshot: &Snapshot) -> Result<Arc<Summary>, crate::query::QueryError> {
-        if let Some((generation, tag, s)) = &*self.current.lock().unwrap_or_else(|e| e.into_inner())
+        if let Some((generation, tag, s, when)) =
+            &*self.current.lock().unwrap_or_else(|e| e.into_inner())
         {
-            if *generation == snapshot.generation && *tag == snapshot.tag {
+            let same = *generation == snapshot.generation && *tag == snapshot.tag;
+            if same || when.elapsed() < RECOUNT_AFTER {
                 return Ok(s.clone());
             }
         }
         let s = Arc::new(compute(snapshot)?);
-        *self.current.lock().unwrap_or_else(|e| e.into_inner()) =
-            Some((snapshot.generation, snapshot.tag.clone(), s.clone()));
+        *self.current.lock().unwrap_or_else(|e| e.into_inner()) = Some((
+            snapshot.generation,
+            snapshot.tag.clone(),
+            s.clone(),
+            Instant::now(),
+        ));
         Ok(s)
     }
 }

@@ -25,13 +25,17 @@ pub async fn description(State(state): State<Arc<AppState>>, headers: HeaderMap)
         Ok(r) => r,
         Err(e) => return ApiError::from(e).into_response(),
     };
-    let snapshot = state.live.snapshot();
-    let job_state = state.clone();
-    let summary = tokio::task::spawn_blocking(move || job_state.summaries.get(&snapshot)).await;
+    let summary = state
+        .read(|state, snapshot| {
+            state
+                .summaries
+                .get(snapshot)
+                .map_err(|e| ApiError::Internal(e.to_string()))
+        })
+        .await;
     let summary = match summary {
-        Ok(Ok(s)) => s,
-        Ok(Err(e)) => return ApiError::Internal(e.to_string()).into_response(),
-        Err(e) => return ApiError::Internal(e.to_string()).into_response(),
+        Ok(s) => s,
+        Err(e) => return e.into_response(),
     };
     let triples = triples(&state, &summary);
     let dataset = state.options.base.iri("dataset");

@@ -105,8 +105,18 @@ impl WorkerPool {
     }
 
     /// Runs a job on an idle worker (or a new one) and waits for the answer until `deadline`; past it, the worker
-    /// is killed. The caller limits how many jobs run at once.
+    /// is killed. A worker that dies without answering (it could not open the store while another process rewrote
+    /// it) is replaced and the job tried once more. The caller limits how many jobs run at once.
     pub async fn run(&self, job: &QueryJob, deadline: Instant) -> Result<JobAnswer, WorkerError> {
+        match self.run_once(job, deadline).await {
+            Err(WorkerError::Failed(_)) if Instant::now() < deadline => {
+                self.run_once(job, deadline).await
+            }
+            other => other,
+        }
+    }
+
+    async fn run_once(&self, job: &QueryJob, deadline: Instant) -> Result<JobAnswer, WorkerError> {
         let taken = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let mut worker = match taken {
             Some(w) => w,
@@ -209,7 +219,19 @@ pub fn worker_main(
 }
 
 fn serve_jobs(store: &Path, base: &str) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    let live = LiveStore::open(store, false)?;
+    // Opening can fail for a moment while another process rewrites the store's manifest.
+    let mut attempts = 0;
+    let live = loop {
+        match LiveStore::open(store, false) {
+            Ok(l) => break l,
+            Err(e) if attempts < 10 => {
+                attempts += 1;
+                eprintln!("query worker: {e}; trying again");
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    };
     let context = super::jsonld::Context::parse(super::CONTEXT, &format!("{base}context.jsonld"))?;
     let stdin = std::io::stdin();
     let stdout = std::io::stdout();
@@ -223,32 +245,42 @@ fn serve_jobs(store: &Path, base: &str) -> Result<(), Box<dyn std::error::Error 
             let _ = live.refresh();
             seen_generation = job.generation;
         }
-        let snapshot = live.snapshot();
-        let token = oxigraph::sparql::CancellationToken::new();
-        let done = Arc::new(AtomicBool::new(false));
-        let timeout = Duration::from_millis(job.timeout_ms);
-        let watchdog = {
-            let token = token.clone();
-            let done = done.clone();
-            std::thread::spawn(move || {
-                let until = Instant::now() + timeout;
-                while !done.load(Ordering::Acquire) {
-                    let now = Instant::now();
-                    if now >= until {
-                        token.cancel();
-                        return;
-                    }
-                    std::thread::park_timeout(until - now);
-                }
-            })
-        };
-        let answer = execute::answer(&snapshot.store, &context, &job, token);
-        done.store(true, Ordering::Release);
-        watchdog.thread().unpark();
-        let _ = watchdog.join();
+        let mut answer = answer_in_time(&live, &context, &job);
+        if answer.store_failed && live.refresh().unwrap_or(false) {
+            // Files vanished under the old view (another process compacted): once more on a fresh one.
+            answer = answer_in_time(&live, &context, &job);
+        }
         write_frame_sync(&mut output, &serde_json::to_vec(&answer)?)?;
         write_frame_sync(&mut output, &answer.body)?;
         output.flush()?;
     }
     Ok(())
+}
+
+/// Answers a job on the current view, cancelling it at its timeout.
+fn answer_in_time(live: &LiveStore, context: &super::jsonld::Context, job: &QueryJob) -> JobAnswer {
+    let snapshot = live.snapshot();
+    let token = oxigraph::sparql::CancellationToken::new();
+    let done = Arc::new(AtomicBool::new(false));
+    let timeout = Duration::from_millis(job.timeout_ms);
+    let watchdog = {
+        let token = token.clone();
+        let done = done.clone();
+        std::thread::spawn(move || {
+            let until = Instant::now() + timeout;
+            while !done.load(Ordering::Acquire) {
+                let now = Instant::now();
+                if now >= until {
+                    token.cancel();
+                    return;
+                }
+                std::thread::park_timeout(until - now);
+            }
+        })
+    };
+    let answer = execute::answer(&snapshot.store, context, job, token);
+    done.store(true, Ordering::Release);
+    watchdog.thread().unpark();
+    let _ = watchdog.join();
+    answer
 }
