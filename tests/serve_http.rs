@@ -507,6 +507,13 @@ fn a_label_holding_a_script_tag_is_shown_as_text() {
     let home = get(&[&s.at("/?lang=kk")]).text();
     assert!(home.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(!home.to_lowercase().contains("<script"));
+    // The competence map has a sorting script of its own, but the label is text there too.
+    let map = get(&[&s.at("/map")]).text();
+    assert!(
+        map.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "the crafted body on the map"
+    );
+    assert!(!map.contains("<script>alert(1)"));
 }
 
 #[test]
@@ -634,6 +641,37 @@ fn a_query_past_the_timeout_is_stopped_within_a_second_of_it() {
         query(&s, "ASK { ?s ?p ?o }", "application/sparql-results+json").status,
         200
     );
+}
+
+#[test]
+fn lookups_run_in_the_server_and_joins_in_workers_and_both_keep_the_timeout() {
+    let s = Server::shared(&["--query-timeout", "0.005"]);
+    // One triple pattern: the engine checks its token on every read, so the server runs it itself.
+    let scan =
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER(CONTAINS(LCASE(STR(?o)), \"zzzz\")) }";
+    let started = Instant::now();
+    let r = query(&s, scan, "text/csv");
+    assert_eq!(r.status, 503, "{}", r.text());
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert!(
+        s.workers().is_empty(),
+        "a worker was started for a one-pattern query"
+    );
+    let lookup = query(
+        &s,
+        "SELECT ?p WHERE { <http://example.org/none> ?p ?o }",
+        "text/csv",
+    );
+    assert_eq!(lookup.status, 200, "{}", lookup.text());
+    assert!(s.workers().is_empty());
+    // A join goes to a worker.
+    let join = query(
+        &s,
+        "SELECT ?o WHERE { <http://example.org/none> ?p ?x . ?x ?q ?o }",
+        "text/csv",
+    );
+    assert_eq!(join.status, 200, "{}", join.text());
+    assert_eq!(s.workers().len(), 1);
 }
 
 #[test]
@@ -804,9 +842,13 @@ fn health_cors_and_the_access_log() {
 #[test]
 fn sigterm_stops_the_server_gracefully() {
     let mut s = Server::shared(&[]);
-    assert_eq!(query(&s, "ASK { ?s ?p ?o }", "text/csv").status, 200);
+    // A join runs in a query worker.
+    assert_eq!(
+        query(&s, "ASK { ?s a ?c . ?c ?p ?o }", "text/csv").status,
+        200
+    );
     let workers = s.workers();
-    assert_eq!(workers.len(), 1, "one worker after one query");
+    assert_eq!(workers.len(), 1, "one worker after one query with a join");
     let status = s
         .terminate(Duration::from_secs(10))
         .expect("stopped within 10 s");

@@ -592,11 +592,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 access_log: access_log.clone(),
                 license: license.clone(),
             };
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .enable_all()
-                .build()
-                .context("cannot start the async runtime")?;
-            runtime.block_on(crate::serve::serve(options))?;
+            crate::serve::run(options)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::QueryWorker => {

@@ -1,7 +1,9 @@
 //! One SPARQL query, from its text to the bytes of the answer: parse (the project's prefixes predeclared), check
-//! ([`super::policy`]), negotiate the format from the query form, evaluate under a cancellation token, serialize up
-//! to the result cap. Runs inside a query worker process ([`super::worker`]), never in the server process, so that
-//! neither a query the engine cannot interrupt nor one that exhausts the parser's stack can harm the server.
+//! ([`super::policy`]), negotiate the format from the query form ([`prepare`]), evaluate under a cancellation token,
+//! serialize up to the result cap ([`evaluate`]). The server prepares every query itself (the nesting limit keeps
+//! the parser far from the end of its threads' stacks) and evaluates in its own process only the queries the engine
+//! stops by itself at their timeout; the others go to a query worker process ([`super::worker`]) that can be
+//! killed.
 
 use super::error::ApiError;
 use super::jsonld::Context;
@@ -65,13 +67,18 @@ impl JobAnswer {
 
 /// Parses query or update text with the project's prefixes predeclared (a query's own `PREFIX` wins).
 pub fn parser() -> SparqlParser {
-    let mut p = SparqlParser::new();
-    for (prefix, ns) in PREFIXES {
-        if let Ok(with) = p.clone().with_prefix(*prefix, *ns) {
-            p = with;
-        }
-    }
-    p
+    static PARSER: std::sync::OnceLock<SparqlParser> = std::sync::OnceLock::new();
+    PARSER
+        .get_or_init(|| {
+            let mut p = SparqlParser::new();
+            for (prefix, ns) in PREFIXES {
+                if let Ok(with) = p.clone().with_prefix(*prefix, *ns) {
+                    p = with;
+                }
+            }
+            p
+        })
+        .clone()
 }
 
 /// The error a query gets when it runs past its timeout.
@@ -82,25 +89,19 @@ pub fn timeout_error(timeout: Duration) -> ApiError {
     ))
 }
 
-/// Answers a job on a store. Never fails: errors become answers with their status.
-pub fn answer(
-    store: &Store,
-    context: &Context,
-    job: &QueryJob,
-    token: CancellationToken,
-) -> JobAnswer {
-    match run(store, context, job, token) {
-        Ok(a) => a,
-        Err(e) => JobAnswer::error(&e),
-    }
+/// A query parsed, checked and negotiated, ready to run.
+pub struct Prepared {
+    query: spargebra::Query,
+    representation: Representation,
+    default: Vec<NamedNode>,
+    named: Vec<NamedNode>,
+    /// Whether the engine can stop it at its timeout by itself ([`policy::is_interruptible`]): then the server may
+    /// run it in its own process.
+    pub interruptible: bool,
 }
 
-fn run(
-    store: &Store,
-    context: &Context,
-    job: &QueryJob,
-    token: CancellationToken,
-) -> Result<JobAnswer, ApiError> {
+/// Parses, checks and negotiates a job: everything that does not read the store.
+pub fn prepare(job: &QueryJob) -> Result<Prepared, ApiError> {
     policy::check_text(&job.query).map_err(|e| ApiError::BadRequest(e.to_string()))?;
     let query = parser()
         .parse_query(&job.query)
@@ -128,6 +129,61 @@ fn run(
     };
     let default = parse_graphs("default-graph-uri", &job.default_graphs)?;
     let named = parse_graphs("named-graph-uri", &job.named_graphs)?;
+    Ok(Prepared {
+        interruptible: policy::is_interruptible(&query),
+        query,
+        representation,
+        default,
+        named,
+    })
+}
+
+/// Answers a job on a store. Never fails: errors become answers with their status.
+pub fn answer(
+    store: &Store,
+    context: &Context,
+    job: &QueryJob,
+    token: CancellationToken,
+) -> JobAnswer {
+    match prepare(job).and_then(|p| run(store, context, job, p, token)) {
+        Ok(a) => a,
+        Err(e) => JobAnswer::error(&e),
+    }
+}
+
+/// Runs a prepared job. Never fails: errors become answers with their status.
+pub fn evaluate(
+    store: &Store,
+    context: &Context,
+    job: &QueryJob,
+    prepared: Prepared,
+    token: CancellationToken,
+) -> JobAnswer {
+    match run(store, context, job, prepared, token) {
+        Ok(a) => a,
+        Err(e) => JobAnswer::error(&e),
+    }
+}
+
+/// The answer a job gets when it cannot be prepared.
+pub fn refused(e: &ApiError) -> JobAnswer {
+    JobAnswer::error(e)
+}
+
+fn run(
+    store: &Store,
+    context: &Context,
+    job: &QueryJob,
+    prepared: Prepared,
+    token: CancellationToken,
+) -> Result<JobAnswer, ApiError> {
+    let Prepared {
+        query,
+        representation,
+        default,
+        named,
+        ..
+    } = prepared;
     let mut prepared = SparqlEvaluator::new()
         .with_cancellation_token(token)
         .for_query(query);

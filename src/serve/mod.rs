@@ -385,7 +385,21 @@ async fn health(State(state): State<Arc<AppState>>) -> Response {
     (StatusCode::OK, axum::Json(body)).into_response()
 }
 
-/// Runs the server until SIGTERM or Ctrl-C. Prints one JSON line when it listens.
+/// Stack of the server's threads: the SPARQL parser descends once per nesting level, and the server parses the
+/// queries it runs itself; 500 levels (the limit, [`policy::MAX_NESTING`]) take about 3 MiB in a debug build.
+pub const THREAD_STACK: usize = 16 << 20;
+
+/// Runs the server on a runtime of its own until SIGTERM or Ctrl-C.
+pub fn run(options: ServeOptions) -> Result<(), ServeError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(THREAD_STACK)
+        .build()?;
+    runtime.block_on(serve(options))
+}
+
+/// Runs the server until SIGTERM or Ctrl-C, on a runtime whose threads have [`THREAD_STACK`] of stack (see
+/// [`run`]). Prints one JSON line when it listens.
 pub async fn serve(options: ServeOptions) -> Result<(), ServeError> {
     let bind = options.bind;
     let refresh = options.refresh;

@@ -86,6 +86,90 @@ pub fn check_query(query: &Query) -> Result<(), Refusal> {
     check_pattern(pattern)
 }
 
+/// Whether the engine stops the query by itself at its timeout. Oxigraph checks its cancellation token whenever it
+/// reads the store, but not inside joins, sorts and groups held in memory; a query is interruptible when its work
+/// outside store reads stays proportional to what it reads: no joins of any kind (`Join`, `OPTIONAL`, `MINUS`,
+/// `LATERAL`, `EXISTS`), no property paths, basic graph patterns of at most one triple pattern, `UNION`s of such.
+/// Lookups of one resource and filters over one pattern (the bulk of linked-data traffic) are; the rest run in a
+/// query worker that can be killed.
+pub fn is_interruptible(query: &Query) -> bool {
+    let pattern = match query {
+        Query::Select { pattern, .. }
+        | Query::Construct { pattern, .. }
+        | Query::Describe { pattern, .. }
+        | Query::Ask { pattern, .. } => pattern,
+    };
+    interruptible_pattern(pattern)
+}
+
+fn interruptible_pattern(pattern: &GraphPattern) -> bool {
+    match pattern {
+        GraphPattern::Bgp { patterns } => patterns.len() <= 1,
+        GraphPattern::Values { .. } => true,
+        GraphPattern::Path { .. }
+        | GraphPattern::Join { .. }
+        | GraphPattern::LeftJoin { .. }
+        | GraphPattern::Lateral { .. }
+        | GraphPattern::Minus { .. }
+        | GraphPattern::Service { .. } => false,
+        GraphPattern::Union { left, right } => {
+            interruptible_pattern(left) && interruptible_pattern(right)
+        }
+        GraphPattern::Filter { expr, inner } => !has_exists(expr) && interruptible_pattern(inner),
+        GraphPattern::Extend {
+            inner, expression, ..
+        } => !has_exists(expression) && interruptible_pattern(inner),
+        GraphPattern::OrderBy { inner, expression } => {
+            expression.iter().all(|e| {
+                let (OrderExpression::Asc(e) | OrderExpression::Desc(e)) = e;
+                !has_exists(e)
+            }) && interruptible_pattern(inner)
+        }
+        GraphPattern::Group {
+            inner, aggregates, ..
+        } => {
+            aggregates.iter().all(|(_, a)| match a {
+                AggregateExpression::FunctionCall { expr, .. } => !has_exists(expr),
+                AggregateExpression::CountSolutions { .. } => true,
+            }) && interruptible_pattern(inner)
+        }
+        GraphPattern::Graph { inner, .. }
+        | GraphPattern::Project { inner, .. }
+        | GraphPattern::Distinct { inner }
+        | GraphPattern::Reduced { inner }
+        | GraphPattern::Slice { inner, .. } => interruptible_pattern(inner),
+    }
+}
+
+/// Whether an expression holds an `EXISTS` (a pattern evaluated per row).
+fn has_exists(expression: &Expression) -> bool {
+    match expression {
+        Expression::Exists(_) => true,
+        Expression::NamedNode(_)
+        | Expression::Literal(_)
+        | Expression::Variable(_)
+        | Expression::Bound(_) => false,
+        Expression::Or(a, b)
+        | Expression::And(a, b)
+        | Expression::Equal(a, b)
+        | Expression::SameTerm(a, b)
+        | Expression::Greater(a, b)
+        | Expression::GreaterOrEqual(a, b)
+        | Expression::Less(a, b)
+        | Expression::LessOrEqual(a, b)
+        | Expression::Add(a, b)
+        | Expression::Subtract(a, b)
+        | Expression::Multiply(a, b)
+        | Expression::Divide(a, b) => has_exists(a) || has_exists(b),
+        Expression::UnaryPlus(e) | Expression::UnaryMinus(e) | Expression::Not(e) => has_exists(e),
+        Expression::In(a, list) => has_exists(a) || list.iter().any(has_exists),
+        Expression::If(a, b, c) => has_exists(a) || has_exists(b) || has_exists(c),
+        Expression::Coalesce(list) | Expression::FunctionCall(_, list) => {
+            list.iter().any(has_exists)
+        }
+    }
+}
+
 /// Checks an update: `LOAD`, `SERVICE` in the `WHERE` of a `DELETE`/`INSERT`, and any write to the default graph
 /// refuse it.
 pub fn check_update(update: &Update) -> Result<(), Refusal> {
@@ -286,6 +370,33 @@ mod tests {
             "{".repeat(900)
         );
         assert!(check_text(&quoted).is_ok());
+    }
+
+    #[test]
+    fn only_queries_without_joins_run_in_the_server() {
+        let yes = [
+            "SELECT ?p ?o { <http://x/a> ?p ?o }",
+            "SELECT ?s ?l { ?s skos:prefLabel ?l FILTER(CONTAINS(LCASE(STR(?l)), \"аудан\")) } ORDER BY ?l LIMIT 10",
+            "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }",
+            "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <http://g/> { ?s ?p ?o } }",
+            "SELECT * { { ?s a <http://x/A> } UNION { ?s a <http://x/B> } }",
+            "ASK { ?s ?p ?o }",
+        ];
+        let no = [
+            "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+            "SELECT * { ?s ?p ?o OPTIONAL { ?o ?q ?r } }",
+            "SELECT * { ?s ?p ?o MINUS { ?s a ?c } }",
+            "SELECT * { ?s ?p ?o FILTER NOT EXISTS { ?o ?q ?r } }",
+            "SELECT * { ?s <http://x/p>* ?o }",
+            "SELECT * { VALUES ?s { <http://x/a> } ?s ?p ?o }",
+        ];
+        let parse = |q: &str| crate::serve::execute::parser().parse_query(q).unwrap();
+        for q in yes {
+            assert!(is_interruptible(&parse(q)), "{q}");
+        }
+        for q in no {
+            assert!(!is_interruptible(&parse(q)), "{q}");
+        }
     }
 
     #[test]

@@ -11,13 +11,14 @@
 //! nothing.
 
 use super::error::ApiError;
-use super::execute::{self, QueryJob};
+use super::execute::{self, JobAnswer, QueryJob};
 use super::worker::{WorkerError, GRACE};
 use super::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
+use oxigraph::sparql::CancellationToken;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 use std::time::Instant;
@@ -223,8 +224,7 @@ pub async fn run_query(
             )))
         }
     };
-    let result = state.workers.run(&job, deadline + GRACE).await;
-    let answered = match result {
+    let answered = match answer_here_or_in_a_worker(state, &job, deadline).await {
         Ok(a) => a,
         Err(WorkerError::Killed) => return Err(execute::timeout_error(limits.timeout)),
         Err(WorkerError::Failed(message)) => {
@@ -251,6 +251,68 @@ pub async fn run_query(
         }
     }
     Ok(answer(body, &content_type, &etag, "miss"))
+}
+
+/// Prepares the query here; runs it here when the engine stops it by itself at its timeout
+/// ([`policy::is_interruptible`](super::policy::is_interruptible)), else in a query worker that can be killed.
+async fn answer_here_or_in_a_worker(
+    state: &Arc<AppState>,
+    job: &QueryJob,
+    deadline: Instant,
+) -> Result<JobAnswer, WorkerError> {
+    let token = CancellationToken::new();
+    let timer = {
+        let token = token.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep_until(deadline.into()).await;
+            token.cancel();
+        })
+    };
+    let here = {
+        let state = state.clone();
+        let job = job.clone();
+        tokio::task::spawn_blocking(move || {
+            let prepared = match execute::prepare(&job) {
+                Ok(p) => p,
+                Err(e) => return Some(execute::refused(&e)),
+            };
+            if !prepared.interruptible {
+                return None;
+            }
+            let snapshot = state.live.snapshot();
+            let answer = execute::evaluate(
+                &snapshot.store,
+                &state.context,
+                &job,
+                prepared,
+                token.clone(),
+            );
+            if !answer.store_failed {
+                return Some(answer);
+            }
+            // Files vanished under this view (another process compacted): once more on a fresh one.
+            let _ = state.live.refresh();
+            let prepared = execute::prepare(&job).ok()?;
+            Some(execute::evaluate(
+                &state.live.snapshot().store,
+                &state.context,
+                &job,
+                prepared,
+                token,
+            ))
+        })
+    };
+    let outcome = tokio::time::timeout_at((deadline + GRACE).into(), here).await;
+    timer.abort();
+    match outcome {
+        Ok(Ok(Some(answer))) => Ok(answer),
+        Ok(Ok(None)) => state.workers.run(job, deadline + GRACE).await,
+        Ok(Err(e)) => Err(WorkerError::Failed(format!(
+            "the evaluation stopped unexpectedly: {e}"
+        ))),
+        // The token has fired; an interruptible query is stopping.
+        Err(_) => Err(WorkerError::Killed),
+    }
 }
 
 /// A weak entity tag for an answer: the store snapshot and the request key.

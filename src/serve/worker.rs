@@ -16,10 +16,9 @@ use super::live::LiveStore;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::process::{Child, ChildStdin, ChildStdout, Command};
 
 /// Time a worker has after the query timeout to answer before it is killed.
@@ -42,7 +41,7 @@ pub enum WorkerError {
 struct Worker {
     child: Child,
     stdin: ChildStdin,
-    stdout: ChildStdout,
+    stdout: BufReader<ChildStdout>,
 }
 
 /// How to start a worker.
@@ -100,7 +99,7 @@ impl WorkerPool {
         Ok(Worker {
             child,
             stdin,
-            stdout,
+            stdout: BufReader::with_capacity(64 * 1024, stdout),
         })
     }
 
@@ -161,12 +160,15 @@ impl WorkerPool {
 
 async fn write_frame(w: &mut ChildStdin, bytes: &[u8]) -> std::io::Result<()> {
     let len = u32::try_from(bytes.len()).map_err(|_| std::io::Error::other("frame too large"))?;
-    w.write_all(&len.to_le_bytes()).await?;
-    w.write_all(bytes).await?;
+    // One write for length and payload: one wake-up of the worker.
+    let mut frame = Vec::with_capacity(bytes.len() + 4);
+    frame.extend_from_slice(&len.to_le_bytes());
+    frame.extend_from_slice(bytes);
+    w.write_all(&frame).await?;
     w.flush().await
 }
 
-async fn read_frame(r: &mut ChildStdout) -> std::io::Result<Vec<u8>> {
+async fn read_frame(r: &mut BufReader<ChildStdout>) -> std::io::Result<Vec<u8>> {
     let mut len = [0u8; 4];
     r.read_exact(&mut len).await?;
     let len = u32::from_le_bytes(len);
@@ -236,8 +238,9 @@ fn serve_jobs(store: &Path, base: &str) -> Result<(), Box<dyn std::error::Error 
     let stdin = std::io::stdin();
     let stdout = std::io::stdout();
     let mut input = stdin.lock();
-    let mut output = std::io::BufWriter::new(stdout.lock());
+    let mut output = std::io::BufWriter::with_capacity(64 * 1024, stdout.lock());
     let mut seen_generation = 0u64;
+    let watchdog = Watchdog::start();
     while let Some(frame) = read_frame_sync(&mut input)? {
         let job: QueryJob = serde_json::from_slice(&frame)?;
         if job.generation != seen_generation {
@@ -245,10 +248,10 @@ fn serve_jobs(store: &Path, base: &str) -> Result<(), Box<dyn std::error::Error 
             let _ = live.refresh();
             seen_generation = job.generation;
         }
-        let mut answer = answer_in_time(&live, &context, &job);
+        let mut answer = answer_in_time(&live, &context, &job, &watchdog);
         if answer.store_failed && live.refresh().unwrap_or(false) {
             // Files vanished under the old view (another process compacted): once more on a fresh one.
-            answer = answer_in_time(&live, &context, &job);
+            answer = answer_in_time(&live, &context, &job, &watchdog);
         }
         write_frame_sync(&mut output, &serde_json::to_vec(&answer)?)?;
         write_frame_sync(&mut output, &answer.body)?;
@@ -257,30 +260,71 @@ fn serve_jobs(store: &Path, base: &str) -> Result<(), Box<dyn std::error::Error 
     Ok(())
 }
 
+/// When the running query must stop, and the token that stops it.
+type Deadline = (Instant, oxigraph::sparql::CancellationToken);
+
+/// Cancels the running query's token at its deadline: one thread for the worker's life.
+struct Watchdog {
+    armed: Arc<(Mutex<Option<Deadline>>, Condvar)>,
+}
+
+impl Watchdog {
+    fn start() -> Watchdog {
+        let armed: Arc<(Mutex<Option<Deadline>>, Condvar)> =
+            Arc::new((Mutex::new(None), Condvar::new()));
+        let shared = armed.clone();
+        std::thread::spawn(move || {
+            let (lock, wake) = &*shared;
+            let mut slot = lock.lock().unwrap_or_else(|e| e.into_inner());
+            loop {
+                match slot.as_ref() {
+                    None => slot = wake.wait(slot).unwrap_or_else(|e| e.into_inner()),
+                    Some((deadline, token)) => {
+                        let now = Instant::now();
+                        if now >= *deadline {
+                            token.cancel();
+                            *slot = None;
+                        } else {
+                            let wait = *deadline - now;
+                            slot = wake
+                                .wait_timeout(slot, wait)
+                                .unwrap_or_else(|e| e.into_inner())
+                                .0;
+                        }
+                    }
+                }
+            }
+        });
+        Watchdog { armed }
+    }
+
+    fn arm(&self, deadline: Instant, token: oxigraph::sparql::CancellationToken) {
+        let (lock, wake) = &*self.armed;
+        *lock.lock().unwrap_or_else(|e| e.into_inner()) = Some((deadline, token));
+        wake.notify_one();
+    }
+
+    fn disarm(&self) {
+        let (lock, wake) = &*self.armed;
+        *lock.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        wake.notify_one();
+    }
+}
+
 /// Answers a job on the current view, cancelling it at its timeout.
-fn answer_in_time(live: &LiveStore, context: &super::jsonld::Context, job: &QueryJob) -> JobAnswer {
+fn answer_in_time(
+    live: &LiveStore,
+    context: &super::jsonld::Context,
+    job: &QueryJob,
+    watchdog: &Watchdog,
+) -> JobAnswer {
     let snapshot = live.snapshot();
     let token = oxigraph::sparql::CancellationToken::new();
-    let done = Arc::new(AtomicBool::new(false));
-    let timeout = Duration::from_millis(job.timeout_ms);
-    let watchdog = {
-        let token = token.clone();
-        let done = done.clone();
-        std::thread::spawn(move || {
-            let until = Instant::now() + timeout;
-            while !done.load(Ordering::Acquire) {
-                let now = Instant::now();
-                if now >= until {
-                    token.cancel();
-                    return;
-                }
-                std::thread::park_timeout(until - now);
-            }
-        })
-    };
+    watchdog.arm(
+        Instant::now() + Duration::from_millis(job.timeout_ms),
+        token.clone(),
+    );
     let answer = execute::answer(&snapshot.store, context, job, token);
-    done.store(true, Ordering::Release);
-    watchdog.thread().unpark();
-    let _ = watchdog.join();
+    watchdog.disarm();
     answer
 }
