@@ -18,14 +18,11 @@ fn main() {
             .file_stem()
             .and_then(|s| s.to_str())
             .expect("a UTF-8 file name");
-        let absolute = std::fs::canonicalize(&path).expect("a readable query file");
+        // The text itself goes into the generated file (not an include_str! of an absolute path), so that a
+        // build cache shared by several checkouts never points at another checkout's files.
+        let text = std::fs::read_to_string(&path).expect("a readable UTF-8 query file");
         println!("cargo:rerun-if-changed={}", path.display());
-        writeln!(
-            code,
-            "    ({stem:?}, include_str!({:?})),",
-            absolute.display().to_string()
-        )
-        .unwrap();
+        writeln!(code, "    ({stem:?}, {text:?}),").unwrap();
     }
     code.push_str("];\n");
     let out = std::path::Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("queries.rs");

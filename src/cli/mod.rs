@@ -1,5 +1,8 @@
 //! The command line: parses arguments, calls the library, prints. Every decision lives in the library.
 
+mod fetch;
+mod publish;
+
 use crate::lexicon::Lexicon;
 use crate::pipeline::{self, Outcome};
 use crate::query::{self, ResultFormat};
@@ -221,6 +224,20 @@ enum Command {
     /// A query worker of `serve` (started by the server itself; reads jobs on standard input).
     #[command(hide = true)]
     QueryWorker,
+    /// Downloads acts (both language versions) from the server-rendered Әділет pages into a cache folder, with their
+    /// header metadata as a sidecar, and ingests them with --ingest.
+    ///
+    /// Polite: a browser's User-Agent, a cookie jar, a pause between requests, retries with backoff on 429, 5xx and
+    /// time-outs. An act is saved whole or not at all; acts already saved are skipped (run again to finish an
+    /// interrupted run), or asked for again conditionally with --refresh. Exit code 1 when any act failed.
+    Fetch(fetch::FetchArgs),
+    /// Pushes the named graphs to a remote triple store by the Graph Store Protocol (PUT, one graph per request)
+    /// or SPARQL Update, then checks the remote's quad count of every graph.
+    ///
+    /// Graphs the remote already holds in the same version are skipped. The remote should read the union of its
+    /// graphs as the default graph (Oxigraph: --union-default-graph; Fuseki: tdb2:unionDefaultGraph) for the
+    /// queries of queries/ to give the same answers there. Exit code 1 when any graph failed or differs.
+    Publish(publish::PublishArgs),
 }
 
 /// How `map` writes the matrix.
@@ -600,6 +617,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
             crate::serve::worker::worker_main(&cli.store, &base.iri(""))
                 .map_err(|e| anyhow::anyhow!("query worker: {e}"))?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Fetch(args) => {
+            let base = base(&cli)?;
+            fetch::run(args, &cli.store, &base, &lex)
+        }
+        Command::Publish(args) => {
+            let base = base(&cli)?;
+            publish::run(args, &cli.store, &base)
         }
         Command::Remove { doc } => {
             let base = base(&cli)?;

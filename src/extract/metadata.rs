@@ -26,8 +26,8 @@ pub struct Stated {
 /// Reads the approving act's date, number and issuer from a sidecar: its own fields first, then its requisites
 /// line (`Решение маслихата Алгинского района Актюбинской области от 12 февраля 2016 года № 261. …`), whose first
 /// date and number are the act's own (later ones are its registration and repeal).
-pub fn stated(sidecar: &Sidecar, lex: &Lexicon) -> Stated {
-    let requisites = sidecar.requisites.as_deref().unwrap_or("");
+pub fn stated(sidecar: &Sidecar, lex: &Lexicon, lang: crate::lexicon::Lang) -> Stated {
+    let requisites = sidecar.requisites(lang).unwrap_or("");
     let iso = |d: &str| {
         let ok = d.len() == 10
             && d.chars().enumerate().all(|(i, c)| {
@@ -81,7 +81,7 @@ pub fn reconcile(
     warnings: &mut Vec<String>,
 ) {
     let file = sidecar.path.display().to_string();
-    let mut stated = stated(sidecar, lex);
+    let mut stated = stated(sidecar, lex, lang);
     // A requisites line in the other language names the unit in that language: usable only when the unit is
     // known in both (data/reference/units.tsv, a region), else its node would not be this text's.
     if stated.lang.is_some_and(|l| l != lang) {
@@ -92,6 +92,10 @@ pub fn reconcile(
     let Some(res) = resolution else {
         return;
     };
+    res.adilet_id = sidecar.adilet_id.clone();
+    if res.adilet_id.is_some() {
+        res.source_page = sidecar.source(lang).map(str::to_string);
+    }
     let mut check =
         |what: &str, text: &mut Option<String>, side: &Option<String>| match (&*text, side) {
             (None, Some(s)) => {

@@ -68,6 +68,10 @@ pub struct Resolution {
     pub entry_into_force: Option<String>,
     /// The rule of that clause (`akg:` local name).
     pub entry_rule: Option<String>,
+    /// Its ID in the Әділет database, from the document's sidecar (the text never states it).
+    pub adilet_id: Option<String>,
+    /// The page the text was fetched from, from the document's sidecar.
+    pub source_page: Option<String>,
 }
 
 /// A postal address, split into the parts the text gives.

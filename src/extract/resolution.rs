@@ -186,6 +186,8 @@ pub(crate) fn resolution(
         controlled_by,
         entry_into_force,
         entry_rule,
+        adilet_id: None,
+        source_page: None,
     })
 }
 

@@ -121,6 +121,21 @@ impl Base {
     }
 }
 
+/// An identifier from elsewhere (an Әділет ID) as one IRI path segment: kept as written, with every character
+/// but ASCII letters, digits, `-`, `.`, `_` and `~` percent-encoded, so that no ID is ever altered or merged with
+/// another.
+pub fn path_segment(id: &str) -> String {
+    let mut out = String::with_capacity(id.len());
+    for b in id.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// Slug of an act number: lowercase, `/` and spaces turned into hyphens.
 pub fn number_slug(n: &str) -> String {
     slug(n)

@@ -229,6 +229,22 @@ pub fn document_quads(ex: &Extraction, base: &Base, graph: &str, lex: &Lexicon) 
         // requisites) cannot be told from the issuer's other acts, nor from another edition for the same
         // institution: it is the document's own.
         let iri = match (&r.date, &r.number) {
+            // Known by its Әділет ID only: the ID names one act in every language.
+            (None, None) if r.adilet_id.is_some() => {
+                let id = r.adilet_id.as_deref().unwrap_or_default();
+                let iri = base.iri(&format!("eli/adilet/{}", iri::path_segment(id)));
+                m.e.class(&iri, ELI, "LegalResource");
+                m.e.iri(
+                    &iri,
+                    term(ELI, "type_document"),
+                    &format!("{AKG}{}", act.act_type),
+                );
+                if let Some(b) = &act.issuer {
+                    let body = m.body(b);
+                    m.e.iri(&iri, term(ELI, "passed_by"), &body);
+                }
+                iri
+            }
             (None, None) => {
                 let iri = format!("{graph}/approving-act");
                 m.e.class(&iri, ELI, "LegalResource");
@@ -256,6 +272,14 @@ pub fn document_quads(ex: &Extraction, base: &Base, graph: &str, lex: &Lexicon) 
         }
         if let Some(c) = &r.entry_into_force {
             m.e.text(&iri, term(AKG, "entryIntoForce"), c, lang);
+        }
+        if let Some(id) = &r.adilet_id {
+            m.e.string(&iri, term(AKG, "adiletId"), id);
+        }
+        if let Some(url) = &r.source_page {
+            if let Ok(n) = NamedNode::new(url) {
+                m.e.add(&iri, term(DCT, "source"), n);
+            }
         }
         if let Some(rule) = &r.entry_rule {
             m.e.iri(
@@ -523,8 +547,17 @@ fn sidecar_quads(e: &mut Emitter, g: &str, s: &Sidecar, lang: Lang) {
             None => e.string(g, term(DCT, "title"), t),
         }
     }
-    if let Some(r) = &s.requisites {
+    if let Some(r) = s.requisites(lang) {
         e.string(g, term(AKG, "statedRequisites"), r);
+    }
+    if let Some(id) = &s.adilet_id {
+        e.string(g, term(AKG, "adiletId"), id);
+    }
+    if let Some(status) = s.status(lang) {
+        e.text(g, term(AKG, "statedStatus"), status, lang);
+    }
+    for note in s.notes(lang) {
+        e.text(g, term(AKG, "sourceNote"), note, lang);
     }
     if let Some(d) = &s.date {
         if crate::validate::literal::is_well_formed(d, &format!("{XSD}date")) {

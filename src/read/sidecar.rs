@@ -22,8 +22,8 @@ pub struct Sidecar {
     pub code: Option<String>,
     /// Titles by language (`title: {kaz: …, rus: …}`, or one title for any language).
     pub titles: Vec<(Option<Lang>, String)>,
-    /// The requisites line (`requisite`): type, issuer, date, number, registration, repeal.
-    pub requisites: Option<String>,
+    /// The requisites line (`requisite`, once or by language): type, issuer, date, number, registration, repeal.
+    pub requisites: Vec<(Option<Lang>, String)>,
     /// Date of approval (`approved_on`, `date`), as written.
     pub date: Option<String>,
     /// Number (`number`), as written.
@@ -32,6 +32,14 @@ pub struct Sidecar {
     pub issuers: Vec<String>,
     /// Source URLs by language (`source: {kaz: …, rus: …}`, `url`).
     pub sources: Vec<(Option<Lang>, String)>,
+    /// The act's ID in the Әділет database (`adilet_id`), kept exactly as written: both language versions fetched
+    /// under one ID are one act.
+    pub adilet_id: Option<String>,
+    /// The act's status as its source page states it, by language (`status: {kaz: Жаңа, rus: Новый}`).
+    pub statuses: Vec<(Option<Lang>, String)>,
+    /// Notes the source page carried beside the text (amendment and repeal notes), by language (`notes: {kaz:
+    /// [...], rus: [...]}`): provenance, not provisions.
+    pub notes: Vec<(Option<Lang>, String)>,
 }
 
 impl Sidecar {
@@ -43,6 +51,24 @@ impl Sidecar {
     /// The source URL for a language: that language's, else one given for any language.
     pub fn source(&self, lang: Lang) -> Option<&str> {
         pick(&self.sources, lang)
+    }
+
+    /// The requisites line for a language: that language's, else one given for any language, else any.
+    pub fn requisites(&self, lang: Lang) -> Option<&str> {
+        pick(&self.requisites, lang).or_else(|| self.requisites.first().map(|(_, r)| r.as_str()))
+    }
+
+    /// The status for a language: that language's, else one given for any language.
+    pub fn status(&self, lang: Lang) -> Option<&str> {
+        pick(&self.statuses, lang)
+    }
+
+    /// The notes for a language: that language's and those given for any language.
+    pub fn notes(&self, lang: Lang) -> impl Iterator<Item = &str> {
+        self.notes
+            .iter()
+            .filter(move |(l, _)| l.is_none() || *l == Some(lang))
+            .map(|(_, n)| n.as_str())
     }
 }
 
@@ -124,7 +150,9 @@ pub fn load(path: &Path) -> Result<Sidecar, SidecarError> {
         digest: crate::pipeline::digest(&bytes),
         code: field(&["act_code", "code", "id"]).and_then(scalar),
         titles: field(&["title", "titles"]).map(by_lang).unwrap_or_default(),
-        requisites: field(&["requisite", "requisites"]).and_then(scalar),
+        requisites: field(&["requisite", "requisites"])
+            .map(by_lang)
+            .unwrap_or_default(),
         date: field(&["approved_on", "date"]).and_then(scalar),
         number: field(&["number"]).and_then(scalar),
         issuers: field(&["approved_by", "issuer"])
@@ -136,6 +164,9 @@ pub fn load(path: &Path) -> Result<Sidecar, SidecarError> {
         sources: field(&["source", "url", "sources"])
             .map(by_lang)
             .unwrap_or_default(),
+        adilet_id: field(&["adilet_id"]).and_then(scalar),
+        statuses: field(&["status"]).map(by_lang).unwrap_or_default(),
+        notes: field(&["notes"]).map(by_lang).unwrap_or_default(),
     })
 }
 
@@ -153,21 +184,28 @@ fn scalar(v: &Value) -> Option<String> {
     }
 }
 
-/// Values given by language (`{kaz: …, rus: …}`, `{kk: …, ru: …}`) or once for any language.
+/// Values given by language (`{kaz: …, rus: …}`, `{kk: …, ru: …}`) or once for any language; a value may be a
+/// list, each of its scalars then counting as one value.
 fn by_lang(v: &Value) -> Vec<(Option<Lang>, String)> {
+    let values = |v: &Value| -> Vec<String> {
+        match v {
+            Value::Array(items) => items.iter().filter_map(scalar).collect(),
+            other => scalar(other).into_iter().collect(),
+        }
+    };
     match v {
         Value::Object(map) => map
             .iter()
-            .filter_map(|(k, v)| {
+            .flat_map(|(k, v)| {
                 let lang = match k.to_lowercase().as_str() {
                     "kaz" | "kk" | "kz" => Some(Lang::Kk),
                     "rus" | "ru" => Some(Lang::Ru),
-                    _ => return None,
+                    _ => return Vec::new(),
                 };
-                scalar(v).map(|s| (lang, s))
+                values(v).into_iter().map(|s| (lang, s)).collect()
             })
             .collect(),
-        other => scalar(other).map(|s| vec![(None, s)]).unwrap_or_default(),
+        other => values(other).into_iter().map(|s| (None, s)).collect(),
     }
 }
 
@@ -192,7 +230,7 @@ mod tests {
         assert_eq!(s.issuers, ["153004000002"]);
         assert_eq!(s.title(Lang::Kk), Some("\"Алға\" Ережесін бекіту туралы"));
         assert_eq!(s.source(Lang::Ru), Some("https://example.org/rus"));
-        assert!(s.requisites.unwrap().ends_with("№ 261."));
+        assert!(s.requisites(Lang::Kk).unwrap().ends_with("№ 261."));
     }
 
     #[test]

@@ -1,0 +1,247 @@
+//! `akimat-kg fetch`: downloads acts from Әділет into the cache folder, and ingests them when asked.
+
+use crate::fetch::{self, FetchOptions, Fetcher, Outcome, PageLang, Target};
+use crate::http::{ClientOptions, Retry};
+use crate::lexicon::Lexicon;
+use crate::pipeline;
+use crate::rdf::iri::Base;
+use crate::store::KgStore;
+use anyhow::{bail, Result};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// Options of `fetch`.
+#[derive(clap::Args)]
+pub struct FetchArgs {
+    /// Act IDs (`G22VT00016M`) or document URLs (`https://old.adilet.zan.kz/rus/docs/G22VT00016M`).
+    ids: Vec<String>,
+    /// A file with one ID or URL per line (`#` starts a comment).
+    #[arg(long)]
+    from_file: Option<PathBuf>,
+    /// Scheme and host of the server-rendered pages.
+    #[arg(long, env = "AKIMAT_KG_ADILET_HOST", default_value = fetch::DEFAULT_HOST)]
+    host: String,
+    /// Language versions to fetch.
+    #[arg(long, value_delimiter = ',', default_value = "kaz,rus")]
+    lang: Vec<LangArg>,
+    /// Folder where fetched acts are saved, one subfolder per ID.
+    #[arg(long, default_value = "adilet-cache")]
+    cache: PathBuf,
+    /// Ingest the fetched acts into the store (also those saved by an earlier run).
+    #[arg(long)]
+    ingest: bool,
+    /// Ask again for IDs already saved (with If-None-Match / If-Modified-Since).
+    #[arg(long)]
+    refresh: bool,
+    /// Shortest pause between two requests, in seconds.
+    #[arg(long, default_value_t = 1.5)]
+    delay: f64,
+    /// Longest pause between two requests, in seconds (each pause is drawn between --delay and this).
+    #[arg(long, default_value_t = 3.0)]
+    delay_max: f64,
+    /// Seconds one request may take, from connecting to the last byte.
+    #[arg(long, default_value_t = 30.0)]
+    timeout: f64,
+    /// Retries of a request that timed out or got 429 or 5xx.
+    #[arg(long, default_value_t = 4)]
+    retries: u32,
+    /// Seconds before the first retry; doubled for each next one (a Retry-After from the server wins).
+    #[arg(long, default_value_t = 2.0)]
+    backoff: f64,
+    /// Longest wait before a retry, in seconds.
+    #[arg(long, default_value_t = 60.0)]
+    max_backoff: f64,
+    /// PEM file of certificates to trust beside the system's (a private CA, or an intermediate certificate the
+    /// server fails to send); repeatable. Verification is never switched off.
+    #[arg(long)]
+    ca_cert: Vec<PathBuf>,
+    /// The User-Agent header.
+    #[arg(long, default_value = fetch::DEFAULT_USER_AGENT)]
+    user_agent: String,
+    /// No progress bar.
+    #[arg(long)]
+    quiet: bool,
+}
+
+/// A language on the command line.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum LangArg {
+    Kaz,
+    Rus,
+}
+
+/// Seconds from the command line as a duration, refusing what is not a finite, non-negative number.
+pub fn seconds(name: &str, s: f64) -> Result<Duration> {
+    Duration::try_from_secs_f64(s)
+        .map_err(|_| anyhow::anyhow!("--{name} {s}: expected seconds, 0 or more"))
+}
+
+/// Runs `fetch`.
+pub fn run(
+    args: &FetchArgs,
+    store_path: &std::path::Path,
+    base: &Base,
+    lex: &Lexicon,
+) -> Result<ExitCode> {
+    let mut targets: Vec<Target> = Vec::new();
+    if let Some(f) = &args.from_file {
+        targets.extend(fetch::read_list(f)?);
+    }
+    for id in &args.ids {
+        targets.push(fetch::parse_target(id)?);
+    }
+    if targets.is_empty() {
+        bail!("nothing to fetch: give act IDs or URLs, or --from-file");
+    }
+    let mut seen = std::collections::HashSet::new();
+    targets.retain(|t| seen.insert(t.id.clone()));
+    if !args.host.starts_with("http://") && !args.host.starts_with("https://") {
+        bail!("--host {}: expected http://… or https://…", args.host);
+    }
+    let delay = seconds("delay", args.delay)?;
+    let delay_max = seconds("delay-max", args.delay_max)?.max(delay);
+    let mut langs: Vec<PageLang> = args
+        .lang
+        .iter()
+        .map(|l| match l {
+            LangArg::Kaz => PageLang::Kaz,
+            LangArg::Rus => PageLang::Rus,
+        })
+        .collect();
+    langs.sort();
+    langs.dedup();
+    let opts = FetchOptions {
+        host: args.host.trim_end_matches('/').to_string(),
+        langs: langs.clone(),
+        cache: args.cache.clone(),
+        delay,
+        delay_max,
+        retry: Retry {
+            retries: args.retries,
+            backoff: seconds("backoff", args.backoff)?,
+            max_backoff: seconds("max-backoff", args.max_backoff)?,
+        },
+        client: ClientOptions {
+            user_agent: args.user_agent.clone(),
+            timeout: seconds("timeout", args.timeout)?,
+            ca_certs: args.ca_cert.clone(),
+            cookies: true,
+        },
+        refresh: args.refresh,
+    };
+    let cleaned = fetch::clean_cache(&args.cache);
+    if cleaned > 0 {
+        eprintln!(
+            "note: cleaned {cleaned} leftovers of an interrupted run in {}",
+            args.cache.display()
+        );
+    }
+    let mut fetcher = Fetcher::new(opts)?;
+    let store = if args.ingest {
+        Some(KgStore::open(store_path, base)?)
+    } else {
+        None
+    };
+    let bar = if args.quiet || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        indicatif::ProgressBar::hidden()
+    } else {
+        let bar = indicatif::ProgressBar::new(targets.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} {elapsed_precise} {wide_msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    };
+    let say = |line: String| {
+        if bar.is_hidden() {
+            println!("{line}");
+        } else {
+            bar.println(line);
+        }
+    };
+    let (mut saved, mut skipped, mut not_modified) = (0, 0, 0);
+    let mut failed: Vec<String> = Vec::new();
+    let mut ingest_failed = 0;
+    for t in &targets {
+        bar.set_message(t.id.clone());
+        let mut note = |s: String| bar.suspend(|| eprintln!("note: {s}"));
+        let outcome = fetcher.fetch(t, &mut note);
+        let folder = match outcome {
+            Ok(Outcome::Saved {
+                folder,
+                replaced,
+                repealed,
+            }) => {
+                saved += 1;
+                let verb = if replaced { "updated" } else { "saved" };
+                let status = if repealed { " (repealed)" } else { "" };
+                say(format!("{verb:9} {} → {}{status}", t.id, folder.display()));
+                Some(folder)
+            }
+            Ok(Outcome::NotModified { folder }) => {
+                not_modified += 1;
+                say(format!("unchanged {} (the server says not modified)", t.id));
+                Some(folder)
+            }
+            Ok(Outcome::Skipped { folder }) => {
+                skipped += 1;
+                say(format!(
+                    "skipped   {} (already in {})",
+                    t.id,
+                    folder.display()
+                ));
+                Some(folder)
+            }
+            Err(e) => {
+                failed.push(t.id.clone());
+                bar.suspend(|| eprintln!("error: {}: {e}", t.id));
+                None
+            }
+        };
+        if let (Some(store), Some(folder)) = (&store, folder) {
+            for lang in &langs {
+                let file = folder.join(format!("{}.txt", lang.code()));
+                match pipeline::ingest_file(store, base, &file, lex, false) {
+                    pipeline::Outcome::Stored { quads, summary, .. } => say(format!(
+                        "  ingested {}: {quads} quads — {summary}",
+                        file.display()
+                    )),
+                    pipeline::Outcome::Unchanged => {}
+                    pipeline::Outcome::Failed(e) => {
+                        ingest_failed += 1;
+                        bar.suspend(|| eprintln!("error: {e}"));
+                    }
+                }
+            }
+        }
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    if let Some(store) = &store {
+        store.flush()?;
+    }
+    println!(
+        "{} acts: {saved} saved, {not_modified} not modified, {skipped} already saved, {} failed{}",
+        targets.len(),
+        failed.len(),
+        if args.ingest {
+            format!("; {ingest_failed} documents failed to ingest")
+        } else {
+            String::new()
+        }
+    );
+    if !failed.is_empty() {
+        println!(
+            "failed: {} (run the same command again to fetch only these)",
+            failed.join(" ")
+        );
+    }
+    Ok(if failed.is_empty() && ingest_failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

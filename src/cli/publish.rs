@@ -1,0 +1,194 @@
+//! `akimat-kg publish`: pushes the named graphs to a remote triple store.
+
+use crate::http::{ClientOptions, Retry};
+use crate::pipeline;
+use crate::publish::remote::{Auth, Remote};
+use crate::publish::{self, Event, Method, PublishOptions};
+use crate::rdf::iri::Base;
+use crate::store::KgStore;
+use anyhow::{bail, Result};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Options of `publish`.
+#[derive(clap::Args)]
+pub struct PublishArgs {
+    /// The remote SPARQL query endpoint (read back for what it holds, and for the final check).
+    #[arg(long)]
+    endpoint: String,
+    /// The remote Graph Store Protocol endpoint (Oxigraph: …/store; Fuseki: …/DATASET/data; GraphDB:
+    /// …/repositories/REPO/rdf-graphs/service; Virtuoso: …/sparql-graph-crud-auth).
+    #[arg(long)]
+    graph_store: Option<String>,
+    /// The remote SPARQL Update endpoint, used where the Graph Store Protocol is missing (Oxigraph: …/update;
+    /// Fuseki: …/DATASET/update; GraphDB: …/repositories/REPO/statements; Virtuoso: …/sparql-auth).
+    #[arg(long)]
+    update_endpoint: Option<String>,
+    /// Graphs to publish, as graph IRIs or document paths; repeatable. Default: every named graph.
+    #[arg(long = "graph")]
+    graphs: Vec<String>,
+    /// Send every graph, also those the remote holds in the same version already.
+    #[arg(long)]
+    all: bool,
+    /// Triples per SPARQL Update request.
+    #[arg(long, default_value_t = 10_000)]
+    batch: usize,
+    /// User for HTTP Basic authentication.
+    #[arg(long, requires = "password")]
+    user: Option<String>,
+    /// Password for HTTP Basic authentication.
+    #[arg(
+        long,
+        env = "AKIMAT_KG_PUBLISH_PASSWORD",
+        hide_env_values = true,
+        requires = "user"
+    )]
+    password: Option<String>,
+    /// Bearer token.
+    #[arg(
+        long,
+        env = "AKIMAT_KG_PUBLISH_TOKEN",
+        hide_env_values = true,
+        conflicts_with = "user"
+    )]
+    token: Option<String>,
+    /// Seconds one request may take.
+    #[arg(long, default_value_t = 300.0)]
+    timeout: f64,
+    /// Retries of a request that timed out or got 429 or 5xx.
+    #[arg(long, default_value_t = 4)]
+    retries: u32,
+    /// Seconds before the first retry; doubled for each next one.
+    #[arg(long, default_value_t = 2.0)]
+    backoff: f64,
+    /// PEM file of certificates to trust beside the system's; repeatable.
+    #[arg(long)]
+    ca_cert: Vec<PathBuf>,
+    /// No progress bar.
+    #[arg(long)]
+    quiet: bool,
+}
+
+/// Runs `publish`.
+pub fn run(args: &PublishArgs, store_path: &Path, base: &Base) -> Result<ExitCode> {
+    for (name, url) in [
+        ("endpoint", Some(&args.endpoint)),
+        ("graph-store", args.graph_store.as_ref()),
+        ("update-endpoint", args.update_endpoint.as_ref()),
+    ] {
+        if let Some(u) = url {
+            if reqwest::Url::parse(u).map_or(true, |u| !matches!(u.scheme(), "http" | "https")) {
+                bail!("--{name} {u}: expected an http:// or https:// URL");
+            }
+        }
+    }
+    if args.batch == 0 {
+        bail!("--batch 0: expected at least 1 triple per request");
+    }
+    let store = KgStore::open_existing(store_path, base)?;
+    let graphs = args
+        .graphs
+        .iter()
+        .map(|g| {
+            if g.starts_with("http://") || g.starts_with("https://") {
+                g.clone()
+            } else {
+                crate::rdf::iri::graph(base, &pipeline::canonical(Path::new(g)))
+            }
+        })
+        .collect();
+    let auth = match (&args.user, &args.password, &args.token) {
+        (Some(user), Some(password), _) => Auth::Basic {
+            user: user.clone(),
+            password: password.clone(),
+        },
+        (_, _, Some(t)) => Auth::Bearer(t.clone()),
+        _ => Auth::None,
+    };
+    let client = crate::http::client(&ClientOptions {
+        user_agent: format!("akimat-kg/{}", env!("CARGO_PKG_VERSION")),
+        timeout: super::fetch::seconds("timeout", args.timeout)?,
+        ca_certs: args.ca_cert.clone(),
+        cookies: false,
+    })?;
+    let remote = Remote::new(
+        client,
+        args.endpoint.clone(),
+        args.graph_store.clone(),
+        args.update_endpoint.clone(),
+        auth,
+        Retry {
+            retries: args.retries,
+            backoff: super::fetch::seconds("backoff", args.backoff)?,
+            max_backoff: std::time::Duration::from_secs(60),
+        },
+    );
+    let bar = if args.quiet || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        indicatif::ProgressBar::hidden()
+    } else {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} triples {elapsed_precise} {wide_msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    };
+    let opts = PublishOptions {
+        graphs,
+        batch: args.batch,
+        all: args.all,
+    };
+    let report = publish::publish(&store, base, &remote, &opts, &mut |e| match e {
+        Event::Start { graphs, triples } => {
+            bar.set_length(triples);
+            bar.suspend(|| eprintln!("sending {graphs} graphs, {triples} triples"));
+        }
+        Event::Graph(g) => bar.set_message(g),
+        Event::Sent(n) => bar.inc(n),
+        Event::Note(s) => bar.suspend(|| eprintln!("note: {s}")),
+    })?;
+    bar.finish_and_clear();
+    for (g, n, m) in &report.sent {
+        let how = match m {
+            Method::GraphStore => "graph store PUT",
+            Method::Update => "SPARQL update",
+        };
+        println!("sent      {g}: {n} triples ({how})");
+    }
+    for (g, e) in &report.failed {
+        eprintln!("error: {g}: {e}");
+    }
+    if report.meta_held_back {
+        eprintln!("error: the metadata graph was not sent because other graphs failed; run again to finish");
+    }
+    for (g, local, remote) in &report.mismatched {
+        eprintln!("error: {g}: {local} quads here, {remote} on the remote store");
+    }
+    for g in &report.missing {
+        eprintln!("error: {g}: not on the remote store");
+    }
+    for g in &report.remote_only {
+        println!("note: {g} is on the remote store but not here (left alone)");
+    }
+    println!(
+        "{} graphs sent, {} unchanged, {} failed; remote check: {}",
+        report.sent.len(),
+        report.unchanged.len(),
+        report.failed.len(),
+        if report.mismatched.is_empty() && report.missing.is_empty() {
+            "every graph holds as many quads as here".to_string()
+        } else {
+            format!(
+                "{} graphs differ",
+                report.mismatched.len() + report.missing.len()
+            )
+        }
+    );
+    Ok(if report.is_complete() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
