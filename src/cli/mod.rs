@@ -234,9 +234,10 @@ enum Command {
     /// Pushes the named graphs to a remote triple store by the Graph Store Protocol (PUT, one graph per request)
     /// or SPARQL Update, then checks the remote's quad count of every graph.
     ///
-    /// Graphs the remote already holds in the same version are skipped. The remote should read the union of its
-    /// graphs as the default graph (Oxigraph: --union-default-graph; Fuseki: tdb2:unionDefaultGraph) for the
-    /// queries of queries/ to give the same answers there. Exit code 1 when any graph failed or differs.
+    /// Graphs the remote already holds in the same version are skipped. The default graph (here the union, as a
+    /// set, of the named graphs) is sent too, so the queries of queries/ give the same answers there; leave it out
+    /// with --no-default-graph for a store that reads the union of its graphs as the default graph. Exit code 1
+    /// when any graph failed or differs.
     Publish(publish::PublishArgs),
 }
 

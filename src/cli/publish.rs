@@ -30,6 +30,11 @@ pub struct PublishArgs {
     /// Send every graph, also those the remote holds in the same version already.
     #[arg(long)]
     all: bool,
+    /// Do not send the default graph (the union of the named graphs): for a remote that reads the union of its
+    /// graphs as its default graph. Such a store counts a triple held by several graphs several times, so queries
+    /// without DISTINCT may answer with repeats there.
+    #[arg(long)]
+    no_default_graph: bool,
     /// Triples per SPARQL Update request.
     #[arg(long, default_value_t = 10_000)]
     batch: usize,
@@ -86,17 +91,19 @@ pub fn run(args: &PublishArgs, store_path: &Path, base: &Base) -> Result<ExitCod
         bail!("--batch 0: expected at least 1 triple per request");
     }
     let store = KgStore::open_existing(store_path, base)?;
-    let graphs = args
+    let chosen: Vec<(String, String)> = args
         .graphs
         .iter()
         .map(|g| {
-            if g.starts_with("http://") || g.starts_with("https://") {
+            let iri = if g.starts_with("http://") || g.starts_with("https://") {
                 g.clone()
             } else {
                 crate::rdf::iri::graph(base, &pipeline::canonical(Path::new(g)))
-            }
+            };
+            (g.clone(), iri)
         })
         .collect();
+    let graphs = chosen.iter().map(|(_, iri)| iri.clone()).collect();
     let auth = match (&args.user, &args.password, &args.token) {
         (Some(user), Some(password), _) => Auth::Basic {
             user: user.clone(),
@@ -139,8 +146,9 @@ pub fn run(args: &PublishArgs, store_path: &Path, base: &Base) -> Result<ExitCod
         graphs,
         batch: args.batch,
         all: args.all,
+        default_graph: !args.no_default_graph,
     };
-    let report = publish::publish(&store, base, &remote, &opts, &mut |e| match e {
+    let result = publish::publish(&store, base, &remote, &opts, &mut |e| match e {
         Event::Start { graphs, triples } => {
             bar.set_length(triples);
             bar.suspend(|| eprintln!("sending {graphs} graphs, {triples} triples"));
@@ -148,7 +156,17 @@ pub fn run(args: &PublishArgs, store_path: &Path, base: &Base) -> Result<ExitCod
         Event::Graph(g) => bar.set_message(g),
         Event::Sent(n) => bar.inc(n),
         Event::Note(s) => bar.suspend(|| eprintln!("note: {s}")),
-    })?;
+    });
+    let report = match result {
+        Err(publish::PublishError::UnknownGraph(iri)) => {
+            let given = chosen
+                .iter()
+                .find(|(_, i)| *i == iri)
+                .map_or(iri.as_str(), |(g, _)| g);
+            bail!("{given}: no such graph in the local store (graph {iri})")
+        }
+        other => other?,
+    };
     bar.finish_and_clear();
     for (g, n, m) in &report.sent {
         let how = match m {
@@ -160,8 +178,8 @@ pub fn run(args: &PublishArgs, store_path: &Path, base: &Base) -> Result<ExitCod
     for (g, e) in &report.failed {
         eprintln!("error: {g}: {e}");
     }
-    if report.meta_held_back {
-        eprintln!("error: the metadata graph was not sent because other graphs failed; run again to finish");
+    if report.meta_partial {
+        eprintln!("note: the metadata graph went without the records of the failed graphs; run again to finish");
     }
     for (g, local, remote) in &report.mismatched {
         eprintln!("error: {g}: {local} quads here, {remote} on the remote store");

@@ -3,17 +3,17 @@
 //! Every named graph (or a chosen set) is replaced whole on the remote store: by a Graph Store Protocol `PUT`
 //! where the store has one, else by SPARQL Update (`DROP` + `INSERT DATA` in one request, or for a graph larger
 //! than one batch, batches into a staging graph that a final `MOVE` puts in place), so a reader of the remote store
-//! never sees half a graph. A full publish skips the graphs the remote already holds in the same version (same
-//! `prov:generatedAtTime` in its metadata graph and same size), sends the metadata graph last and only when every
-//! other graph went through (so the remote's provenance never claims a graph it lacks), and ends by checking that
+//! never sees half a graph. A full publish skips the graphs the remote already holds in the same version (the
+//! same digests, extractor and time in its metadata graph, and the same size), sends the metadata graph last, without the records of graphs that failed
+//! (so the remote's provenance never claims a graph it lacks), and ends by checking that
 //! the remote holds as many quads in each graph as the local store.
 
 pub mod remote;
 
 use crate::rdf::iri::{meta_graph, Base};
-use crate::rdf::vocab::PROV;
+use crate::rdf::vocab::{AKG, PROV};
 use crate::store::{KgStore, StoreError};
-use oxigraph::model::{GraphNameRef, NamedNode, NamedOrBlankNode, Term};
+use oxigraph::model::{GraphName, GraphNameRef, NamedNode, NamedOrBlankNode, Term};
 use remote::{insert_data, Remote, RemoteError};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -26,6 +26,9 @@ pub struct PublishOptions {
     pub batch: usize,
     /// Send every graph, also those the remote already holds in the same version.
     pub all: bool,
+    /// Send the default graph too (the union, as a set, of the named graphs), for a remote whose default graph
+    /// is a graph of its own; off for a remote that reads the union of its graphs as the default graph.
+    pub default_graph: bool,
 }
 
 /// Something worth telling the user while publishing.
@@ -64,8 +67,8 @@ pub struct Report {
     pub unchanged: Vec<String>,
     /// Graphs that could not be sent, and why.
     pub failed: Vec<(String, String)>,
-    /// The metadata graph was not sent because other graphs failed.
-    pub meta_held_back: bool,
+    /// The metadata graph was sent without the records of the graphs that failed.
+    pub meta_partial: bool,
     /// Graphs whose remote quad count differs from the local one after publishing: IRI, local, remote.
     pub mismatched: Vec<(String, usize, usize)>,
     /// Graphs the local store has and the remote does not after publishing.
@@ -80,7 +83,7 @@ impl Report {
         self.failed.is_empty()
             && self.mismatched.is_empty()
             && self.missing.is_empty()
-            && !self.meta_held_back
+            && !self.meta_partial
     }
 }
 
@@ -103,9 +106,25 @@ pub enum PublishError {
 
 /// One local graph.
 struct Local {
+    /// Its IRI; empty for the default graph.
     iri: String,
     quads: usize,
-    generated: Option<String>,
+    /// What its provenance record says of its version (digests, extractor, time), if it has one.
+    version: Option<String>,
+}
+
+impl Local {
+    fn is_default(&self) -> bool {
+        self.iri.is_empty()
+    }
+
+    fn name(&self) -> GraphName {
+        if self.is_default() {
+            GraphName::DefaultGraph
+        } else {
+            GraphName::NamedNode(NamedNode::new_unchecked(self.iri.clone()))
+        }
+    }
 }
 
 /// Publishes the store to a remote store. Errors in sending one graph do not stop the others; they are in the
@@ -138,18 +157,27 @@ pub fn publish(
     };
     let mut note = |s: String| events(Event::Note(s));
     let before = remote_counts(remote, &mut note)?;
-    let remote_times: BTreeMap<String, String> = if opts.all || !opts.graphs.is_empty() {
+    let remote_versions: BTreeMap<String, String> = if opts.all || !opts.graphs.is_empty() {
         BTreeMap::new()
     } else {
-        remote
-            .select(
-                &format!(
-                    "SELECT ?g ?t WHERE {{ GRAPH <{meta}> {{ ?g <{PROV}generatedAtTime> ?t }} }}"
-                ),
-                &mut note,
-            )?
+        let mut parts: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let values: String = version_terms().iter().map(|t| format!("<{t}> ")).collect();
+        for mut r in remote.select(
+            &format!(
+                "SELECT ?g ?p ?o WHERE {{ GRAPH <{meta}> {{ ?g ?p ?o }} VALUES ?p {{ {values}}} }}"
+            ),
+            &mut note,
+        )? {
+            if let (Some(g), Some(p), Some(o)) = (r.remove("g"), r.remove("p"), r.remove("o")) {
+                parts.entry(g).or_default().push(format!("{p}={o}"));
+            }
+        }
+        parts
             .into_iter()
-            .filter_map(|mut r| Some((r.remove("g")?, r.remove("t")?)))
+            .map(|(g, mut v)| {
+                v.sort();
+                (g, v.join("\n"))
+            })
             .collect()
     };
 
@@ -160,8 +188,8 @@ pub fn publish(
         let same = !opts.all
             && full
             && before.get(&l.iri) == Some(&l.quads)
-            && l.generated.is_some()
-            && remote_times.get(&l.iri) == l.generated.as_ref();
+            && l.version.is_some()
+            && remote_versions.get(&l.iri) == l.version.as_ref();
         if same {
             report.unchanged.push(l.iri.clone());
         } else {
@@ -191,28 +219,80 @@ pub fn publish(
     });
 
     let mut use_update = remote.graph_store.is_none();
-    let mut send_one = |l: &Local, report: &mut Report, events: &mut dyn FnMut(Event)| {
+    let none = BTreeSet::new();
+    for l in &to_send {
         events(Event::Graph(l.iri.clone()));
-        match send_graph(store, remote, l, opts.batch, &mut use_update, events) {
+        match send_graph(store, remote, l, &none, opts.batch, &mut use_update, events) {
             Ok(method) => report.sent.push((l.iri.clone(), l.quads, method)),
             Err(e) => report.failed.push((l.iri.clone(), e)),
         }
-    };
-    for l in &to_send {
-        send_one(l, &mut report, events);
     }
     if send_meta {
         if let Some(m) = meta_local {
-            if report.failed.is_empty() {
-                send_one(m, &mut report, events);
-            } else {
-                report.meta_held_back = true;
+            // The remote's metadata must never claim a graph it does not hold in that version: the records of
+            // graphs that failed are left out (they are sent again next time, the others are not).
+            let failed: BTreeSet<String> = report.failed.iter().map(|(g, _)| g.clone()).collect();
+            events(Event::Graph(m.iri.clone()));
+            match send_graph(
+                store,
+                remote,
+                m,
+                &failed,
+                opts.batch,
+                &mut use_update,
+                events,
+            ) {
+                Ok(method) => report.sent.push((m.iri.clone(), m.quads, method)),
+                Err(e) => report.failed.push((m.iri.clone(), e)),
             }
+            report.meta_partial = !failed.is_empty();
         }
+    }
+
+    // The default graph: locally the union, as a set, of the named graphs; sent so that the remote answers
+    // queries without GRAPH exactly as the local store does.
+    let mut default_check = None;
+    if opts.default_graph && full {
+        let local = Local {
+            iri: String::new(),
+            quads: store
+                .inner()
+                .quads_for_pattern(None, None, None, Some(GraphNameRef::DefaultGraph))
+                .count(),
+            version: None,
+        };
+        let mut note = |s: String| events(Event::Note(s));
+        let there = remote_default_count(remote, &mut note)?;
+        if opts.all || !report.sent.is_empty() || there != local.quads {
+            events(Event::Graph("the default graph".into()));
+            match send_graph(
+                store,
+                remote,
+                &local,
+                &BTreeSet::new(),
+                opts.batch,
+                &mut use_update,
+                events,
+            ) {
+                Ok(method) => report
+                    .sent
+                    .push((DEFAULT_GRAPH.into(), local.quads, method)),
+                Err(e) => report.failed.push((DEFAULT_GRAPH.into(), e)),
+            }
+        } else {
+            report.unchanged.push(DEFAULT_GRAPH.into());
+        }
+        default_check = Some(local.quads);
     }
 
     // The check: every chosen graph on the remote with the local count.
     let mut note = |s: String| events(Event::Note(s));
+    if let Some(here) = default_check {
+        let there = remote_default_count(remote, &mut note)?;
+        if there != here {
+            report.mismatched.push((DEFAULT_GRAPH.into(), here, there));
+        }
+    }
     let after = remote_counts(remote, &mut note)?;
     for l in &chosen {
         match after.get(&l.iri) {
@@ -231,11 +311,22 @@ pub fn publish(
     Ok(report)
 }
 
-/// The named graphs of the local store with their sizes and generation times.
+/// The statements of a graph's provenance record that make its version: a graph whose remote record has the
+/// same values of these (and the same size) is the same graph.
+fn version_terms() -> [String; 4] {
+    [
+        format!("{PROV}generatedAtTime"),
+        format!("{AKG}sourceDigest"),
+        format!("{AKG}sidecarDigest"),
+        format!("{AKG}extractorVersion"),
+    ]
+}
+
+/// The named graphs of the local store with their sizes and versions.
 fn local_graphs(store: &KgStore, meta: &str) -> Result<Vec<Local>, PublishError> {
     let s = store.inner();
     let meta_node = NamedNode::new_unchecked(meta);
-    let generated = NamedNode::new_unchecked(format!("{PROV}generatedAtTime"));
+    let terms = version_terms();
     let mut out = Vec::new();
     for g in s.named_graphs() {
         let g = g.map_err(StoreError::from)?;
@@ -245,26 +336,49 @@ fn local_graphs(store: &KgStore, meta: &str) -> Result<Vec<Local>, PublishError>
         let quads = s
             .quads_for_pattern(None, None, None, Some(GraphNameRef::NamedNode(g.as_ref())))
             .count();
-        let time = s
+        let mut parts: Vec<String> = s
             .quads_for_pattern(
                 Some(g.as_ref().into()),
-                Some(generated.as_ref()),
+                None,
                 None,
                 Some(meta_node.as_ref().into()),
             )
             .filter_map(Result::ok)
-            .find_map(|q| match q.object {
-                Term::Literal(l) => Some(l.value().to_string()),
-                _ => None,
-            });
+            .filter(|q| terms.iter().any(|t| t == q.predicate.as_str()))
+            .map(|q| {
+                let o = match &q.object {
+                    Term::Literal(l) => l.value().to_string(),
+                    Term::NamedNode(n) => n.as_str().to_string(),
+                    other => other.to_string(),
+                };
+                format!("{}={o}", q.predicate.as_str())
+            })
+            .collect();
+        parts.sort();
         out.push(Local {
             iri: g.into_string(),
             quads,
-            generated: time,
+            version: (!parts.is_empty()).then(|| parts.join("\n")),
         });
     }
     out.sort_by(|a, b| a.iri.cmp(&b.iri));
     Ok(out)
+}
+
+/// How the default graph is named in reports.
+pub const DEFAULT_GRAPH: &str = "the default graph";
+
+/// Triples in the remote's default graph (as the remote reads it: a store that reads the union of its graphs as
+/// the default graph counts that union, with repeats).
+fn remote_default_count(
+    remote: &Remote,
+    note: &mut dyn FnMut(String),
+) -> Result<usize, RemoteError> {
+    Ok(remote
+        .select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", note)?
+        .into_iter()
+        .find_map(|mut r| r.remove("n")?.parse().ok())
+        .unwrap_or(0))
 }
 
 /// Quads per named graph on the remote store.
@@ -282,22 +396,25 @@ fn remote_counts(
         .collect())
 }
 
-/// Sends one graph whole: by `PUT` unless the store has no Graph Store (then, from this graph on, by Update).
+/// Sends one graph whole, without the triples whose subject is in `leave_out`: by `PUT` unless the store has no
+/// Graph Store (then, from this graph on, by Update).
 fn send_graph(
     store: &KgStore,
     remote: &Remote,
     l: &Local,
+    leave_out: &BTreeSet<String>,
     batch: usize,
     use_update: &mut bool,
     events: &mut dyn FnMut(Event),
 ) -> Result<Method, String> {
-    let lines = ntriples(store, &l.iri).map_err(|e| e.to_string())?;
+    let lines = ntriples(store, l.name().as_ref(), leave_out).map_err(|e| e.to_string())?;
     let mut note = |s: String| events(Event::Note(s));
+    let iri = (!l.is_default()).then_some(l.iri.as_str());
     if !*use_update {
         let body: String = lines.concat();
-        match remote.put_graph(&l.iri, body.as_bytes(), &mut note) {
+        match remote.put_graph(iri, body.as_bytes(), &mut note) {
             Ok(()) => {
-                events(Event::Sent(l.quads as u64));
+                events(Event::Sent(lines.len() as u64));
                 return Ok(Method::GraphStore);
             }
             Err(e) if e.is_unsupported() && remote.update.is_some() => {
@@ -312,7 +429,10 @@ fn send_graph(
     let has_blank = lines
         .iter()
         .any(|l| l.starts_with("_:") || l.contains(" _:"));
-    let g = &l.iri;
+    let target = match iri {
+        Some(g) => format!("GRAPH <{g}>"),
+        None => "DEFAULT".to_string(),
+    };
     let update = |u: &str, events: &mut dyn FnMut(Event)| {
         remote
             .update(u, &mut |s| events(Event::Note(s)))
@@ -322,38 +442,49 @@ fn send_graph(
         // One request: a reader sees the old graph or the new one. (Blank nodes cannot span requests.)
         update(
             &format!(
-                "DROP SILENT GRAPH <{g}> ;\n{}",
-                insert_data(g, &lines.concat())
+                "DROP SILENT {target} ;\n{}",
+                insert_data(iri, &lines.concat())
             ),
             events,
         )?;
         events(Event::Sent(lines.len() as u64));
         return Ok(Method::Update);
     }
-    let staging = if g.contains('#') {
-        format!("{g}-publish-staging")
-    } else {
-        format!("{g}#publish-staging")
+    let staging = match iri {
+        Some(g) if g.contains('#') => format!("{g}-publish-staging"),
+        Some(g) => format!("{g}#publish-staging"),
+        None => "urn:akimat-kg:publish-staging:default".to_string(),
     };
     update(&format!("DROP SILENT GRAPH <{staging}>"), events)?;
     for chunk in lines.chunks(batch.max(1)) {
-        update(&insert_data(&staging, &chunk.concat()), events)?;
+        update(&insert_data(Some(&staging), &chunk.concat()), events)?;
         events(Event::Sent(chunk.len() as u64));
     }
-    update(&format!("MOVE <{staging}> TO <{g}>"), events)?;
+    let to = match iri {
+        Some(g) => format!("<{g}>"),
+        None => "DEFAULT".to_string(),
+    };
+    update(&format!("MOVE <{staging}> TO {to}"), events)?;
     Ok(Method::Update)
 }
 
 /// A local graph as N-Triples lines (oxigraph writes terms in N-Triples syntax).
-fn ntriples(store: &KgStore, graph: &str) -> Result<Vec<String>, StoreError> {
-    let g = NamedNode::new_unchecked(graph);
+fn ntriples(
+    store: &KgStore,
+    graph: GraphNameRef<'_>,
+    leave_out: &BTreeSet<String>,
+) -> Result<Vec<String>, StoreError> {
     let mut out = Vec::new();
-    for q in
-        store
-            .inner()
-            .quads_for_pattern(None, None, None, Some(GraphNameRef::NamedNode(g.as_ref())))
+    for q in store
+        .inner()
+        .quads_for_pattern(None, None, None, Some(graph))
     {
         let q = q?;
+        if let NamedOrBlankNode::NamedNode(s) = &q.subject {
+            if leave_out.contains(s.as_str()) {
+                continue;
+            }
+        }
         out.push(format!(
             "{} .\n",
             oxigraph::model::TripleRef::from(q.as_ref())

@@ -128,19 +128,22 @@ impl Remote {
         })
     }
 
-    /// Replaces a named graph with N-Triples by a Graph Store Protocol `PUT`.
+    /// Replaces a named graph (or with `None` the default graph) with N-Triples by a Graph Store Protocol `PUT`.
     pub fn put_graph(
         &self,
-        graph: &str,
+        graph: Option<&str>,
         ntriples: &[u8],
         note: &mut dyn FnMut(String),
     ) -> Result<(), RemoteError> {
         let base = self.graph_store.as_deref().unwrap_or_default();
         let sep = if base.contains('?') { '&' } else { '?' };
-        let url = format!(
-            "{base}{sep}graph={}",
-            form_urlencoded::byte_serialize(graph.as_bytes()).collect::<String>()
-        );
+        let url = match graph {
+            Some(g) => format!(
+                "{base}{sep}graph={}",
+                form_urlencoded::byte_serialize(g.as_bytes()).collect::<String>()
+            ),
+            None => format!("{base}{sep}default"),
+        };
         let body = bytes::Bytes::copy_from_slice(ntriples);
         self.send(
             &url,
@@ -219,7 +222,11 @@ impl Remote {
     }
 }
 
-/// Writes triples as the body of `INSERT DATA` (N-Triples lines are valid there).
-pub fn insert_data(graph: &str, ntriples: &str) -> String {
-    format!("INSERT DATA {{ GRAPH <{graph}> {{\n{ntriples}}} }}")
+/// Writes triples as an `INSERT DATA` into a named graph, or with `None` the default graph (N-Triples lines are
+/// valid there).
+pub fn insert_data(graph: Option<&str>, ntriples: &str) -> String {
+    match graph {
+        Some(g) => format!("INSERT DATA {{ GRAPH <{g}> {{\n{ntriples}}} }}"),
+        None => format!("INSERT DATA {{\n{ntriples}}}"),
+    }
 }

@@ -1,0 +1,485 @@
+//! `akimat-kg publish` against real remote stores started by the tests on 127.0.0.1: the Oxigraph server
+//! (`oxigraph serve`, from the `oxigraph` package on PyPI) by the Graph Store Protocol and by SPARQL Update, and
+//! `akimat-kg serve --allow-update` (an Update endpoint behind a bearer token, with no writable Graph Store and a
+//! body limit) for the fallback, authentication and a publish that fails half-way.
+
+mod server;
+
+use server::{bin, free_port, root, Server};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const BASE: &str = "https://w3id.org/akimat-kg/";
+
+/// An `oxigraph serve` process on a fresh folder, killed when dropped.
+struct Oxigraph {
+    child: Child,
+    url: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Oxigraph {
+    fn start() -> Oxigraph {
+        let dir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let child = Command::new("oxigraph")
+            .args(["serve", "--location"])
+            .arg(dir.path().join("remote"))
+            .args(["--bind", &format!("127.0.0.1:{port}")])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the oxigraph server (pip install oxigraph) must be on PATH");
+        let url = format!("http://127.0.0.1:{port}");
+        let started = Instant::now();
+        while server::curl(&[&format!("{url}/query?query=ASK%7B%7D")])
+            .map_or(true, |r| r.status != 200)
+        {
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "oxigraph did not start"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Oxigraph {
+            child,
+            url,
+            _dir: dir,
+        }
+    }
+}
+
+impl Drop for Oxigraph {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A copy of the shipped regulations and a store ingested from it.
+fn local() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("regulations");
+    copy_dir(&root().join("data/regulations"), &data);
+    let store = dir.path().join("store");
+    server::run(&[
+        "--store",
+        store.to_str().unwrap(),
+        "ingest",
+        "--quiet",
+        data.to_str().unwrap(),
+    ]);
+    (dir, data, store)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+fn publish(store: &Path, args: &[&str]) -> Output {
+    Command::new(bin())
+        .args([
+            "--store",
+            store.to_str().unwrap(),
+            "publish",
+            "--quiet",
+            "--retries",
+            "1",
+            "--backoff",
+            "0.1",
+        ])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// Rows of a SELECT answer in CSV, without the header, sorted.
+fn sorted_rows(csv: &str) -> Vec<String> {
+    let mut rows: Vec<String> = csv.lines().skip(1).map(str::to_string).collect();
+    rows.sort();
+    rows
+}
+
+fn local_csv(store: &Path, query_file: &Path) -> String {
+    server::run(&[
+        "--store",
+        store.to_str().unwrap(),
+        "query",
+        "--format",
+        "csv",
+        query_file.to_str().unwrap(),
+    ])
+}
+
+fn remote_csv(endpoint: &str, query: &str) -> String {
+    let r = server::curl(&[
+        "-X",
+        "POST",
+        "-H",
+        "Accept: text/csv",
+        "--data-urlencode",
+        &format!("query={query}"),
+        endpoint,
+    ])
+    .unwrap();
+    assert_eq!(r.status, 200, "{}", r.text());
+    r.text()
+}
+
+const COUNTS: &str = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g";
+
+fn counts(csv: &str) -> BTreeMap<String, u64> {
+    csv.lines()
+        .skip(1)
+        .filter_map(|l| {
+            let (g, n) = l.trim_end().rsplit_once(',')?;
+            Some((g.to_string(), n.parse().ok()?))
+        })
+        .collect()
+}
+
+fn local_counts(store: &Path) -> BTreeMap<String, u64> {
+    counts(&server::run(&[
+        "--store",
+        store.to_str().unwrap(),
+        "query",
+        "--format",
+        "csv",
+        "-e",
+        COUNTS,
+    ]))
+}
+
+/// Every graph of the remote store as a sorted set of N-Triples lines.
+fn remote_graphs(o: &Oxigraph) -> BTreeMap<String, BTreeSet<String>> {
+    let mut out = BTreeMap::new();
+    for g in counts(&remote_csv(&format!("{}/query", o.url), COUNTS)).keys() {
+        let r = server::curl(&[
+            "-G",
+            "-H",
+            "Accept: application/n-triples",
+            "--data-urlencode",
+            &format!("graph={g}"),
+            &format!("{}/store", o.url),
+        ])
+        .unwrap();
+        assert_eq!(r.status, 200);
+        out.insert(g.clone(), r.text().lines().map(str::to_string).collect());
+    }
+    out
+}
+
+#[test]
+fn the_published_graph_answers_every_query_as_the_local_store_and_a_republish_sends_only_what_changed(
+) {
+    let (_dir, data, store) = local();
+    let ox = Oxigraph::start();
+    let endpoints = [
+        "--endpoint",
+        &format!("{}/query", ox.url),
+        "--graph-store",
+        &format!("{}/store", ox.url),
+        "--update-endpoint",
+        &format!("{}/update", ox.url),
+    ]
+    .map(|s| s.to_string());
+    let endpoints: Vec<&str> = endpoints.iter().map(String::as_str).collect();
+
+    let out = publish(&store, &endpoints);
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    let local = local_counts(&store);
+    assert_eq!(
+        local.len(),
+        29,
+        "27 documents, the ontology and the metadata graph: {local:?}"
+    );
+    // 29 named graphs and the default graph.
+    assert!(t.contains("30 graphs sent, 0 unchanged, 0 failed; remote check: every graph holds as many quads as here"), "{t}");
+    assert_eq!(t.matches("(graph store PUT)").count(), 30, "{t}");
+    // The same quads per graph, by the remote's own count.
+    assert_eq!(
+        counts(&remote_csv(&format!("{}/query", ox.url), COUNTS)),
+        local
+    );
+
+    // Every ready-made query gives the same answer there as here.
+    let mut compared = 0;
+    for e in std::fs::read_dir(root().join("queries")).unwrap() {
+        let path = e.unwrap().path();
+        let here = local_csv(&store, &path);
+        let there = remote_csv(
+            &format!("{}/query", ox.url),
+            &std::fs::read_to_string(&path).unwrap(),
+        );
+        assert_eq!(
+            sorted_rows(&here),
+            sorted_rows(&there),
+            "{}",
+            path.display()
+        );
+        compared += usize::from(here.lines().count() > 1);
+    }
+    assert!(compared >= 15, "only {compared} queries gave rows");
+
+    // Nothing changed: nothing is sent.
+    let out = publish(&store, &endpoints);
+    assert!(
+        text(&out).contains("0 graphs sent, 30 unchanged"),
+        "{}",
+        text(&out)
+    );
+
+    // One document changes and is ingested again: only its graph (and the metadata graph, which describes it, and
+    // the default graph, the union) goes, and on the remote only those two named graphs change, the metadata only
+    // in what it says of that graph.
+    let before = remote_graphs(&ox);
+    let doc = data.join("pairs/100709/rus.md");
+    let edited = std::fs::read_to_string(&doc)
+        .unwrap()
+        .replacen("Аппарат", "Аппарат (ред.)", 1);
+    std::fs::write(&doc, edited).unwrap();
+    server::run(&[
+        "--store",
+        store.to_str().unwrap(),
+        "ingest",
+        "--quiet",
+        data.to_str().unwrap(),
+    ]);
+    let out = publish(&store, &endpoints);
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    assert!(t.contains("3 graphs sent, 27 unchanged, 0 failed"), "{t}");
+    let after = remote_graphs(&ox);
+    let changed: Vec<&String> = before.keys().filter(|g| before[*g] != after[*g]).collect();
+    let doc_graph = changed
+        .iter()
+        .find(|g| g.contains("100709"))
+        .expect("the document's graph changed");
+    assert_eq!(changed.len(), 2, "{changed:?}");
+    assert!(
+        changed.iter().any(|g| g.ends_with("graph/meta")),
+        "{changed:?}"
+    );
+    let meta = changed.iter().find(|g| g.ends_with("graph/meta")).unwrap();
+    let diff: BTreeSet<&String> = before[*meta].symmetric_difference(&after[*meta]).collect();
+    assert!(!diff.is_empty());
+    assert!(
+        diff.iter()
+            .all(|l| l.starts_with(&format!("<{doc_graph}>"))),
+        "{diff:?}"
+    );
+    // And the remote now holds what the local store holds.
+    assert_eq!(
+        counts(&remote_csv(&format!("{}/query", ox.url), COUNTS)),
+        local_counts(&store)
+    );
+}
+
+#[test]
+fn without_a_graph_store_updates_go_in_batches_and_a_half_failed_publish_is_finished_by_running_it_again(
+) {
+    let (_dir, _data, store) = local();
+    let local = local_counts(&store);
+
+    // Oxigraph by SPARQL Update only, 500 triples per request: graphs larger than that go through a staging
+    // graph and one MOVE; the result is the same, graph for graph and triple for triple.
+    let ox = Oxigraph::start();
+    let out = publish(
+        &store,
+        &[
+            "--endpoint",
+            &format!("{}/query", ox.url),
+            "--update-endpoint",
+            &format!("{}/update", ox.url),
+            "--batch",
+            "500",
+        ],
+    );
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    assert_eq!(t.matches("(SPARQL update)").count(), 30, "{t}");
+    assert!(
+        local.values().any(|&n| n > 500),
+        "some graph needs several batches"
+    );
+    let remote = remote_graphs(&ox);
+    assert_eq!(
+        remote.len(),
+        29,
+        "no staging graph left behind: {:?}",
+        remote.keys()
+    );
+    let ontology = format!("{BASE}graph/ontology");
+    let export = server::run(&[
+        "--store",
+        store.to_str().unwrap(),
+        "query",
+        "--format",
+        "csv",
+        "-e",
+        &format!("SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{ontology}> {{ ?s ?p ?o }} }}"),
+    ]);
+    assert_eq!(sorted_rows(&export), [remote[&ontology].len().to_string()]);
+
+    // akimat-kg serve as the remote: updates only with the token, no writable Graph Store (the PUT is refused,
+    // so publish falls back to Update), and a 200 kB body limit that the larger graphs exceed. It keeps its
+    // default graph the union of its named graphs itself, so the default graph is not sent.
+    let remote_dir = tempfile::tempdir().unwrap();
+    let remote_store = remote_dir.path().join("remote");
+    let empty = remote_dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    server::run(&[
+        "--store",
+        remote_store.to_str().unwrap(),
+        "ingest",
+        "--quiet",
+        empty.to_str().unwrap(),
+    ]);
+    let port = free_port();
+    let token = "s3cret";
+    let endpoints = |url: &str| {
+        vec![
+            "--endpoint".to_string(),
+            format!("{url}/sparql"),
+            "--graph-store".into(),
+            format!("{url}/store"),
+            "--update-endpoint".into(),
+            format!("{url}/sparql"),
+            "--batch".into(),
+            "100000".into(),
+            "--no-default-graph".into(),
+        ]
+    };
+    let mut serve = Server::start(
+        &remote_store,
+        BASE,
+        port,
+        &[
+            "--allow-update",
+            "--update-token",
+            token,
+            "--max-body",
+            "200000",
+        ],
+    );
+    let args = endpoints(&serve.url);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+
+    // No token: refused, every graph named, nothing claimed.
+    let out = publish(&store, &args);
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{t}");
+    assert!(t.contains("SPARQL Update is used from now on"), "{t}");
+    assert!(t.contains("HTTP 401"), "{t}");
+
+    // With the token: the graphs under the limit go, the larger ones fail with 413 and are named; the metadata
+    // graph goes without their records.
+    let mut with_token = args.clone();
+    with_token.extend(["--token", token]);
+    let out = publish(&store, &with_token);
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{t}");
+    let failed: Vec<&str> = t
+        .lines()
+        .filter(|l| l.starts_with("error: ") && l.contains("HTTP 413"))
+        .collect();
+    assert!(!failed.is_empty() && failed.len() < 28, "{t}");
+    assert!(
+        t.contains("went without the records of the failed graphs"),
+        "{t}"
+    );
+
+    // The limit raised, the same command again: only the failed graphs (and the metadata graph) are sent.
+    serve.terminate(Duration::from_secs(10));
+    let serve = Server::start(
+        &remote_store,
+        BASE,
+        port,
+        &["--allow-update", "--update-token", token],
+    );
+    assert_eq!(serve.url, args[1].trim_end_matches("/sparql"));
+    let out = publish(&store, &with_token);
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    assert!(
+        t.contains(&format!("{} graphs sent", failed.len() + 1)),
+        "failed before:\n{}\nnow:\n{t}",
+        failed.join("\n")
+    );
+    assert!(t.contains("every graph holds as many quads as here"), "{t}");
+}
+
+#[test]
+fn bad_endpoints_and_unknown_graphs_are_named() {
+    let (_dir, _data, store) = local();
+    let out = publish(
+        &store,
+        &[
+            "--endpoint",
+            "ftp://x/query",
+            "--update-endpoint",
+            "http://127.0.0.1:9/u",
+        ],
+    );
+    assert!(
+        text(&out).contains("--endpoint ftp://x/query: expected an http"),
+        "{}",
+        text(&out)
+    );
+    let out = publish(&store, &["--endpoint", "http://127.0.0.1:9/query"]);
+    assert!(text(&out).contains("nothing to write to"), "{}", text(&out));
+    let ox = Oxigraph::start();
+    let out = publish(
+        &store,
+        &[
+            "--endpoint",
+            &format!("{}/query", ox.url),
+            "--graph-store",
+            &format!("{}/store", ox.url),
+            "--graph",
+            "no/such/file.md",
+        ],
+    );
+    let t = text(&out);
+    assert!(
+        t.contains("file.md: no such graph in the local store") && out.status.code() == Some(2),
+        "{t}"
+    );
+    // A chosen graph by its file: only that one goes.
+    let doc = _data.join("pairs/100709/kaz.md");
+    let out = publish(
+        &store,
+        &[
+            "--endpoint",
+            &format!("{}/query", ox.url),
+            "--graph-store",
+            &format!("{}/store", ox.url),
+            "--graph",
+            doc.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        out.status.success() && text(&out).contains("1 graphs sent"),
+        "{}",
+        text(&out)
+    );
+}
