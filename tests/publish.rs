@@ -24,7 +24,7 @@ impl Oxigraph {
     fn start() -> Oxigraph {
         let dir = tempfile::tempdir().unwrap();
         let port = free_port();
-        let child = Command::new("oxigraph")
+        let child = Command::new(oxigraph_bin())
             .args(["serve", "--location"])
             .arg(dir.path().join("remote"))
             .args(["--bind", &format!("127.0.0.1:{port}")])
@@ -56,6 +56,29 @@ impl Drop for Oxigraph {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The `oxigraph` command: `$OXIGRAPH`, else on the PATH, else in the scripts folder of `python3` (where pip puts
+/// it when that folder is not on the PATH).
+fn oxigraph_bin() -> PathBuf {
+    if let Some(p) = std::env::var_os("OXIGRAPH") {
+        return PathBuf::from(p);
+    }
+    if Command::new("oxigraph")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        return PathBuf::from("oxigraph");
+    }
+    let out = Command::new("python3")
+        .args([
+            "-c",
+            "import sysconfig; print(sysconfig.get_path('scripts'))",
+        ])
+        .output()
+        .expect("python3");
+    PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()).join("oxigraph")
 }
 
 /// A copy of the shipped regulations and a store ingested from it.

@@ -621,7 +621,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Fetch(args) => {
             let base = base(&cli)?;
-            fetch::run(args, &cli.store, &base, &lex)
+            fetch::run(args, &cli.store, &base, lex)
         }
         Command::Publish(args) => {
             let base = base(&cli)?;

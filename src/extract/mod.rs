@@ -69,8 +69,10 @@ pub struct Resolution {
     /// The rule of that clause (`akg:` local name).
     pub entry_rule: Option<String>,
     /// Its ID in the Әділет database, from the document's sidecar (the text never states it).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub adilet_id: Option<String>,
     /// The page the text was fetched from, from the document's sidecar.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_page: Option<String>,
 }
 

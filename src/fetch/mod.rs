@@ -349,7 +349,7 @@ impl Fetcher {
                 Got::Page { page, validators } => {
                     changed = true;
                     record(&mut meta, lang, &url, &page, validators);
-                    texts.push((lang, page.text));
+                    texts.push((lang, page.text.clone()));
                 }
             }
         }
@@ -476,13 +476,19 @@ impl Fetcher {
             url: url.to_string(),
             cause,
         })?;
-        Ok(Got::Page { page, validators })
+        Ok(Got::Page {
+            page: Box::new(page),
+            validators,
+        })
     }
 }
 
 enum Got {
     NotModified,
-    Page { page: Page, validators: Validators },
+    Page {
+        page: Box<Page>,
+        validators: Validators,
+    },
 }
 
 fn record(meta: &mut Meta, lang: PageLang, url: &str, page: &Page, validators: Validators) {
