@@ -5,7 +5,7 @@
 
 mod server;
 
-use akimat_kg::fetch::page::read_page;
+use akimat_kg::decode::html::read_page;
 use axum::extract::{Path as UrlPath, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};

@@ -55,10 +55,13 @@ struct Cli {
 enum Command {
     /// Reads regulations (files or folders, recursively) into the store, one named graph per document.
     ///
-    /// Supported files: .txt, .md (plain text and the Markdown renders of law-text repositories). A file whose bytes
-    /// and extractor version are those of the graph already stored is skipped, so ingesting twice changes nothing;
-    /// a changed file has its graph replaced whole. A file that fails is reported and the others are still stored;
-    /// the exit code is 1 when any file failed.
+    /// Folders contribute their .txt, .md, .docx, .html and .htm files; a file named explicitly is read whatever its
+    /// name. The format (plain text, Markdown, Word, HTML such as a saved Әділет page) and the encoding (UTF-8,
+    /// UTF-16, windows-1251, KZ-1048) are found from the content. A file whose bytes and extractor version are those
+    /// of the graph already stored is skipped, so ingesting twice changes nothing and an interrupted run is finished
+    /// by running it again; a changed file has its graph replaced whole in one transaction. A file that fails is
+    /// reported with its reason and the others are still stored; the exit code is 1 when any file failed or was
+    /// left for lack of time.
     Ingest {
         /// Files or folders.
         #[arg(required = true)]
@@ -66,6 +69,13 @@ enum Command {
         /// Re-extract even files whose graph is up to date.
         #[arg(long)]
         force: bool,
+        /// Largest document read, in bytes; a larger one is refused with its size.
+        #[arg(long, default_value_t = crate::read::DEFAULT_MAX_BYTES)]
+        max_doc_bytes: u64,
+        /// Seconds the run may take: no document is started after them, and those left are listed (run the same
+        /// command again to go on).
+        #[arg(long)]
+        time_budget: Option<f64>,
         /// No progress bar (also when standard error is not a terminal).
         #[arg(long)]
         quiet: bool,
@@ -356,8 +366,19 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Ingest {
             paths,
             force,
+            max_doc_bytes,
+            time_budget,
             quiet,
-        } => ingest(&cli, lex, paths, *force, *quiet),
+        } => {
+            let budget = time_budget
+                .map(|s| fetch::seconds("time-budget", s))
+                .transpose()?;
+            let opts = pipeline::IngestOptions {
+                force: *force,
+                max_bytes: *max_doc_bytes,
+            };
+            ingest(&cli, lex, paths, &opts, budget, *quiet)
+        }
         Command::Extract {
             file,
             format,
@@ -650,9 +671,11 @@ fn ingest(
     cli: &Cli,
     lex: &Lexicon,
     paths: &[PathBuf],
-    force: bool,
+    opts: &pipeline::IngestOptions,
+    budget: Option<std::time::Duration>,
     quiet: bool,
 ) -> Result<ExitCode> {
+    let started = std::time::Instant::now();
     let base = base(cli)?;
     let (files, errors) = discover(paths);
     let store = KgStore::open(&cli.store, &base)?;
@@ -671,9 +694,14 @@ fn ingest(
         bar
     };
     let (mut stored, mut unchanged) = (0, 0);
-    for file in &files {
+    let mut left: &[PathBuf] = &[];
+    for (i, file) in files.iter().enumerate() {
+        if budget.is_some_and(|b| started.elapsed() >= b) {
+            left = &files[i..];
+            break;
+        }
         bar.set_message(file.display().to_string());
-        match pipeline::ingest_file(&store, &base, file, lex, force) {
+        match pipeline::ingest_file_with(&store, &base, file, lex, opts) {
             Outcome::Stored {
                 quads,
                 summary,
@@ -699,12 +727,24 @@ fn ingest(
     }
     bar.finish_and_clear();
     store.flush()?;
+    for file in left {
+        eprintln!("not ingested (time budget spent): {}", file.display());
+    }
+    let left_note = if left.is_empty() {
+        String::new()
+    } else {
+        format!(
+            ", {} not ingested: the time budget of {:.0} s was spent (run the same command again to go on)",
+            left.len(),
+            budget.unwrap_or_default().as_secs_f64()
+        )
+    };
     println!(
-        "{} files: {stored} stored, {unchanged} unchanged, {failed} failed; the store holds {} quads",
+        "{} files: {stored} stored, {unchanged} unchanged, {failed} failed{left_note}; the store holds {} quads",
         files.len() + errors.len(),
         store.len()?
     );
-    Ok(if failed > 0 {
+    Ok(if failed > 0 || !left.is_empty() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -8,10 +8,8 @@
 //! either the previous version or the new one. A saved ID is skipped on the next run (the run is resumable);
 //! `refresh` asks the server again with `If-None-Match` / `If-Modified-Since`.
 
-pub mod page;
-
+use crate::decode::html::{self as page, read_page, Page};
 use crate::http::{self, ClientOptions, HttpError, Retry};
-use page::{read_page, Page};
 use reqwest::blocking::Client;
 use reqwest::StatusCode;
 use serde::{Deserialize, Serialize};

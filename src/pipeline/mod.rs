@@ -135,6 +135,14 @@ fn stages(
         path: path.to_path_buf(),
         cause,
     })?;
+    // A saved Әділет page carries its own header: it stands in for a sidecar the document does not have.
+    let sidecar = sidecar.or_else(|| {
+        decoded
+            .page
+            .as_ref()
+            .filter(|p| p.requisites.is_some() || p.title.is_some())
+            .map(|p| page_sidecar(path, bytes, p))
+    });
     let norm = normalize(&decoded.text);
     let doc = parse(&norm, lex);
     let mut extraction =
@@ -145,6 +153,12 @@ fn stages(
             }
         })?;
     extraction.warnings.extend(sidecar_problem);
+    extraction.warnings.extend(
+        decoded
+            .warnings
+            .iter()
+            .map(|w| format!("{}: {w}", decoded.encoding)),
+    );
     Ok(Processed {
         path: path.to_path_buf(),
         decoded,
@@ -154,6 +168,24 @@ fn stages(
         digest: digest(bytes),
         sidecar,
     })
+}
+
+/// What the header of an HTML page states, as a sidecar of the page itself.
+fn page_sidecar(path: &Path, bytes: &[u8], page: &crate::decode::html::Page) -> Sidecar {
+    Sidecar {
+        path: path.to_path_buf(),
+        digest: digest(bytes),
+        titles: page.title.iter().map(|t| (None, t.clone())).collect(),
+        requisites: page.requisites.iter().map(|r| (None, r.clone())).collect(),
+        statuses: page
+            .status
+            .iter()
+            .filter(|s| !s.label.is_empty())
+            .map(|s| (None, s.label.clone()))
+            .collect(),
+        notes: page.notes.iter().map(|n| (None, n.clone())).collect(),
+        ..Sidecar::default()
+    }
 }
 
 /// Reads a file and its sidecar and takes them through decode, normalise, parse and extract.
@@ -295,7 +327,41 @@ pub fn ingest_file(
     lex: &Lexicon,
     force: bool,
 ) -> Outcome {
-    let source = match read(path) {
+    let opts = IngestOptions {
+        force,
+        ..IngestOptions::default()
+    };
+    ingest_file_with(store, base, path, lex, &opts)
+}
+
+/// How to ingest a file.
+#[derive(Debug, Clone, Copy)]
+pub struct IngestOptions {
+    /// Re-extract even when the stored graph is up to date.
+    pub force: bool,
+    /// Largest document read, in bytes.
+    pub max_bytes: u64,
+}
+
+impl Default for IngestOptions {
+    fn default() -> IngestOptions {
+        IngestOptions {
+            force: false,
+            max_bytes: crate::read::DEFAULT_MAX_BYTES,
+        }
+    }
+}
+
+/// [`ingest_file`] with all its options.
+pub fn ingest_file_with(
+    store: &KgStore,
+    base: &Base,
+    path: &Path,
+    lex: &Lexicon,
+    opts: &IngestOptions,
+) -> Outcome {
+    let force = opts.force;
+    let source = match crate::read::read_at_most(path, opts.max_bytes) {
         Ok(s) => s,
         Err(e) => return Outcome::Failed(e.into()),
     };

@@ -1,14 +1,18 @@
 //! Stage 1: finding the documents to ingest and reading their bytes.
 //!
 //! Input: paths given by the user (files or folders). Output: [`SourceFile`]s, each a path and its raw bytes.
-//! Folders are walked recursively and every supported file is taken, in a stable order.
+//! Folders are walked recursively and every file with a document's extension is taken, in a stable order; a file
+//! named explicitly is taken whatever its name, its content decides how it is read (see [`crate::decode`]).
 
 pub mod sidecar;
 
 use std::path::{Path, PathBuf};
 
-/// Extensions of the documents the pipeline reads.
-pub const SUPPORTED_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "text"];
+/// Extensions of the documents taken from folders.
+pub const SUPPORTED_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "text", "docx", "html", "htm"];
+
+/// Default cap on one document's size, in bytes (the largest regulation of the corpus is 80 kB).
+pub const DEFAULT_MAX_BYTES: u64 = 20 << 20;
 
 /// A document as found on disk.
 #[derive(Debug, Clone)]
@@ -38,11 +42,17 @@ pub enum ReadError {
         /// The cause.
         message: String,
     },
-    /// A file given by name has an extension the pipeline does not read.
-    #[error("{path}: unsupported file type (expected one of: {})", SUPPORTED_EXTENSIONS.join(", "))]
-    Unsupported {
+    /// The file is larger than the cap.
+    #[error(
+        "{path}: {size} bytes, more than the {limit} bytes a document may have (--max-doc-bytes)"
+    )]
+    TooLarge {
         /// The file.
         path: PathBuf,
+        /// Its size.
+        size: u64,
+        /// The cap.
+        limit: u64,
     },
 }
 
@@ -54,8 +64,8 @@ pub fn is_supported(path: &Path) -> bool {
 }
 
 /// Expands files and folders into the list of documents to read, sorted and without duplicates.
-/// A file named explicitly is taken whatever its extension only if it is supported; folders contribute their
-/// supported files. Unreadable entries are returned as errors next to the list, so one bad path never hides the rest.
+/// A file named explicitly is taken whatever its extension; folders contribute their files with a document's
+/// extension. Unreadable entries are returned as errors next to the list, so one bad path never hides the rest.
 pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ReadError>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
@@ -82,8 +92,7 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ReadError>) {
                     }
                 }
             }
-            Ok(_) if is_supported(path) => files.push(path.clone()),
-            Ok(_) => errors.push(ReadError::Unsupported { path: path.clone() }),
+            Ok(_) => files.push(path.clone()),
         }
     }
     files.sort();
@@ -91,12 +100,34 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ReadError>) {
     (files, errors)
 }
 
-/// Reads one document.
+/// Reads one document of at most [`DEFAULT_MAX_BYTES`].
 pub fn read(path: &Path) -> Result<SourceFile, ReadError> {
-    let bytes = std::fs::read(path).map_err(|cause| ReadError::Io {
+    read_at_most(path, DEFAULT_MAX_BYTES)
+}
+
+/// Reads one document, refusing it when it is larger than `limit` bytes (checked before reading, and while
+/// reading for a file that grows meanwhile).
+pub fn read_at_most(path: &Path, limit: u64) -> Result<SourceFile, ReadError> {
+    use std::io::Read;
+    let io = |cause| ReadError::Io {
         path: path.to_path_buf(),
         cause,
-    })?;
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let size = file.metadata().map_err(io)?.len();
+    let too_large = |size| ReadError::TooLarge {
+        path: path.to_path_buf(),
+        size,
+        limit,
+    };
+    if size > limit {
+        return Err(too_large(size));
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64));
+    }
     Ok(SourceFile {
         path: path.to_path_buf(),
         bytes,

@@ -1,5 +1,6 @@
-//! Reading one server-rendered Әділет page: the body text with its paragraph boundaries and numbering, the notes
-//! set apart from it, and the header (title, status, requisites line).
+//! HTML documents, above all the server-rendered Әділет pages (fetched, or saved from a browser): the body text
+//! with its paragraph boundaries and numbering, the notes set apart from it, and the header (title, status,
+//! requisites line). Other HTML is read from its `<body>`.
 //!
 //! The page's shape (DOMAIN.md): the body is a `div` whose classes start with `container_gamma` and `text`
 //! (`text_new`, `text_upd`, `text_yts`, … after the status), holding an `<article>` of `<p id="zNNN">`
@@ -108,6 +109,40 @@ pub fn read_page(html: &str) -> Result<Page, PageError> {
         text,
         notes,
     })
+}
+
+/// Reads any HTML document: an Әділет page as [`read_page`] does; another page from its whole `<body>`, with a
+/// warning saying so.
+pub fn read_html(html: &str) -> Result<(Page, Vec<String>), PageError> {
+    match read_page(html) {
+        Err(PageError::NoBody) => {}
+        other => return other.map(|p| (p, Vec::new())),
+    }
+    let doc = Html::parse_document(html);
+    let root = doc.root_element();
+    let body = root
+        .descendent_elements()
+        .find(|e| e.value().name() == "body")
+        .unwrap_or(root);
+    let (text, notes) = render(body);
+    if text.trim().is_empty() {
+        return Err(PageError::EmptyBody);
+    }
+    let title = root
+        .descendent_elements()
+        .find(|e| e.value().name() == "h1" || e.value().name() == "title")
+        .map(|h| collapse(&h.text().collect::<String>()))
+        .filter(|t| !t.is_empty());
+    Ok((
+        Page {
+            title,
+            status: None,
+            requisites: None,
+            text,
+            notes,
+        },
+        vec!["HTML without an Әділет document body (div.container_gamma.text): the whole page body was read".into()],
+    ))
 }
 
 /// The first class of an element that starts with a prefix.
