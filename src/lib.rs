@@ -21,6 +21,7 @@ pub mod rdf;
 pub mod read;
 pub mod serve;
 pub mod store;
+pub mod synth;
 pub mod validate;
 
 /// Version of the extractor, recorded in the provenance of every named graph.

@@ -1,0 +1,169 @@
+//! `ingest` killed with SIGKILL at several points of a large run (300 generated regulations): after each kill the
+//! store opens and validates, and every document's graph is either absent, its old version or its new one, never
+//! a part; running the same command again finishes the job and skips what was done.
+
+mod server;
+
+use server::{bin, root};
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+const COUNTS: &str = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g";
+
+/// Quads per document graph (the metadata and ontology graphs left out).
+fn graphs(store: &Path) -> BTreeMap<String, u64> {
+    server::run(&[
+        "--store",
+        store.to_str().unwrap(),
+        "query",
+        "--format",
+        "csv",
+        "-e",
+        COUNTS,
+    ])
+    .lines()
+    .skip(1)
+    .filter_map(|l| {
+        let (g, n) = l.trim_end().rsplit_once(',')?;
+        let n: u64 = n.parse().ok()?;
+        (!g.ends_with("graph/meta") && !g.ends_with("graph/ontology")).then(|| (g.to_string(), n))
+    })
+    .collect()
+}
+
+/// Starts `ingest` and kills it (SIGKILL) once `after` documents were reported stored; returns how many were.
+fn ingest_and_kill(store: &Path, folder: &Path, after: usize) -> usize {
+    let mut child = Command::new(bin())
+        .args([
+            "--store",
+            store.to_str().unwrap(),
+            "ingest",
+            "--quiet",
+            folder.to_str().unwrap(),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let out = child.stdout.take().unwrap();
+    let mut stored = 0;
+    for line in BufReader::new(out).lines() {
+        let line = line.unwrap();
+        if line.starts_with("stored") || line.starts_with("replaced") {
+            stored += 1;
+            if stored == after {
+                child.kill().unwrap();
+                break;
+            }
+        }
+    }
+    child.wait().unwrap();
+    stored
+}
+
+fn check(store: &Path, olds: &BTreeMap<String, u64>, news: &BTreeMap<String, u64>, moment: &str) {
+    // It opens, and validates.
+    let v = Command::new(bin())
+        .args(["--store", store.to_str().unwrap(), "validate"])
+        .output()
+        .unwrap();
+    assert!(
+        v.status.success(),
+        "{moment}: validate failed:\n{}",
+        String::from_utf8_lossy(&v.stdout)
+    );
+    // Every document graph is whole: the old version or the new one.
+    for (g, n) in graphs(store) {
+        assert!(
+            olds.get(&g) == Some(&n) || news.get(&g) == Some(&n),
+            "{moment}: {g} holds {n} quads, neither its old {:?} nor its new {:?}",
+            olds.get(&g),
+            news.get(&g)
+        );
+    }
+}
+
+#[test]
+fn a_killed_ingest_leaves_every_document_whole_and_a_rerun_finishes() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("corpus");
+    akimat_kg::synth::generate(&root().join("data/regulations"), &folder, 300, 11).unwrap();
+
+    // The graphs of a clean run, for reference.
+    let reference = dir.path().join("reference");
+    server::run(&[
+        "--store",
+        reference.to_str().unwrap(),
+        "ingest",
+        "--quiet",
+        folder.to_str().unwrap(),
+    ]);
+    let news = graphs(&reference);
+    assert_eq!(news.len(), 300);
+
+    // Killed three times while storing new documents.
+    let store = dir.path().join("store");
+    let none = BTreeMap::new();
+    for after in [5, 60, 100] {
+        let stored = ingest_and_kill(&store, &folder, after);
+        assert_eq!(stored, after);
+        check(&store, &none, &news, &format!("killed after {after} more"));
+    }
+    let have = graphs(&store).len();
+    assert!(have >= 165, "{have} documents stored");
+
+    // The same command again: what was stored is skipped, the rest stored.
+    let out = server::run(&[
+        "--store",
+        store.to_str().unwrap(),
+        "ingest",
+        "--quiet",
+        folder.to_str().unwrap(),
+    ]);
+    let summary = out.lines().last().unwrap();
+    assert!(
+        summary.contains(&format!(
+            "{} stored, {have} unchanged, 0 failed",
+            300 - have
+        )),
+        "{summary}"
+    );
+    assert_eq!(graphs(&store), news);
+
+    // Every document changed (a regenerated corpus with another seed, same paths), and killed while replacing:
+    // each graph is its old version or its new one.
+    let olds = news;
+    std::fs::remove_dir_all(&folder).unwrap();
+    akimat_kg::synth::generate(&root().join("data/regulations"), &folder, 300, 12).unwrap();
+    let reference2 = dir.path().join("reference2");
+    server::run(&[
+        "--store",
+        reference2.to_str().unwrap(),
+        "ingest",
+        "--quiet",
+        folder.to_str().unwrap(),
+    ]);
+    let news = graphs(&reference2);
+    for after in [3, 50] {
+        ingest_and_kill(&store, &folder, after);
+        check(
+            &store,
+            &olds,
+            &news,
+            &format!("killed while replacing, after {after}"),
+        );
+    }
+    server::run(&[
+        "--store",
+        store.to_str().unwrap(),
+        "ingest",
+        "--quiet",
+        folder.to_str().unwrap(),
+    ]);
+    let now = graphs(&store);
+    for (g, n) in &news {
+        assert_eq!(now.get(g), Some(n), "{g} after the rerun");
+    }
+}
