@@ -2,7 +2,9 @@
 //! The path of a document through the crate, one module per stage:
 //! [`read`] → [`decode`] → [`normalize`] → [`parse`] → [`extract`] → [`rdf`] → [`store`],
 //! tied together by [`pipeline`]. [`lexicon`] holds the keyword tables loaded from `data/`,
-//! [`query`] runs SPARQL over the store, [`validate`] checks it against SHACL shapes.
+//! [`query`] runs SPARQL over the store, [`validate`] checks it against SHACL shapes. Around the path:
+//! [`fetch`] downloads acts from Әділет, [`serve`] publishes the store over HTTP, [`publish`] pushes it to
+//! remote triple stores ([`http`] is their shared client), [`synth`] makes scale corpora.
 
 pub mod bilingual;
 pub mod cli;

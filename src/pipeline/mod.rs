@@ -157,7 +157,7 @@ fn stages(
         decoded
             .warnings
             .iter()
-            .map(|w| format!("{}: {w}", decoded.encoding)),
+            .map(|w| format!("reading the file: {w}")),
     );
     Ok(Processed {
         path: path.to_path_buf(),

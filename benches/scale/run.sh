@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Scale benchmark of ingestion and queries (a benchmark, not a test: it prints figures, nothing passes or fails).
+#
+#   benches/scale/run.sh [SIZES…]        (default: 1000 10000; RUNS=3 runs each, medians reported)
+#
+# For each size N: generates N regulations from the shipped corpus (tools/gen-corpus, seed 1), ingests them into
+# a fresh store with the release binary (wall time, quads/s, peak RSS from /usr/bin/time), exports the store as
+# N-Quads and loads the same quads into a fresh Oxigraph store with Oxigraph's own bulk loader (`oxigraph load`,
+# PyPI's oxigraph, the same Oxigraph version) as the reference limit. On the largest store it then times every
+# query of queries/ (`akimat-kg query`, process start and store opening included).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000)
+runs="${RUNS:-3}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/akimat-kg-target}"
+command -v oxigraph >/dev/null || python3 -m pip install --quiet --disable-pip-version-check "oxigraph==0.5.*"
+[ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
+cargo build --release --quiet --bin akimat-kg --bin gen-corpus
+bin="$CARGO_TARGET_DIR/release/akimat-kg"
+gen="$CARGO_TARGET_DIR/release/gen-corpus"
+work="${WORK:-$(mktemp -d /var/tmp/akimat-kg-scale.XXXXXX)}"
+trap 'rm -rf "$work"' EXIT
+median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); runs: $runs, medians"
+printf "%-8s %-22s %10s %12s %12s %10s\n" docs what "wall s" "quads" "quads/s" "RSS MB"
+for n in "${sizes[@]}"; do
+  corpus="$work/corpus-$n"
+  "$gen" --count "$n" --seed 1 --out "$corpus" >/dev/null
+  walls=(); rsss=(); quads=0
+  for r in $(seq "$runs"); do
+    rm -rf "$work/store-$n"
+    /usr/bin/time -f "%e %M" -o "$work/time" "$bin" --store "$work/store-$n" ingest --quiet "$corpus" >"$work/ingest.log" 2>&1 || true
+    tail -1 "$work/ingest.log" | grep -q " 0 failed" || { tail -3 "$work/ingest.log"; exit 1; }
+    read -r wall rss <"$work/time"
+    walls+=("$wall"); rsss+=("$rss")
+    quads="$(tail -1 "$work/ingest.log" | sed 's/.*holds \([0-9]*\) quads.*/\1/')"
+  done
+  wall="$(printf '%s\n' "${walls[@]}" | median)"
+  rss="$(printf '%s\n' "${rsss[@]}" | median)"
+  printf "%-8s %-22s %10s %12s %12.0f %10.0f\n" "$n" "akimat-kg ingest" "$wall" "$quads" "$(echo "$quads / $wall" | bc -l)" "$(echo "$rss / 1024" | bc -l)"
+
+  "$bin" --store "$work/store-$n" export --format nquads -o "$work/export-$n.nq"
+  lwalls=(); lrss=()
+  for r in $(seq "$runs"); do
+    rm -rf "$work/ox-$n"
+    /usr/bin/time -f "%e %M" -o "$work/time" oxigraph load --location "$work/ox-$n" --file "$work/export-$n.nq" >/dev/null 2>&1
+    read -r lw lr <"$work/time"
+    lwalls+=("$lw"); lrss+=("$lr")
+  done
+  lwall="$(printf '%s\n' "${lwalls[@]}" | median)"
+  lrss="$(printf '%s\n' "${lrss[@]}" | median)"
+  printf "%-8s %-22s %10s %12s %12.0f %10.0f\n" "$n" "oxigraph load (bulk)" "$lwall" "$quads" "$(echo "$quads / $lwall" | bc -l)" "$(echo "$lrss / 1024" | bc -l)"
+  printf "%-8s %-22s %10.2f×\n" "$n" "ingest / bulk load" "$(echo "$wall / $lwall" | bc -l)"
+  rm -rf "$work/ox-$n" "$work/export-$n.nq"
+done
+
+largest="${sizes[-1]}"
+echo
+echo "queries on the $largest-document store (seconds, median of $runs; process start and store opening included)"
+for q in queries/*.rq; do
+  ts=()
+  for r in $(seq "$runs"); do
+    s="$(date +%s%N)"
+    # A query past QUERY_TIMEOUT seconds (default 120) is reported as such and not run again.
+    timeout "${QUERY_TIMEOUT:-120}" "$bin" --store "$work/store-$largest" query --format csv "$q" >"$work/q.out" || { ts=("timeout"); break; }
+    e="$(date +%s%N)"
+    ts+=("$(echo "($e - $s) / 1000000000" | bc -l)")
+  done
+  if [ "${ts[0]}" = timeout ]; then
+    printf "%-40s   > %s s\n" "$(basename "$q")" "${QUERY_TIMEOUT:-120}"
+  else
+    printf "%-40s %8.3f s %8d rows\n" "$(basename "$q")" "$(printf '%s\n' "${ts[@]}" | median)" "$(($(wc -l <"$work/q.out") - 1))"
+  fi
+done
