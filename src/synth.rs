@@ -206,13 +206,17 @@ fn first_number(text: &str) -> Option<String> {
     (!n.is_empty()).then_some(n)
 }
 
-/// Whether a word stands in a text on its own (not inside a longer word).
+/// Whether the `len` bytes at `i` of a text stand as a word of their own (not inside a longer word).
+fn whole_word(text: &str, i: usize, len: usize) -> bool {
+    let before = text[..i].chars().next_back();
+    let after = text[i + len..].chars().next();
+    !before.is_some_and(char::is_alphabetic) && !after.is_some_and(char::is_alphabetic)
+}
+
+/// Whether a word stands in a text on its own.
 fn has_word(text: &str, word: &str) -> bool {
-    text.match_indices(word).any(|(i, _)| {
-        let before = text[..i].chars().next_back();
-        let after = text[i + word.len()..].chars().next();
-        !before.is_some_and(char::is_alphabetic) && !after.is_some_and(char::is_alphabetic)
-    })
+    text.match_indices(word)
+        .any(|(i, _)| whole_word(text, i, word.len()))
 }
 
 /// The texts of the numbered items (`1) …`) of a text, as whole lines without their number.
@@ -324,9 +328,7 @@ fn replace_word(text: &str, word: &str, by: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
     for (i, _) in text.match_indices(word) {
-        let before = text[..i].chars().next_back();
-        let after = text[i + word.len()..].chars().next();
-        if before.is_some_and(char::is_alphabetic) || after.is_some_and(char::is_alphabetic) {
+        if !whole_word(text, i, word.len()) {
             continue;
         }
         out.push_str(&text[last..i]);

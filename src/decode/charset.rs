@@ -79,7 +79,11 @@ pub fn to_text(bytes: &[u8]) -> Result<Text, DecodeError> {
         warnings: Vec::new(),
     };
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return utf8_or_repaired(rest, "UTF-8 (BOM)");
+        return repaired_utf8(rest, "UTF-8 (BOM)").ok_or_else(|| {
+            DecodeError::InvalidUtf8(
+                std::str::from_utf8(rest).map_or_else(|e| e.valid_up_to(), |_| 0),
+            )
+        });
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
         return Ok(text(utf16(rest, u16::from_le_bytes)?, "UTF-16LE (BOM)"));
@@ -97,51 +101,38 @@ pub fn to_text(bytes: &[u8]) -> Result<Text, DecodeError> {
             return Ok(text(t, name));
         }
     }
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return Ok(text(s.to_string(), "UTF-8"));
-    }
-    if mostly_utf8(bytes) {
-        return utf8_or_repaired(bytes, "UTF-8");
+    if let Some(t) = repaired_utf8(bytes, "UTF-8") {
+        return Ok(t);
     }
     single_byte(bytes)
 }
 
-/// UTF-8, or UTF-8 with its broken bytes replaced and a warning when they are few.
-fn utf8_or_repaired(bytes: &[u8], name: &'static str) -> Result<Text, DecodeError> {
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(Text {
-            text: s.to_string(),
-            encoding: name,
-            warnings: Vec::new(),
-        }),
-        Err(e) => {
-            let first = e.valid_up_to();
-            let text = String::from_utf8_lossy(bytes).into_owned();
-            let replaced = text.chars().filter(|&c| c == '\u{fffd}').count();
-            let shown = text.chars().filter(|c| !c.is_ascii()).count();
-            if replaced * 10 > shown.max(1) {
-                return Err(DecodeError::InvalidUtf8(first));
-            }
-            Ok(Text {
-                text,
+/// UTF-8 with its broken bytes replaced (U+FFFD) and a warning, when it is still mostly UTF-8: at least ten
+/// valid multi-byte characters for each broken sequence. `None` when it is not.
+fn repaired_utf8(bytes: &[u8], name: &'static str) -> Option<Text> {
+    let first = match std::str::from_utf8(bytes) {
+        Ok(s) => {
+            return Some(Text {
+                text: s.to_string(),
                 encoding: name,
-                warnings: vec![format!(
-                    "{replaced} sequences of bytes are not valid UTF-8 (the first at byte {first}) and were replaced by U+FFFD"
-                )],
+                warnings: Vec::new(),
             })
         }
-    }
-}
-
-/// Whether invalid UTF-8 is still mostly UTF-8: at least ten valid multi-byte sequences for each broken one.
-fn mostly_utf8(bytes: &[u8]) -> bool {
-    let text = String::from_utf8_lossy(bytes);
+        Err(e) => e.valid_up_to(),
+    };
+    let text = String::from_utf8_lossy(bytes).into_owned();
     let broken = text.chars().filter(|&c| c == '\u{fffd}').count();
     let good = text
         .chars()
         .filter(|&c| !c.is_ascii() && c != '\u{fffd}')
         .count();
-    good >= 10 * broken.max(1)
+    (good >= 10 * broken).then(|| Text {
+        text,
+        encoding: name,
+        warnings: vec![format!(
+            "{broken} sequences of bytes are not valid UTF-8 (the first at byte {first}) and were replaced by U+FFFD"
+        )],
+    })
 }
 
 /// `Some(true)` for UTF-16LE, `Some(false)` for UTF-16BE without a BOM: in text of Cyrillic and ASCII, the high

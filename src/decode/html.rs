@@ -39,9 +39,14 @@ pub struct Status {
 impl Status {
     /// Whether the act is no longer in force (`status_yts`, or the words for "repealed" in either language).
     pub fn is_repealed(&self) -> bool {
-        let l = self.label.to_lowercase();
-        self.code == "yts" || l.contains("күшін жой") || l.contains("утратил")
+        self.code == "yts" || label_means_repealed(&self.label)
     }
+}
+
+/// Whether a status badge's words say "repealed" (Күшін жойған / Утративший силу).
+pub fn label_means_repealed(label: &str) -> bool {
+    let l = label.to_lowercase();
+    l.contains("күшін жой") || l.contains("утратил")
 }
 
 /// A page that cannot be read as an act.

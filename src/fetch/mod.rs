@@ -352,13 +352,7 @@ impl Fetcher {
             }
         }
         meta.repealed = meta.status_code.values().any(|c| c == "yts")
-            || meta.status.values().any(|s| {
-                page::Status {
-                    code: String::new(),
-                    label: s.clone(),
-                }
-                .is_repealed()
-            });
+            || meta.status.values().any(|s| page::label_means_repealed(s));
         if !changed {
             return Ok(Outcome::NotModified { folder });
         }
@@ -598,8 +592,7 @@ pub fn clean_cache(cache: &Path) -> usize {
         let Some(rest) = name.strip_prefix('.') else {
             continue;
         };
-        if let Some((id, _)) = rest.split_once(".partial-") {
-            let _ = id;
+        if rest.contains(".partial-") {
             if std::fs::remove_dir_all(e.path()).is_ok() {
                 n += 1;
             }

@@ -228,11 +228,16 @@ pub fn document_quads(ex: &Extraction, base: &Base, graph: &str, lex: &Lexicon) 
         // An approving act known by neither date nor number (a stamp with blanks, an excerpt without its
         // requisites) cannot be told from the issuer's other acts, nor from another edition for the same
         // institution: it is the document's own.
-        let iri = match (&r.date, &r.number) {
+        let own = match (&r.date, &r.number, &r.adilet_id) {
             // Known by its Әділет ID only: the ID names one act in every language.
-            (None, None) if r.adilet_id.is_some() => {
-                let id = r.adilet_id.as_deref().unwrap_or_default();
-                let iri = base.iri(&format!("eli/adilet/{}", iri::path_segment(id)));
+            (None, None, Some(id)) => {
+                Some(base.iri(&format!("eli/adilet/{}", iri::path_segment(id))))
+            }
+            (None, None, None) => Some(format!("{graph}/approving-act")),
+            _ => None,
+        };
+        let iri = match own {
+            Some(iri) => {
                 m.e.class(&iri, ELI, "LegalResource");
                 m.e.iri(
                     &iri,
@@ -245,21 +250,7 @@ pub fn document_quads(ex: &Extraction, base: &Base, graph: &str, lex: &Lexicon) 
                 }
                 iri
             }
-            (None, None) => {
-                let iri = format!("{graph}/approving-act");
-                m.e.class(&iri, ELI, "LegalResource");
-                m.e.iri(
-                    &iri,
-                    term(ELI, "type_document"),
-                    &format!("{AKG}{}", act.act_type),
-                );
-                if let Some(b) = &act.issuer {
-                    let body = m.body(b);
-                    m.e.iri(&iri, term(ELI, "passed_by"), &body);
-                }
-                iri
-            }
-            _ => m.act(&act),
+            None => m.act(&act),
         };
         for s in &r.signatories {
             m.e.string(&iri, term(AKG, "signatoryName"), &s.name);

@@ -54,3 +54,27 @@ pub fn write_triples(
         ))),
     }
 }
+
+/// An HTTP answer of triples in a representation (JSON-LD compacted, `main` first where the format orders
+/// subjects), with its `Content-Type` and `Vary: Accept`.
+pub fn triples_response(
+    triples: &[Triple],
+    representation: Representation,
+    context: &Context,
+    main: Option<&str>,
+) -> axum::response::Response {
+    use axum::http::{header, HeaderValue};
+    use axum::response::IntoResponse;
+    let mut out = Vec::new();
+    if let Err(e) = write_triples(triples, representation, context, main, &mut out) {
+        return super::error::ApiError::Internal(e.to_string()).into_response();
+    }
+    let mut r = out.into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(representation.content_type()),
+    );
+    r.headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Accept"));
+    r
+}

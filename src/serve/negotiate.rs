@@ -287,6 +287,23 @@ fn quality(ranges: &[MediaRange], offer: Representation) -> f32 {
     best.map(|(_, q)| q).unwrap_or(0.0)
 }
 
+/// The representation of a resource page: HTML or one of the graph formats, chosen by a `format` query
+/// parameter, else by `Accept`.
+pub fn choose_page(
+    uri: &axum::http::Uri,
+    headers: &axum::http::HeaderMap,
+) -> Result<Representation, NegotiationError> {
+    let format = form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
+        .find(|(k, _)| k == "format")
+        .map(|(_, v)| v.into_owned());
+    let mut offers = vec![Representation::Html];
+    offers.extend(graph_offers());
+    let accept = headers
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok());
+    choose(&offers, format.as_deref(), accept)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -41,13 +41,7 @@ pub async fn dereference(
     }
     let lang = pages::language(&uri, &headers);
     let path = uri.path().trim_start_matches('/').to_string();
-    let format = form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
-        .find(|(k, _)| k == "format")
-        .map(|(_, v)| v.into_owned());
-    let mut offers = vec![Representation::Html];
-    offers.extend(negotiate::graph_offers());
-    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
-    let representation = match negotiate::choose(&offers, format.as_deref(), accept) {
+    let representation = match negotiate::choose_page(&uri, &headers) {
         Ok(r) => r,
         Err(e) => return ApiError::from(e).into_response(),
     };

@@ -10,7 +10,7 @@ use super::pages::{self, Words};
 use super::resource::{Labeler, Link};
 use super::AppState;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, Uri};
+use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
 use maud::html;
 use oxigraph::io::{RdfFormat, RdfParser};
@@ -74,13 +74,7 @@ fn namespace(
     main: &'static str,
     title_key: &'static str,
 ) -> Response {
-    let format = form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
-        .find(|(k, _)| k == "format")
-        .map(|(_, v)| v.into_owned());
-    let mut offers = vec![Representation::Html];
-    offers.extend(negotiate::graph_offers());
-    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
-    let representation = match negotiate::choose(&offers, format.as_deref(), accept) {
+    let representation = match negotiate::choose_page(&uri, &headers) {
         Ok(r) => r,
         Err(e) => return ApiError::from(e).into_response(),
     };
@@ -96,24 +90,12 @@ fn namespace(
         }
     };
     if representation != Representation::Html {
-        let mut out = Vec::new();
-        if let Err(e) = super::encode::write_triples(
+        return super::encode::triples_response(
             &triples,
             representation,
             &state.context,
             Some(main),
-            &mut out,
-        ) {
-            return ApiError::Internal(e.to_string()).into_response();
-        }
-        let mut r = out.into_response();
-        r.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static(representation.content_type()),
         );
-        r.headers_mut()
-            .insert(header::VARY, HeaderValue::from_static("Accept"));
-        return r;
     }
     let lang = pages::language(&uri, &headers);
     match page(

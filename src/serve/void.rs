@@ -9,7 +9,7 @@ use super::negotiate;
 use super::AppState;
 use crate::rdf::vocab::{DCT, PROV, RDF, XSD};
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use oxigraph::model::{BlankNode, Literal, NamedNode, NamedOrBlankNode, Term, Triple};
 use std::sync::Arc;
@@ -39,24 +39,7 @@ pub async fn description(State(state): State<Arc<AppState>>, headers: HeaderMap)
     };
     let triples = triples(&state, &summary);
     let dataset = state.options.base.iri("dataset");
-    let mut out = Vec::new();
-    if let Err(e) = super::encode::write_triples(
-        &triples,
-        representation,
-        &state.context,
-        Some(&dataset),
-        &mut out,
-    ) {
-        return ApiError::Internal(e.to_string()).into_response();
-    }
-    let mut r = out.into_response();
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(representation.content_type()),
-    );
-    r.headers_mut()
-        .insert(header::VARY, HeaderValue::from_static("Accept"));
-    r
+    super::encode::triples_response(&triples, representation, &state.context, Some(&dataset))
 }
 
 fn n(iri: impl Into<String>) -> NamedNode {
