@@ -9,7 +9,7 @@ use akimat_kg::decode::html::read_page;
 use axum::extract::{Path as UrlPath, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use server::{bin, root};
+use server::{bin, output_text, root};
 use std::collections::HashMap;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -168,14 +168,6 @@ fn fetch(host: &str, dir: &Path, extra: &[&str]) -> (Output, Duration) {
     (out, start.elapsed())
 }
 
-fn text(o: &Output) -> String {
-    format!(
-        "{}\n{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
 fn query(store: &Path, q: &str) -> Vec<String> {
     let out = Command::new(bin())
         .args([
@@ -189,7 +181,7 @@ fn query(store: &Path, q: &str) -> Vec<String> {
         ])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", text(&out));
+    assert!(out.status.success(), "{}", output_text(&out));
     String::from_utf8_lossy(&out.stdout)
         .lines()
         .skip(1)
@@ -264,8 +256,12 @@ fn a_fetched_act_is_saved_with_its_metadata_and_ingests_as_one_act() {
     let (host, site) = start_site();
     let dir = tempfile::tempdir().unwrap();
     let (out, _) = fetch(&host, dir.path(), &["G16TEST0818", "--ingest", "--quiet"]);
-    assert!(out.status.success(), "{}", text(&out));
-    assert!(text(&out).contains("1 acts: 1 saved"), "{}", text(&out));
+    assert!(out.status.success(), "{}", output_text(&out));
+    assert!(
+        output_text(&out).contains("1 acts: 1 saved"),
+        "{}",
+        output_text(&out)
+    );
     let folder = dir.path().join("cache/G16TEST0818");
     let meta: serde_json::Value =
         serde_json::from_slice(&std::fs::read(folder.join("meta.json")).unwrap()).unwrap();
@@ -326,7 +322,7 @@ fn retries_cookies_and_time_outs_are_handled_with_bounded_timings() {
 
     // 429 with Retry-After: 1, then success, for each language: each second attempt waits the second out.
     let (out, took) = fetch(&host, dir.path(), &["T429", "--quiet"]);
-    assert!(out.status.success(), "{}", text(&out));
+    assert!(out.status.success(), "{}", output_text(&out));
     assert_eq!(
         (site.hits("/kaz/docs/T429"), site.hits("/rus/docs/T429")),
         (2, 2)
@@ -336,14 +332,14 @@ fn retries_cookies_and_time_outs_are_handled_with_bounded_timings() {
         "{took:?}"
     );
     assert!(
-        text(&out).contains("HTTP 429 Too Many Requests; retrying in 1.0 s"),
+        output_text(&out).contains("HTTP 429 Too Many Requests; retrying in 1.0 s"),
         "{}",
-        text(&out)
+        output_text(&out)
     );
 
     // 503 twice, then success, for each language: backoff 0.2 s then 0.4 s, twice.
     let (out, took) = fetch(&host, dir.path(), &["T503", "--quiet"]);
-    assert!(out.status.success(), "{}", text(&out));
+    assert!(out.status.success(), "{}", output_text(&out));
     assert_eq!(site.hits("/kaz/docs/T503"), 3);
     assert!(
         took >= Duration::from_millis(1200) && took < Duration::from_secs(8),
@@ -352,7 +348,7 @@ fn retries_cookies_and_time_outs_are_handled_with_bounded_timings() {
 
     // The redirect loop ends only for a client that keeps the cookie; one that does not gives up.
     let (out, _) = fetch(&host, dir.path(), &["TLOOP", "--quiet"]);
-    assert!(out.status.success(), "{}", text(&out));
+    assert!(out.status.success(), "{}", output_text(&out));
     assert_eq!(site.hits("/kaz/docs/TLOOP"), 2);
     let plain = akimat_kg::http::client(&akimat_kg::http::ClientOptions {
         user_agent: "test".into(),
@@ -385,7 +381,7 @@ fn retries_cookies_and_time_outs_are_handled_with_bounded_timings() {
         ],
     );
     assert_eq!(out.status.code(), Some(1), "{out:?}");
-    let t = text(&out);
+    let t = output_text(&out);
     assert!(
         t.contains("error: THANG:") && t.contains("timed out") && t.contains("after 2 attempts"),
         "{t}"
@@ -402,9 +398,9 @@ fn retries_cookies_and_time_outs_are_handled_with_bounded_timings() {
     let (out, _) = fetch(&host, dir.path(), &["TLOGIN", "--quiet"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        text(&out).contains(&format!("{host}/kaz/docs/TLOGIN: no document body")),
+        output_text(&out).contains(&format!("{host}/kaz/docs/TLOGIN: no document body")),
         "{}",
-        text(&out)
+        output_text(&out)
     );
 }
 
@@ -413,19 +409,23 @@ fn a_refetch_is_conditional_and_replaces_only_what_changed() {
     let (host, site) = start_site();
     let dir = tempfile::tempdir().unwrap();
     let (out, _) = fetch(&host, dir.path(), &["G16TEST0818", "--quiet"]);
-    assert!(out.status.success(), "{}", text(&out));
+    assert!(out.status.success(), "{}", output_text(&out));
     // Already saved: skipped without a request.
     let (out, _) = fetch(&host, dir.path(), &["G16TEST0818", "--quiet"]);
-    assert!(text(&out).contains("already saved"), "{}", text(&out));
+    assert!(
+        output_text(&out).contains("already saved"),
+        "{}",
+        output_text(&out)
+    );
     assert_eq!(site.hits("/kaz/docs/G16TEST0818"), 1);
     // --refresh asks with the validators; the server says not modified and nothing is rewritten.
     let kaz = dir.path().join("cache/G16TEST0818/rus.txt");
     let before = std::fs::metadata(&kaz).unwrap().modified().unwrap();
     let (out, _) = fetch(&host, dir.path(), &["G16TEST0818", "--refresh", "--quiet"]);
     assert!(
-        out.status.success() && text(&out).contains("1 not modified"),
+        out.status.success() && output_text(&out).contains("1 not modified"),
         "{}",
-        text(&out)
+        output_text(&out)
     );
     let seen = site.seen.lock().unwrap()["/rus/docs/G16TEST0818"].clone();
     assert_eq!(seen["if-none-match"], "\"v1\"");
@@ -435,9 +435,9 @@ fn a_refetch_is_conditional_and_replaces_only_what_changed() {
     site.version.store(2, Ordering::SeqCst);
     let (out, _) = fetch(&host, dir.path(), &["G16TEST0818", "--refresh", "--quiet"]);
     assert!(
-        text(&out).contains("updated   G16TEST0818"),
+        output_text(&out).contains("updated   G16TEST0818"),
         "{}",
-        text(&out)
+        output_text(&out)
     );
     assert!(std::fs::read_to_string(&kaz)
         .unwrap()
@@ -462,7 +462,7 @@ fn a_run_that_fails_half_way_leaves_nothing_half_written_and_a_rerun_finishes() 
             "--quiet",
         ],
     );
-    let t = text(&out);
+    let t = output_text(&out);
     assert_eq!(out.status.code(), Some(1), "{t}");
     assert!(
         t.contains("3 acts: 2 saved") && t.contains("1 failed") && t.contains("failed: TFLAKY"),
@@ -492,7 +492,7 @@ fn a_run_that_fails_half_way_leaves_nothing_half_written_and_a_rerun_finishes() 
         dir.path(),
         &["TOK1", "TFLAKY", "TOK2", "--ingest", "--quiet"],
     );
-    let t = text(&out);
+    let t = output_text(&out);
     assert!(out.status.success(), "{t}");
     assert!(
         t.contains("3 acts: 1 saved, 0 not modified, 2 already saved, 0 failed"),
@@ -512,9 +512,9 @@ fn bad_arguments_are_named() {
     let (out, _) = fetch("http://127.0.0.1:9", dir.path(), &["not/an id"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        text(&out).contains("\"not/an id\": not an act ID"),
+        output_text(&out).contains("\"not/an id\": not an act ID"),
         "{}",
-        text(&out)
+        output_text(&out)
     );
     let list = dir.path().join("ids.txt");
     std::fs::write(&list, "G1\n\nhttps://x/kaz/oops\n").unwrap();
@@ -523,17 +523,25 @@ fn bad_arguments_are_named() {
         dir.path(),
         &["--from-file", list.to_str().unwrap()],
     );
-    assert!(text(&out).contains("ids.txt: line 3"), "{}", text(&out));
+    assert!(
+        output_text(&out).contains("ids.txt: line 3"),
+        "{}",
+        output_text(&out)
+    );
     let (out, _) = fetch("ftp://example", dir.path(), &["G1"]);
     assert!(
-        text(&out).contains("--host ftp://example"),
+        output_text(&out).contains("--host ftp://example"),
         "{}",
-        text(&out)
+        output_text(&out)
     );
     let (out, _) = fetch(
         "http://127.0.0.1:9",
         dir.path(),
         &["G1", "--ca-cert", "/nonexistent.pem"],
     );
-    assert!(text(&out).contains("/nonexistent.pem"), "{}", text(&out));
+    assert!(
+        output_text(&out).contains("/nonexistent.pem"),
+        "{}",
+        output_text(&out)
+    );
 }

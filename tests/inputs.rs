@@ -7,7 +7,7 @@ mod server;
 
 use akimat_kg::lexicon::Lexicon;
 use akimat_kg::pipeline::process_file;
-use server::{bin, root};
+use server::{bin, output_text, root};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -160,14 +160,6 @@ fn ingest(store: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
-fn text(o: &Output) -> String {
-    format!(
-        "{}\n{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
 #[test]
 fn a_folder_of_good_bad_and_huge_files_stores_every_good_one_and_names_every_bad_one() {
     let dir = tempfile::tempdir().unwrap();
@@ -226,7 +218,7 @@ fn a_folder_of_good_bad_and_huge_files_stores_every_good_one_and_names_every_bad
         &store,
         &["--max-doc-bytes", "500000", folder.to_str().unwrap()],
     );
-    let t = text(&out);
+    let t = output_text(&out);
     assert_eq!(out.status.code(), Some(1), "{t}");
     assert!(
         t.contains("9 files: 2 stored, 0 unchanged, 7 failed"),
@@ -262,14 +254,14 @@ fn a_time_budget_stops_starting_documents_and_a_rerun_goes_on() {
     let store = dir.path().join("store");
     let data = root().join("data/regulations");
     let out = ingest(&store, &["--time-budget", "0", data.to_str().unwrap()]);
-    let t = text(&out);
+    let t = output_text(&out);
     assert_eq!(out.status.code(), Some(1), "{t}");
     assert!(t.contains("27 files: 0 stored, 0 unchanged, 0 failed, 27 not ingested: the time budget of 0 s was spent"), "{t}");
     let out = ingest(&store, &[data.to_str().unwrap()]);
     assert!(
-        out.status.success() && text(&out).contains("27 stored"),
+        out.status.success() && output_text(&out).contains("27 stored"),
         "{}",
-        text(&out)
+        output_text(&out)
     );
     assert!(
         ingest(&store, &["--time-budget", "-1", data.to_str().unwrap()])

@@ -10,27 +10,12 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-const COUNTS: &str = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g";
-
 /// Quads per document graph (the metadata and ontology graphs left out).
 fn graphs(store: &Path) -> BTreeMap<String, u64> {
-    server::run(&[
-        "--store",
-        store.to_str().unwrap(),
-        "query",
-        "--format",
-        "csv",
-        "-e",
-        COUNTS,
-    ])
-    .lines()
-    .skip(1)
-    .filter_map(|l| {
-        let (g, n) = l.trim_end().rsplit_once(',')?;
-        let n: u64 = n.parse().ok()?;
-        (!g.ends_with("graph/meta") && !g.ends_with("graph/ontology")).then(|| (g.to_string(), n))
-    })
-    .collect()
+    server::graph_counts(store)
+        .into_iter()
+        .filter(|(g, _)| !g.ends_with("graph/meta") && !g.ends_with("graph/ontology"))
+        .collect()
 }
 
 /// Starts `ingest` and kills it (SIGKILL) once `after` documents were reported stored; returns how many were.

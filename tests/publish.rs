@@ -5,7 +5,9 @@
 
 mod server;
 
-use server::{bin, free_port, root, Server};
+use server::{
+    bin, free_port, graph_counts, output_text, parse_graph_counts, root, Server, GRAPH_COUNTS,
+};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -126,14 +128,6 @@ fn publish(store: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
-fn text(o: &Output) -> String {
-    format!(
-        "{}\n{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
 /// Rows of a SELECT answer in CSV, without the header, sorted.
 fn sorted_rows(csv: &str) -> Vec<String> {
     let mut rows: Vec<String> = csv.lines().skip(1).map(str::to_string).collect();
@@ -167,34 +161,10 @@ fn remote_csv(endpoint: &str, query: &str) -> String {
     r.text()
 }
 
-const COUNTS: &str = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g";
-
-fn counts(csv: &str) -> BTreeMap<String, u64> {
-    csv.lines()
-        .skip(1)
-        .filter_map(|l| {
-            let (g, n) = l.trim_end().rsplit_once(',')?;
-            Some((g.to_string(), n.parse().ok()?))
-        })
-        .collect()
-}
-
-fn local_counts(store: &Path) -> BTreeMap<String, u64> {
-    counts(&server::run(&[
-        "--store",
-        store.to_str().unwrap(),
-        "query",
-        "--format",
-        "csv",
-        "-e",
-        COUNTS,
-    ]))
-}
-
 /// Every graph of the remote store as a sorted set of N-Triples lines.
 fn remote_graphs(o: &Oxigraph) -> BTreeMap<String, BTreeSet<String>> {
     let mut out = BTreeMap::new();
-    for g in counts(&remote_csv(&format!("{}/query", o.url), COUNTS)).keys() {
+    for g in parse_graph_counts(&remote_csv(&format!("{}/query", o.url), GRAPH_COUNTS)).keys() {
         let r = server::curl(&[
             "-G",
             "-H",
@@ -227,9 +197,9 @@ fn the_published_graph_answers_every_query_as_the_local_store_and_a_republish_se
     let endpoints: Vec<&str> = endpoints.iter().map(String::as_str).collect();
 
     let out = publish(&store, &endpoints);
-    let t = text(&out);
+    let t = output_text(&out);
     assert!(out.status.success(), "{t}");
-    let local = local_counts(&store);
+    let local = graph_counts(&store);
     assert_eq!(
         local.len(),
         29,
@@ -240,7 +210,7 @@ fn the_published_graph_answers_every_query_as_the_local_store_and_a_republish_se
     assert_eq!(t.matches("(graph store PUT)").count(), 30, "{t}");
     // The same quads per graph, by the remote's own count.
     assert_eq!(
-        counts(&remote_csv(&format!("{}/query", ox.url), COUNTS)),
+        parse_graph_counts(&remote_csv(&format!("{}/query", ox.url), GRAPH_COUNTS)),
         local
     );
 
@@ -266,9 +236,9 @@ fn the_published_graph_answers_every_query_as_the_local_store_and_a_republish_se
     // Nothing changed: nothing is sent.
     let out = publish(&store, &endpoints);
     assert!(
-        text(&out).contains("0 graphs sent, 30 unchanged"),
+        output_text(&out).contains("0 graphs sent, 30 unchanged"),
         "{}",
-        text(&out)
+        output_text(&out)
     );
 
     // One document changes and is ingested again: only its graph (and the metadata graph, which describes it, and
@@ -288,7 +258,7 @@ fn the_published_graph_answers_every_query_as_the_local_store_and_a_republish_se
         data.to_str().unwrap(),
     ]);
     let out = publish(&store, &endpoints);
-    let t = text(&out);
+    let t = output_text(&out);
     assert!(out.status.success(), "{t}");
     assert!(t.contains("3 graphs sent, 27 unchanged, 0 failed"), "{t}");
     let after = remote_graphs(&ox);
@@ -312,8 +282,8 @@ fn the_published_graph_answers_every_query_as_the_local_store_and_a_republish_se
     );
     // And the remote now holds what the local store holds.
     assert_eq!(
-        counts(&remote_csv(&format!("{}/query", ox.url), COUNTS)),
-        local_counts(&store)
+        parse_graph_counts(&remote_csv(&format!("{}/query", ox.url), GRAPH_COUNTS)),
+        graph_counts(&store)
     );
 }
 
@@ -321,7 +291,7 @@ fn the_published_graph_answers_every_query_as_the_local_store_and_a_republish_se
 fn without_a_graph_store_updates_go_in_batches_and_a_half_failed_publish_is_finished_by_running_it_again(
 ) {
     let (_dir, _data, store) = local();
-    let local = local_counts(&store);
+    let local = graph_counts(&store);
 
     // Oxigraph by SPARQL Update only, 500 triples per request: graphs larger than that go through a staging
     // graph and one MOVE; the result is the same, graph for graph and triple for triple.
@@ -337,7 +307,7 @@ fn without_a_graph_store_updates_go_in_batches_and_a_half_failed_publish_is_fini
             "500",
         ],
     );
-    let t = text(&out);
+    let t = output_text(&out);
     assert!(out.status.success(), "{t}");
     assert_eq!(t.matches("(SPARQL update)").count(), 30, "{t}");
     assert!(
@@ -409,7 +379,7 @@ fn without_a_graph_store_updates_go_in_batches_and_a_half_failed_publish_is_fini
 
     // No token: refused, every graph named, nothing claimed.
     let out = publish(&store, &args);
-    let t = text(&out);
+    let t = output_text(&out);
     assert_eq!(out.status.code(), Some(1), "{t}");
     assert!(t.contains("SPARQL Update is used from now on"), "{t}");
     assert!(t.contains("HTTP 401"), "{t}");
@@ -419,7 +389,7 @@ fn without_a_graph_store_updates_go_in_batches_and_a_half_failed_publish_is_fini
     let mut with_token = args.clone();
     with_token.extend(["--token", token]);
     let out = publish(&store, &with_token);
-    let t = text(&out);
+    let t = output_text(&out);
     assert_eq!(out.status.code(), Some(1), "{t}");
     let failed: Vec<&str> = t
         .lines()
@@ -441,7 +411,7 @@ fn without_a_graph_store_updates_go_in_batches_and_a_half_failed_publish_is_fini
     );
     assert_eq!(serve.url, args[1].trim_end_matches("/sparql"));
     let out = publish(&store, &with_token);
-    let t = text(&out);
+    let t = output_text(&out);
     assert!(out.status.success(), "{t}");
     assert!(
         t.contains(&format!("{} graphs sent", failed.len() + 1)),
@@ -464,12 +434,16 @@ fn bad_endpoints_and_unknown_graphs_are_named() {
         ],
     );
     assert!(
-        text(&out).contains("--endpoint ftp://x/query: expected an http"),
+        output_text(&out).contains("--endpoint ftp://x/query: expected an http"),
         "{}",
-        text(&out)
+        output_text(&out)
     );
     let out = publish(&store, &["--endpoint", "http://127.0.0.1:9/query"]);
-    assert!(text(&out).contains("nothing to write to"), "{}", text(&out));
+    assert!(
+        output_text(&out).contains("nothing to write to"),
+        "{}",
+        output_text(&out)
+    );
     let ox = Oxigraph::start();
     let out = publish(
         &store,
@@ -482,7 +456,7 @@ fn bad_endpoints_and_unknown_graphs_are_named() {
             "no/such/file.md",
         ],
     );
-    let t = text(&out);
+    let t = output_text(&out);
     assert!(
         t.contains("file.md: no such graph in the local store") && out.status.code() == Some(2),
         "{t}"
@@ -501,8 +475,8 @@ fn bad_endpoints_and_unknown_graphs_are_named() {
         ],
     );
     assert!(
-        out.status.success() && text(&out).contains("1 graphs sent"),
+        out.status.success() && output_text(&out).contains("1 graphs sent"),
         "{}",
-        text(&out)
+        output_text(&out)
     );
 }

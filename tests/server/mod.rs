@@ -362,3 +362,40 @@ pub fn count(server: &Server, q: &str) -> u64 {
         .parse()
         .unwrap()
 }
+
+/// Standard output and standard error of a finished command, one after the other.
+pub fn output_text(o: &std::process::Output) -> String {
+    format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// SPARQL: quads per named graph.
+pub const GRAPH_COUNTS: &str =
+    "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g";
+
+/// Graph and count from the CSV answer to [`GRAPH_COUNTS`].
+pub fn parse_graph_counts(csv: &str) -> std::collections::BTreeMap<String, u64> {
+    csv.lines()
+        .skip(1)
+        .filter_map(|l| {
+            let (g, n) = l.trim_end().rsplit_once(',')?;
+            Some((g.to_string(), n.parse().ok()?))
+        })
+        .collect()
+}
+
+/// Quads per named graph of a local store, by the binary's `query` command.
+pub fn graph_counts(store: &Path) -> std::collections::BTreeMap<String, u64> {
+    parse_graph_counts(&run(&[
+        "--store",
+        store.to_str().unwrap(),
+        "query",
+        "--format",
+        "csv",
+        "-e",
+        GRAPH_COUNTS,
+    ]))
+}
