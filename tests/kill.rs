@@ -26,6 +26,10 @@ fn ingest_and_kill(store: &Path, folder: &Path, after: usize) -> usize {
             store.to_str().unwrap(),
             "ingest",
             "--quiet",
+            // New documents are committed in bulk loads of about 20 at a time, so that kills fall before, inside
+            // and between them.
+            "--batch-quads",
+            "20000",
             folder.to_str().unwrap(),
         ])
         .stdout(Stdio::piped())
@@ -60,6 +64,16 @@ fn check(store: &Path, olds: &BTreeMap<String, u64>, news: &BTreeMap<String, u64
         String::from_utf8_lossy(&v.stdout)
     );
     // Every document graph is whole: the old version or the new one.
+    let leftovers: Vec<_> = std::fs::read_dir(store)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("bulk-"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "{moment}: {leftovers:?} left in the store"
+    );
     for (g, n) in graphs(store) {
         assert!(
             olds.get(&g) == Some(&n) || news.get(&g) == Some(&n),

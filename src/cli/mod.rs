@@ -79,6 +79,13 @@ enum Command {
         /// No progress bar (also when standard error is not a terminal).
         #[arg(long)]
         quiet: bool,
+        /// Threads that read and extract documents (default: one per core).
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+        jobs: Option<u16>,
+        /// New documents are added to the store in batches of about this many quads, each batch in one atomic
+        /// bulk load (a document's "stored" line is printed once its batch is in the store).
+        #[arg(long, default_value_t = pipeline::batch::DEFAULT_BATCH_QUADS, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+        batch_quads: usize,
     },
     /// Extracts one document without a store and prints what it found.
     ///
@@ -369,15 +376,21 @@ fn run(cli: Cli) -> Result<ExitCode> {
             max_doc_bytes,
             time_budget,
             quiet,
+            jobs,
+            batch_quads,
         } => {
-            let budget = time_budget
-                .map(|s| fetch::seconds("time-budget", s))
-                .transpose()?;
-            let opts = pipeline::IngestOptions {
+            let mut opts = pipeline::batch::BatchOptions::new(pipeline::IngestOptions {
                 force: *force,
                 max_bytes: *max_doc_bytes,
-            };
-            ingest(&cli, lex, paths, &opts, budget, *quiet)
+            });
+            opts.budget = time_budget
+                .map(|s| fetch::seconds("time-budget", s))
+                .transpose()?;
+            opts.batch_quads = *batch_quads;
+            if let Some(j) = jobs {
+                opts.jobs = usize::from(*j);
+            }
+            ingest(&cli, lex, paths, &opts, *quiet)
         }
         Command::Extract {
             file,
@@ -671,15 +684,12 @@ fn ingest(
     cli: &Cli,
     lex: &Lexicon,
     paths: &[PathBuf],
-    opts: &pipeline::IngestOptions,
-    budget: Option<std::time::Duration>,
+    opts: &pipeline::batch::BatchOptions,
     quiet: bool,
 ) -> Result<ExitCode> {
-    let started = std::time::Instant::now();
     let base = base(cli)?;
     let (files, errors) = discover(paths);
     let store = KgStore::open(&cli.store, &base)?;
-    let mut failed = errors.len();
     for e in &errors {
         eprintln!("error: {e}");
     }
@@ -693,58 +703,48 @@ fn ingest(
         );
         bar
     };
-    let (mut stored, mut unchanged) = (0, 0);
-    let mut left: &[PathBuf] = &[];
-    for (i, file) in files.iter().enumerate() {
-        if budget.is_some_and(|b| started.elapsed() >= b) {
-            left = &files[i..];
-            break;
-        }
-        bar.set_message(file.display().to_string());
-        match pipeline::ingest_file_with(&store, &base, file, lex, opts) {
-            Outcome::Stored {
-                quads,
-                summary,
-                replaced,
-            } => {
-                stored += 1;
-                let verb = if replaced { "replaced" } else { "stored" };
-                say(
-                    &bar,
-                    format!("{verb:9} {}: {quads} quads — {summary}", file.display()),
-                );
+    let report =
+        pipeline::batch::ingest_files(&store, &base, &files, lex, opts, |file, outcome| {
+            match outcome {
+                Outcome::Stored {
+                    quads,
+                    summary,
+                    replaced,
+                } => {
+                    let verb = if replaced { "replaced" } else { "stored" };
+                    say(
+                        &bar,
+                        format!("{verb:9} {}: {quads} quads — {summary}", file.display()),
+                    );
+                }
+                Outcome::Unchanged => say(&bar, format!("unchanged {}", file.display())),
+                Outcome::Failed(e) => bar.suspend(|| eprintln!("error: {e}")),
             }
-            Outcome::Unchanged => {
-                unchanged += 1;
-                say(&bar, format!("unchanged {}", file.display()));
-            }
-            Outcome::Failed(e) => {
-                failed += 1;
-                bar.suspend(|| eprintln!("error: {e}"));
-            }
-        }
-        bar.inc(1);
-    }
+            bar.inc(1);
+        })?;
     bar.finish_and_clear();
     store.flush()?;
-    for file in left {
+    for file in &report.left {
         eprintln!("not ingested (time budget spent): {}", file.display());
     }
-    let left_note = if left.is_empty() {
+    let left_note = if report.left.is_empty() {
         String::new()
     } else {
         format!(
             ", {} not ingested: the time budget of {:.0} s was spent (run the same command again to go on)",
-            left.len(),
-            budget.unwrap_or_default().as_secs_f64()
+            report.left.len(),
+            opts.budget.unwrap_or_default().as_secs_f64()
         )
     };
+    let failed = report.failed + errors.len();
     println!(
-        "{} files: {stored} stored, {unchanged} unchanged, {failed} failed{left_note}; the store holds {} quads",
+        "{} files: {} stored, {} unchanged, {failed} failed{left_note}; the store holds {} quads",
         files.len() + errors.len(),
+        report.stored,
+        report.unchanged,
         store.len()?
     );
-    Ok(if failed > 0 || !left.is_empty() {
+    Ok(if failed > 0 || !report.left.is_empty() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -296,12 +296,7 @@ pub fn find_citations(seg: &Segment<'_>, ctx: &Context<'_>) -> Found {
     let mut prev_end = 0usize;
     for (k, (ws_start, ws_end, word)) in ws.iter().enumerate() {
         let rest = &lower[*ws_start..];
-        let Some(pattern) = lex
-            .act_types
-            .iter()
-            .filter(|p| p.lang == lang)
-            .find(|p| p.regex.is_match(rest))
-        else {
+        let Some(pattern) = lex.act_type_at(lang, rest) else {
             continue;
         };
         let mut skip = |reason: NotCited| {
@@ -420,10 +415,7 @@ pub fn find_citations(seg: &Segment<'_>, ctx: &Context<'_>) -> Found {
                     .find(|(s, _, _)| {
                         *s >= anchor_end
                             && !in_quotes(*s)
-                            && lex
-                                .act_types
-                                .iter()
-                                .any(|p| p.lang == lang && p.regex.is_match(&lower[*s..]))
+                            && lex.act_type_at(lang, &lower[*s..]).is_some()
                     })
                     .map(|(s, _, _)| *s)
                     .unwrap_or(text.len());

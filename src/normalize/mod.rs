@@ -252,12 +252,12 @@ fn clean_line(line: &[(char, u32)]) -> (Vec<(char, u32)>, u8, bool) {
     // Look-alikes inside Cyrillic words.
     let mut w = 0;
     while w < spaced.len() {
-        if !spaced[w].0.is_alphabetic() {
+        if !crate::lexicon::is_alphabetic(spaced[w].0) {
             w += 1;
             continue;
         }
         let mut e = w;
-        while e < spaced.len() && spaced[e].0.is_alphabetic() {
+        while e < spaced.len() && crate::lexicon::is_alphabetic(spaced[e].0) {
             e += 1;
         }
         let word = &spaced[w..e];

@@ -10,12 +10,14 @@ use crate::rdf::iri::{graph, Base};
 use crate::rdf::{document_quads, provenance_quads, Provenance};
 use crate::read::sidecar::{read_sidecar, Sidecar};
 use crate::read::{read, ReadError};
-use crate::store::{KgStore, StoreError};
+use crate::store::{KgStore, NewDocument, StoreError};
 use oxigraph::model::Quad;
 use serde::Serialize;
 use sha2::Digest;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+
+pub mod batch;
 
 /// A document taken through every stage but the store.
 pub struct Processed {
@@ -352,7 +354,8 @@ impl Default for IngestOptions {
     }
 }
 
-/// [`ingest_file`] with all its options.
+/// [`ingest_file`] with all its options. The graph is written in its own transaction; [`batch::ingest_files`]
+/// is the faster way to ingest many files.
 pub fn ingest_file_with(
     store: &KgStore,
     base: &Base,
@@ -360,23 +363,84 @@ pub fn ingest_file_with(
     lex: &Lexicon,
     opts: &IngestOptions,
 ) -> Outcome {
-    let force = opts.force;
-    let source = match crate::read::read_at_most(path, opts.max_bytes) {
-        Ok(s) => s,
-        Err(e) => return Outcome::Failed(e.into()),
-    };
     if let Err(cause) = store.ensure_ontology(base) {
         return Outcome::Failed(DocError::Store {
             path: path.to_path_buf(),
             cause,
         });
     }
+    match prepare(store, base, path, lex, opts) {
+        Prepared::Unchanged => Outcome::Unchanged,
+        Prepared::Failed(e) => Outcome::Failed(e),
+        Prepared::Ready(r) => r.write(store),
+    }
+}
+
+/// A file read, checked against the store and, when it needs writing, taken through every stage.
+pub enum Prepared {
+    /// The store holds the graph of the same bytes, sidecar and extractor: nothing to write.
+    Unchanged,
+    /// It failed; nothing of it is to be written.
+    Failed(DocError),
+    /// Its graph, ready to be written.
+    Ready(Box<Ready>),
+}
+
+/// A document's graph ready to be written.
+pub struct Ready {
+    /// Where it was read from.
+    pub path: PathBuf,
+    /// Its graph and provenance record.
+    pub doc: NewDocument,
+    /// What it gave.
+    pub summary: Summary,
+    /// Whether the store held a graph of it when it was read (then it is replaced, not added).
+    pub replaced: bool,
+}
+
+impl Ready {
+    /// Writes the graph in its own transaction, replacing the one stored.
+    pub fn write(self, store: &KgStore) -> Outcome {
+        let d = &self.doc;
+        match store.replace_document(&d.graph, &d.quads, &d.provenance) {
+            Ok(()) => self.stored(),
+            Err(cause) => Outcome::Failed(DocError::Store {
+                path: self.path,
+                cause,
+            }),
+        }
+    }
+
+    /// The outcome once written.
+    pub fn stored(self) -> Outcome {
+        Outcome::Stored {
+            quads: self.doc.quads.len(),
+            summary: self.summary,
+            replaced: self.replaced,
+        }
+    }
+}
+
+/// Reads a file and, unless the store already holds the graph of the same bytes and sidecar made by the same
+/// extractor version (or `opts.force`), takes it through every stage to its quads. Only reads the store, so several
+/// threads can prepare files at once.
+pub fn prepare(
+    store: &KgStore,
+    base: &Base,
+    path: &Path,
+    lex: &Lexicon,
+    opts: &IngestOptions,
+) -> Prepared {
+    let source = match crate::read::read_at_most(path, opts.max_bytes) {
+        Ok(s) => s,
+        Err(e) => return Prepared::Failed(e.into()),
+    };
     let canon = canonical(path);
     let g = graph(base, &canon);
     let existing = match store.record(&g) {
         Ok(r) => r,
         Err(cause) => {
-            return Outcome::Failed(DocError::Store {
+            return Prepared::Failed(DocError::Store {
                 path: path.to_path_buf(),
                 cause,
             })
@@ -385,31 +449,30 @@ pub fn ingest_file_with(
     let d = digest(&source.bytes);
     let sidecar = sidecar_of(path);
     let sidecar_digest = sidecar_digest(path);
-    if !force {
+    if !opts.force {
         if let Some(r) = &existing {
             if r.digest == d
                 && r.extractor == crate::EXTRACTOR_VERSION
                 && r.sidecar_digest == sidecar_digest
             {
-                return Outcome::Unchanged;
+                return Prepared::Unchanged;
             }
         }
     }
     let processed = match process_bytes(path, &source.bytes, lex, sidecar) {
         Ok(p) => p,
-        Err(e) => return Outcome::Failed(e),
+        Err(e) => return Prepared::Failed(e),
     };
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let (g, quads, prov) = quads(&processed, base, lex, &now);
-    if let Err(cause) = store.replace_document(&g, &quads, &prov) {
-        return Outcome::Failed(DocError::Store {
-            path: path.to_path_buf(),
-            cause,
-        });
-    }
-    Outcome::Stored {
-        quads: quads.len(),
+    let (graph, quads, provenance) = quads(&processed, base, lex, &now);
+    Prepared::Ready(Box::new(Ready {
+        path: path.to_path_buf(),
+        doc: NewDocument {
+            graph,
+            quads,
+            provenance,
+        },
         summary: Summary::of(&processed.extraction),
         replaced: existing.is_some(),
-    }
+    }))
 }
