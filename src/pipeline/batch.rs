@@ -1,5 +1,5 @@
 //! Ingesting many files: several threads read and extract while one writes, and the graphs of new documents are
-//! added in batches through the store's bulk loader ([`KgStore::add_documents`]), each batch in one atomic step.
+//! added in batches through the store's bulk loader ([`crate::store::BulkAdd`]), each batch in one atomic step.
 //! Documents the store already holds are replaced one transaction each, as [`super::ingest_file_with`] does.
 //!
 //! A document's outcome is reported once it is in the store (or has failed), so a "stored" line is never printed

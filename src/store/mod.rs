@@ -1,8 +1,8 @@
 //! Stage 7: the embedded Oxigraph store.
 //!
 //! Input: the quads of one document's graph and its provenance. Output: the store, where each document's graph is
-//! replaced whole in one transaction together with its provenance record, so that a reader sees either the old graph
-//! or the new one, never a mix. The metadata graph (`<base>graph/meta`) says which graph came from which file. The
+//! written whole together with its provenance record, new ones in atomic bulk loads ([`BulkAdd`]) and stored ones
+//! replaced in one transaction each, so that a reader sees either the old graph or the new one, never a mix. The metadata graph (`<base>graph/meta`) says which graph came from which file. The
 //! default graph is kept equal to the union of all named graphs, as a set (see [`sync_union`]).
 
 use crate::rdf::iri::{meta_graph, Base};
@@ -146,7 +146,7 @@ impl BulkAdd<'_> {
     }
 }
 
-/// A document whose graph the store does not hold yet, ready to be added with [`KgStore::add_documents`].
+/// A document whose graph the store does not hold yet, ready to be added with [`BulkAdd::add`].
 #[derive(Debug)]
 pub struct NewDocument {
     /// Its named graph.
