@@ -236,15 +236,10 @@ fn a_folder_of_good_bad_and_huge_files_stores_every_good_one_and_names_every_bad
     }
     assert!(t.contains("huge.txt: 1240000 bytes, more than the 500000 bytes a document may have (--max-doc-bytes)"), "{t}");
     // The good ones are in the store, whole.
-    let n = server::run(&[
-        "--store",
-        store.to_str().unwrap(),
-        "query",
-        "--format",
-        "csv",
-        "-e",
+    let n = server::query_csv(
+        &store,
         "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?p akg:assignedTo ?i } }",
-    ]);
+    );
     assert!(n.ends_with("2\r\n") || n.ends_with("2\n"), "{n}");
 }
 

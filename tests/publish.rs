@@ -322,15 +322,10 @@ fn without_a_graph_store_updates_go_in_batches_and_a_half_failed_publish_is_fini
         remote.keys()
     );
     let ontology = format!("{BASE}graph/ontology");
-    let export = server::run(&[
-        "--store",
-        store.to_str().unwrap(),
-        "query",
-        "--format",
-        "csv",
-        "-e",
+    let export = server::query_csv(
+        &store,
         &format!("SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{ontology}> {{ ?s ?p ?o }} }}"),
-    ]);
+    );
     assert_eq!(sorted_rows(&export), [remote[&ontology].len().to_string()]);
 
     // akimat-kg serve as the remote: updates only with the token, no writable Graph Store (the PUT is refused,

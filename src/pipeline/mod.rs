@@ -403,20 +403,15 @@ impl Ready {
     pub fn write(self, store: &KgStore) -> Outcome {
         let d = &self.doc;
         match store.replace_document(&d.graph, &d.quads, &d.provenance) {
-            Ok(()) => self.stored(),
+            Ok(()) => Outcome::Stored {
+                quads: d.quads.len(),
+                summary: self.summary,
+                replaced: self.replaced,
+            },
             Err(cause) => Outcome::Failed(DocError::Store {
                 path: self.path,
                 cause,
             }),
-        }
-    }
-
-    /// The outcome once written.
-    pub fn stored(self) -> Outcome {
-        Outcome::Stored {
-            quads: self.doc.quads.len(),
-            summary: self.summary,
-            replaced: self.replaced,
         }
     }
 }

@@ -508,12 +508,16 @@ fn remove_unfinished_bulk_files(folder: &Path) {
         return;
     };
     for entry in entries.flatten() {
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with("bulk-") && name.ends_with(".sst") {
+        if is_bulk_load_file(&entry.file_name().to_string_lossy()) {
             let _ = std::fs::remove_file(entry.path());
         }
     }
+}
+
+/// Whether a file of the store folder is a table file Oxigraph's bulk loader is writing (or a killed one left):
+/// not part of the store until ingested.
+pub fn is_bulk_load_file(name: &str) -> bool {
+    name.starts_with("bulk-") && name.ends_with(".sst")
 }
 
 fn explain_open_error(message: &str) -> String {

@@ -387,15 +387,20 @@ pub fn parse_graph_counts(csv: &str) -> std::collections::BTreeMap<String, u64> 
         .collect()
 }
 
-/// Quads per named graph of a local store, by the binary's `query` command.
-pub fn graph_counts(store: &Path) -> std::collections::BTreeMap<String, u64> {
-    parse_graph_counts(&run(&[
+/// The CSV answer to a query on a local store, by the binary's `query` command.
+pub fn query_csv(store: &Path, sparql: &str) -> String {
+    run(&[
         "--store",
         store.to_str().unwrap(),
         "query",
         "--format",
         "csv",
         "-e",
-        GRAPH_COUNTS,
-    ]))
+        sparql,
+    ])
+}
+
+/// Quads per named graph of a local store, by the binary's `query` command.
+pub fn graph_counts(store: &Path) -> std::collections::BTreeMap<String, u64> {
+    parse_graph_counts(&query_csv(store, GRAPH_COUNTS))
 }
