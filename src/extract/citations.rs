@@ -11,7 +11,7 @@ use super::dates::{dates, numbers};
 use super::quotes::{outer_quotes, Quote};
 use super::units::{find_units, with_region, RegionRef};
 use super::BodyRef;
-use crate::lexicon::{lower_same_len, words, Lang, Lexicon};
+use crate::lexicon::{lower_same_len, lowercase, words, Lang, Lexicon};
 use regex::Regex;
 use serde::Serialize;
 use std::sync::LazyLock;
@@ -133,7 +133,7 @@ static RU_PIN: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Whether a quoted text is the title of an act (`… туралы`, `О …`).
 pub(crate) fn is_title(inner: &str, lang: Lang) -> bool {
-    let t = inner.trim().to_lowercase();
+    let t = lowercase(inner.trim());
     match lang {
         Lang::Kk => t.ends_with("туралы") || t.ends_with("туралы\""),
         Lang::Ru => t.starts_with("о ") || t.starts_with("об "),
@@ -437,7 +437,7 @@ pub fn find_citations(seg: &Segment<'_>, ctx: &Context<'_>) -> Found {
                 .rev()
                 .find(|&&o| o > elements_from && o < elements_to)
             {
-                if text[..close].trim_end().to_lowercase().ends_with("туралы") {
+                if lowercase(text[..close].trim_end()).ends_with("туралы") {
                     // The title then starts with a quoted name (`"Ақсу … бөлімі" мемлекеттік мекемесінің … туралы"`):
                     // keep that name's opening quote in the title.
                     let open = pairs

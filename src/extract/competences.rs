@@ -30,16 +30,21 @@ pub fn classify(text: &str, lang: Lang, lex: &Lexicon) -> Vec<CompetenceHit> {
         })
         .collect();
     let lower: Vec<&str> = ws.iter().map(|w| w.2.as_str()).collect();
+    // Where each rule's phrase first occurs: only the rules whose first stem fits a word are tried on it.
+    let mut first_at: Vec<Option<usize>> = vec![None; lex.competence_rules.len()];
+    for (i, word) in lower.iter().enumerate() {
+        for r in lex.competence_rules_at(lang, word) {
+            if first_at[r].is_none() && lex.competence_rules[r].phrase.matches_at(&lower, i) {
+                first_at[r] = Some(i);
+            }
+        }
+    }
     let mut hits: Vec<CompetenceHit> = Vec::new();
-    for rule in lex
-        .competence_rules
-        .iter()
-        .filter(|r| r.phrase.lang == lang)
-    {
-        if hits.iter().any(|h| h.area == rule.area) {
+    for (rule, at) in lex.competence_rules.iter().zip(&first_at) {
+        if rule.phrase.lang != lang || hits.iter().any(|h| h.area == rule.area) {
             continue;
         }
-        let Some(at) = rule.phrase.find_in(&lower) else {
+        let Some(at) = *at else {
             continue;
         };
         if rule.unless.iter().any(|u| u.find_in(&lower).is_some()) {
@@ -88,6 +93,59 @@ mod tests {
             "{got:?}"
         );
         assert!(hits.iter().all(|h| h.rule > 5));
+    }
+
+    /// Every rule tried on the whole text, in table order: what the first-letters index must give.
+    fn classify_rule_by_rule(text: &str, lang: Lang, lex: &Lexicon) -> Vec<(String, usize)> {
+        let (quotes, _) = super::super::quotes::quoted_spans(text);
+        let ws: Vec<(usize, usize, String)> = words(text)
+            .into_iter()
+            .filter(|(s, _, _)| {
+                !quotes
+                    .iter()
+                    .any(|q| q.depth == 0 && q.open <= *s && *s < q.close)
+            })
+            .collect();
+        let lower: Vec<&str> = ws.iter().map(|w| w.2.as_str()).collect();
+        let mut hits: Vec<(String, usize)> = Vec::new();
+        for rule in lex
+            .competence_rules
+            .iter()
+            .filter(|r| r.phrase.lang == lang)
+        {
+            if hits.iter().any(|h| h.0 == rule.area)
+                || rule.phrase.find_in(&lower).is_none()
+                || rule.unless.iter().any(|u| u.find_in(&lower).is_some())
+            {
+                continue;
+            }
+            hits.push((rule.area.clone(), rule.line));
+        }
+        hits
+    }
+
+    #[test]
+    fn the_index_finds_what_every_rule_tried_in_turn_finds() {
+        let lex = Lexicon::embedded().unwrap();
+        let mut hits = 0;
+        for (path, text) in crate::lexicon::tests::shipped_texts() {
+            for line in text.lines() {
+                for lang in [Lang::Kk, Lang::Ru] {
+                    let got: Vec<(String, usize)> = classify(line, lang, &lex)
+                        .into_iter()
+                        .map(|h| (h.area, h.rule))
+                        .collect();
+                    assert_eq!(
+                        got,
+                        classify_rule_by_rule(line, lang, &lex),
+                        "{}: {line}",
+                        path.display()
+                    );
+                    hits += got.len();
+                }
+            }
+        }
+        assert!(hits > 500, "{hits}");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Dates and numbers of acts as written in Kazakh and Russian.
 
-use crate::lexicon::Lexicon;
+use crate::lexicon::{lowercase, Lexicon};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -37,7 +37,7 @@ fn iso(year: &str, month: u32, day: &str) -> Option<String> {
 
 /// Every date in `text` (lowercase or not), in order.
 pub fn dates(text: &str, lex: &Lexicon) -> Vec<FoundDate> {
-    let lower = text.to_lowercase();
+    let lower = lowercase(text);
     let mut out = Vec::new();
     // Lowercasing keeps byte lengths for the Cyrillic and Latin letters used here; check, and fall back to
     // the original text if it does not.

@@ -8,7 +8,7 @@ use super::quotes::quoted_spans;
 use super::resolution::body_in;
 use super::units::{find_units, slug, with_region, RegionRef};
 use super::{Address, Institution, Organisation, Resolution};
-use crate::lexicon::{lower_same_len, words, Lang, Lexicon};
+use crate::lexicon::{lower_same_len, lowercase, words, Lang, Lexicon};
 use crate::parse::{Block, Document, Paragraph};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -170,7 +170,7 @@ fn paragraph_text(p: &Paragraph) -> String {
 fn stated_name(paras: &[&Paragraph], key: &str, lex: &Lexicon) -> Option<String> {
     paras.iter().find_map(|p| {
         let text = paragraph_text(p);
-        let lower = text.to_lowercase();
+        let lower = lowercase(&text);
         if lower.len() != text.len() {
             return None;
         }
@@ -201,7 +201,7 @@ pub(crate) fn institution(
     // «B»`) is about the one that remains.
     candidates.extend(doc.points.first().map(|p| {
         let t = p.block.text.as_str();
-        let lower = t.to_lowercase();
+        let lower = lowercase(t);
         match lex.find("merge_target_after", &lower) {
             Some(at) if lower.len() == t.len() => &t[at..],
             _ => t,
@@ -238,7 +238,7 @@ pub(crate) fn institution(
     let find_para = |key: &str| {
         paras
             .iter()
-            .find(|p| lex.has(key, &p.head.text.to_lowercase()))
+            .find(|p| lex.has(key, &lowercase(&p.head.text)))
             .copied()
     };
     let orig_text = |b: &Block| -> String {
@@ -271,11 +271,11 @@ pub(crate) fn institution(
     let address = find_para("location").map(|p| address(&p.head.text, lex, lang));
     let working_hours = find_para("working_hours").map(|p| after_colon(&p.head.text));
     let financing = paras.iter().find(|p| {
-        let l = p.head.text.to_lowercase();
+        let l = lowercase(&p.head.text);
         lex.has("financing", &l) && lex.has("local_budget", &l)
     });
     let financing_source = financing.map(|p| {
-        if lex.has("republican_budget", &p.head.text.to_lowercase()) {
+        if lex.has("republican_budget", &lowercase(&p.head.text)) {
             "RepublicanBudget".to_string()
         } else {
             "LocalBudget".to_string()
@@ -340,7 +340,7 @@ fn address(text: &str, lex: &Lexicon, lang: Lang) -> Address {
     };
     for part in full.split(',') {
         let part = part.trim();
-        let pl = part.to_lowercase();
+        let pl = lowercase(part);
         if part.is_empty() || lex.phrases("country").any(|c| pl == c) {
             continue;
         }
@@ -349,7 +349,7 @@ fn address(text: &str, lex: &Lexicon, lang: Lang) -> Address {
                 a.post_code = Some(c[1].to_string());
             }
             let without: String = part.replace(&c[1], "");
-            let without = without.trim().to_lowercase();
+            let without = lowercase(without.trim());
             if without.is_empty()
                 || without.starts_with("индекс")
                 || without.ends_with("индексі")
@@ -362,9 +362,7 @@ fn address(text: &str, lex: &Lexicon, lang: Lang) -> Address {
             match LOCATOR.captures(part) {
                 Some(c)
                     if !c[1].trim().is_empty()
-                        && lex
-                            .phrases("street")
-                            .any(|s| c[1].to_lowercase().contains(s)) =>
+                        && lex.phrases("street").any(|s| lowercase(&c[1]).contains(s)) =>
                 {
                     a.thoroughfare = Some(c[1].trim().to_string());
                     a.locator = Some(c[2].trim().to_string());
@@ -414,7 +412,7 @@ pub(crate) fn subordinates(doc: &Document, lex: &Lexicon, lang: Lang) -> Vec<Org
         let is_list = chapter
             .heading
             .as_ref()
-            .is_some_and(|h| lex.has("subordinate_list", &h.text.to_lowercase()));
+            .is_some_and(|h| lex.has("subordinate_list", &lowercase(&h.text)));
         for p in &chapter.paragraphs {
             let lower = lower_same_len(&p.head.text);
             if is_list {

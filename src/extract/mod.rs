@@ -16,7 +16,7 @@ pub mod quotes;
 pub mod resolution;
 pub mod units;
 
-use crate::lexicon::{Lang, Lexicon};
+use crate::lexicon::{lowercase, Lang, Lexicon};
 use crate::normalize::NormText;
 use crate::parse::{Document, Paragraph};
 use crate::read::sidecar::Sidecar;
@@ -284,7 +284,7 @@ pub fn extract(
     // силу решением … № 308`): its words say how the act it names stands to this one.
     for b in doc.header.iter().chain(&doc.notes) {
         for (start, end) in sentences(&norm.text, b.start, b.end) {
-            let lower = norm.text[start..end].to_lowercase();
+            let lower = lowercase(&norm.text[start..end]);
             let relation = if lex.has("repealed_by", &lower) {
                 Relation::RepealedBy
             } else if lex.has("amended_by", &lower) {
@@ -302,7 +302,7 @@ pub fn extract(
         cite(p.start, p.end, &resolution_from, Relation::Ground);
     }
     for point in &doc.points {
-        let lower = point.block.text.to_lowercase();
+        let lower = lowercase(&point.block.text);
         let relation = if lex.has("repeal", &lower) {
             Relation::Repeals
         } else if lex.has("amend", &lower) {

@@ -5,7 +5,7 @@ use super::citations::{Mention, NotCited};
 use super::dates;
 use super::units::{find_units, with_region, RegionRef};
 use super::{BodyRef, CitationAt, CitedFrom, Relation, Resolution, Signatory};
-use crate::lexicon::{lower_same_len, words, Lang, Lexicon};
+use crate::lexicon::{lower_same_len, lowercase, words, Lang, Lexicon};
 use crate::parse::{Block, Document};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -109,12 +109,12 @@ pub(crate) fn resolution(
     let preamble_lower = doc
         .preamble
         .as_ref()
-        .map(|p| p.text.to_lowercase())
+        .map(|p| lowercase(&p.text))
         .unwrap_or_default();
     let stamp_lower = doc
         .stamp
         .as_ref()
-        .map(|p| p.text.to_lowercase())
+        .map(|p| lowercase(&p.text))
         .unwrap_or_default();
     let kind = issuer.as_ref().map(|b| b.kind.as_str()).unwrap_or_else(|| {
         if lex.has("body_maslikhat", &preamble_lower) || lex.has("decision_word", &stamp_lower) {
@@ -132,7 +132,7 @@ pub(crate) fn resolution(
     let mut entry_into_force = None;
     let mut entry_rule = None;
     for p in &doc.points {
-        let lower = p.block.text.to_lowercase();
+        let lower = lowercase(&p.block.text);
         if controlled_by.is_none() && lex.has("control", &lower) {
             let re = match lang {
                 Lang::Kk => &*CONTROL_KK,

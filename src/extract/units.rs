@@ -1,7 +1,7 @@
 //! Administrative units named in a text (`Ақтоғай ауданы`, `Павлодар облысы Ақсу қаласының`, `Байзақ аудандық
 //! мәслихаты`) and the regions they belong to.
 
-use crate::lexicon::{stem_close, words, Lang, Lexicon, Place};
+use crate::lexicon::{lowercase, stem_close, words, Lang, Lexicon, Place};
 use serde::Serialize;
 
 /// A region or city of republican significance.
@@ -87,7 +87,7 @@ pub struct UnitMention {
 /// ASCII slug of a name: Kazakh and Russian letters transliterated, other characters turned into hyphens.
 pub fn slug(text: &str) -> String {
     let mut out = String::new();
-    for c in text.to_lowercase().chars() {
+    for c in lowercase(text).chars() {
         let t: &str = match c {
             'а' | 'ә' => "a",
             'б' => "b",
@@ -138,21 +138,21 @@ pub fn slug(text: &str) -> String {
 }
 
 fn region_by_name(lex: &Lexicon, name: &str, want_city: bool) -> Option<RegionRef> {
-    let lower = name.to_lowercase();
+    let lower = lowercase(name);
     let candidates = || {
         lex.regions
             .iter()
             .filter(move |r| (r.unit_type == "CityOfRepublicanSignificance") == want_city)
     };
     let exact = candidates().find(|r| {
-        r.kk.to_lowercase() == lower
-            || r.ru.to_lowercase() == lower
-            || (!r.ru_stem.is_empty() && lower.starts_with(&r.ru_stem.to_lowercase()))
+        lowercase(&r.kk) == lower
+            || lowercase(&r.ru) == lower
+            || (!r.ru_stem.is_empty() && lower.starts_with(&lowercase(&r.ru_stem)))
     });
     // A typo in a region's name (`Мангистаукого`) still names it, when no other region is as close.
     let found = exact.or_else(|| {
         let close: Vec<_> = candidates()
-            .filter(|r| !r.ru_stem.is_empty() && stem_close(&lower, &r.ru_stem.to_lowercase()))
+            .filter(|r| !r.ru_stem.is_empty() && stem_close(&lower, &lowercase(&r.ru_stem)))
             .collect();
         (close.len() == 1).then(|| close[0])
     });
@@ -263,8 +263,7 @@ pub fn find_units(text: &str, lex: &Lexicon, lang: Lang) -> Vec<UnitMention> {
             continue;
         };
         let n_words = uw.phrase.stems.len();
-        if ["республикасы", "республикасының", "республика"]
-            .contains(&proper.to_lowercase().as_str())
+        if ["республикасы", "республикасының", "республика"].contains(&lowercase(&proper).as_str())
         {
             i += n_words;
             continue;
@@ -364,14 +363,14 @@ fn r_label(r: &RegionRef, lang: Lang) -> String {
 
 /// The rows of `data/reference/units.tsv` that a unit's name matches.
 fn places<'a>(unit: &UnitRef, lex: &'a Lexicon) -> Vec<&'a Place> {
-    let lower = unit.proper.to_lowercase();
+    let lower = lowercase(&unit.proper);
     lex.places
         .iter()
         .filter(|p| p.unit_type == unit.unit_type)
         .filter(|p| match unit.lang {
-            Lang::Kk => p.kk.to_lowercase() == lower,
+            Lang::Kk => lowercase(&p.kk) == lower,
             Lang::Ru => {
-                p.ru.to_lowercase() == lower
+                lowercase(&p.ru) == lower
                     || p.ru_stems.iter().any(|s| lower.starts_with(s.as_str()))
             }
         })

@@ -83,12 +83,23 @@ impl StemPhrase {
         if self.stems.is_empty() || words.len() < self.stems.len() {
             return None;
         }
-        (0..=words.len() - self.stems.len()).find(|&i| {
-            self.stems
+        (0..=words.len() - self.stems.len()).find(|&i| self.matches_at(words, i))
+    }
+
+    /// Whether the phrase starts at word `i` of a list of lowercase words.
+    pub fn matches_at(&self, words: &[&str], i: usize) -> bool {
+        words.len() >= i + self.stems.len()
+            && self
+                .stems
                 .iter()
                 .zip(&words[i..])
                 .all(|(stem, word)| stem_matches(stem, word))
-        })
+    }
+
+    /// The first one or two letters of the first stem: every word the phrase can start on begins with them.
+    fn key(&self) -> &str {
+        let first = self.stems.first().map_or("", |s| s.trim_end_matches('$'));
+        &first[..first.char_indices().nth(2).map_or(first.len(), |(i, _)| i)]
     }
 }
 
@@ -235,6 +246,57 @@ pub struct CompetenceRule {
     pub line: usize,
 }
 
+/// The act-type patterns of one language, searched together.
+#[derive(Debug)]
+struct ActTypeSet {
+    lang: Lang,
+    /// All the language's patterns, in table order.
+    regex: regex_automata::meta::Regex,
+    /// The place in `act_types` of each pattern of `regex`.
+    places: Vec<usize>,
+    /// Byte strings one of which every match starts with, where the patterns allow such a list (derived from the
+    /// patterns, so a new pattern keeps it true): most words start with none of them and are not searched at all.
+    prefixes: Option<Vec<Vec<u8>>>,
+}
+
+impl ActTypeSet {
+    fn new(lang: Lang, act_types: &[ActTypePattern]) -> Result<Self, LexiconError> {
+        let bad = |message: String| LexiconError::Row {
+            table: "lexicon/act-types.tsv".into(),
+            message,
+        };
+        let places: Vec<usize> = (0..act_types.len())
+            .filter(|&i| act_types[i].lang == lang)
+            .collect();
+        let patterns: Vec<&str> = places
+            .iter()
+            .map(|&i| act_types[i].regex.as_str())
+            .collect();
+        // No bounded backtracker: it clears memory in proportion to all the text after the word, where the anchored
+        // search reads only a few letters.
+        let regex = regex_automata::meta::Regex::builder()
+            .configure(regex_automata::meta::Regex::config().backtrack(false))
+            .build_many(&patterns)
+            .map_err(|e| bad(format!("the patterns do not make one set: {e}")))?;
+        let mut prefixes: Option<Vec<Vec<u8>>> = Some(Vec::new());
+        for pattern in &patterns {
+            let hir = regex_syntax::parse(pattern)
+                .map_err(|e| bad(format!("cannot read pattern {pattern:?}: {e}")))?;
+            let seq = regex_syntax::hir::literal::Extractor::new().extract(&hir);
+            match (seq.literals(), prefixes.as_mut()) {
+                (Some(lits), Some(all)) => all.extend(lits.iter().map(|l| l.as_bytes().to_vec())),
+                _ => prefixes = None,
+            }
+        }
+        Ok(ActTypeSet {
+            lang,
+            regex,
+            places,
+            prefixes,
+        })
+    }
+}
+
 /// All tables, loaded once.
 #[derive(Debug)]
 pub struct Lexicon {
@@ -262,15 +324,17 @@ pub struct Lexicon {
     pub body_kinds: Vec<(String, StemPhrase)>,
     /// Act-type patterns.
     pub act_types: Vec<ActTypePattern>,
-    /// The act-type patterns of each language as one set, with their places in `act_types` (see
-    /// [`Lexicon::act_type_at`]).
-    act_type_sets: Vec<(Lang, regex::RegexSet, Vec<usize>)>,
+    /// The act-type patterns of each language as one set (see [`Lexicon::act_type_at`]).
+    act_type_sets: Vec<ActTypeSet>,
     /// Issuers.
     pub issuers: Vec<Issuer>,
     /// Reference acts.
     pub acts: Vec<RefAct>,
     /// Competence rules, in table order.
     pub competence_rules: Vec<CompetenceRule>,
+    /// The places in `competence_rules` of the rules of each language, by the first one or two letters of their
+    /// phrase (see [`Lexicon::competence_rules_at`]).
+    competence_index: Vec<(Lang, HashMap<String, Vec<usize>>)>,
     /// Words left out when provisions are compared, by language.
     pub stopwords: Vec<(Lang, String)>,
 }
@@ -690,18 +754,10 @@ impl Lexicon {
             })
             .collect::<Result<_, LexiconError>>()?;
 
-        let mut act_type_sets = Vec::new();
-        for lang in [Lang::Kk, Lang::Ru] {
-            let places: Vec<usize> = (0..act_types.len())
-                .filter(|&i| act_types[i].lang == lang)
-                .collect();
-            let set = regex::RegexSet::new(places.iter().map(|&i| act_types[i].regex.as_str()))
-                .map_err(|e| LexiconError::Row {
-                    table: "lexicon/act-types.tsv".into(),
-                    message: format!("the patterns do not make one set: {e}"),
-                })?;
-            act_type_sets.push((lang, set, places));
-        }
+        let act_type_sets = [Lang::Kk, Lang::Ru]
+            .into_iter()
+            .map(|lang| ActTypeSet::new(lang, &act_types))
+            .collect::<Result<_, LexiconError>>()?;
 
         let (n, text) = t("lexicon/issuers.tsv")?;
         let issuers = rows::<Issuer>(&n, &text)?;
@@ -736,6 +792,21 @@ impl Lexicon {
 
         let (n, text) = t("lexicon/competence-rules.tsv")?;
         let competence_rules = competence_rules(&n, &text)?;
+        let competence_index = [Lang::Kk, Lang::Ru]
+            .into_iter()
+            .map(|lang| {
+                let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
+                for (i, rule) in competence_rules.iter().enumerate() {
+                    if rule.phrase.lang == lang {
+                        by_key
+                            .entry(rule.phrase.key().to_string())
+                            .or_default()
+                            .push(i);
+                    }
+                }
+                (lang, by_key)
+            })
+            .collect();
 
         #[derive(Deserialize)]
         struct Stopword {
@@ -765,6 +836,7 @@ impl Lexicon {
             issuers,
             acts,
             competence_rules,
+            competence_index,
             stopwords,
         })
     }
@@ -772,13 +844,49 @@ impl Lexicon {
     /// The first act-type pattern of a language, in table order, that matches at the start of `lower` (lowercase
     /// text from a word on). Most words name no act: one pass of the language's pattern set answers for all of
     /// them, instead of one match per pattern.
+    ///
+    /// This is asked at every word: words that start with none of the patterns' literal prefixes are answered
+    /// without a search, and the search is anchored at the start (the engine that handles Unicode word boundaries
+    /// in Cyrillic would otherwise read on through the rest of the document).
     pub fn act_type_at(&self, lang: Lang, lower: &str) -> Option<&ActTypePattern> {
-        let (_, set, places) = self.act_type_sets.iter().find(|(l, _, _)| *l == lang)?;
-        if !set.is_match(lower) {
-            return None;
+        let set = self.act_type_sets.iter().find(|s| s.lang == lang)?;
+        if let Some(prefixes) = &set.prefixes {
+            if !prefixes.iter().any(|p| lower.as_bytes().starts_with(p)) {
+                return None;
+            }
         }
-        let first = set.matches(lower).into_iter().next()?;
-        Some(&self.act_types[places[first]])
+        let input = regex_automata::Input::new(lower).anchored(regex_automata::Anchored::Yes);
+        // Leftmost-first: of the patterns that match at the start, the first in table order.
+        let found = set.regex.search(&input)?;
+        Some(&self.act_types[set.places[found.pattern().as_usize()]])
+    }
+
+    /// The places in `competence_rules` of the rules of a language whose phrase can start on a lowercase word (its
+    /// first stem begins with the word's first one or two letters), in table order within each length: one or two
+    /// lookups per word instead of a comparison with every rule.
+    pub fn competence_rules_at<'a>(
+        &'a self,
+        lang: Lang,
+        word: &'a str,
+    ) -> impl Iterator<Item = usize> + 'a {
+        let mut ends = word.char_indices().map(|(i, _)| i).skip(1).take(2);
+        let one = ends.next().unwrap_or(word.len());
+        let two = ends.next().unwrap_or(word.len());
+        let keys = if one == word.len() {
+            [Some(word), None]
+        } else {
+            [Some(&word[..one]), Some(&word[..two])]
+        };
+        let index = self
+            .competence_index
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map(|(_, by_key)| by_key);
+        keys.into_iter()
+            .flatten()
+            .filter_map(move |k| index?.get(k))
+            .flatten()
+            .copied()
     }
 
     /// The phrases of a signal key (empty if the key is unknown).
@@ -881,14 +989,38 @@ impl Lexicon {
 /// in the original.
 pub fn lower_same_len(text: &str) -> String {
     text.chars()
-        .map(|c| {
-            let mut l = c.to_lowercase();
-            match (l.next(), l.next()) {
-                (Some(one), None) if one.len_utf8() == c.len_utf8() => one,
-                _ => c,
+        .map(|c| match lower_char(c) {
+            Some(one) if one.len_utf8() == c.len_utf8() => one,
+            Some(_) => c,
+            None => {
+                let mut l = c.to_lowercase();
+                match (l.next(), l.next()) {
+                    (Some(one), None) if one.len_utf8() == c.len_utf8() => one,
+                    _ => c,
+                }
             }
         })
         .collect()
+}
+
+/// `str::to_lowercase`, with the letters of the Latin and Cyrillic blocks lowered from a table (the standard
+/// library searches Unicode's tables for every letter beyond ASCII, which was a tenth of the extraction time).
+pub fn lowercase(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match lower_char(c) {
+            Some(l) => out.push(l),
+            // Σ lowers by its context (final ς), which only the standard library knows.
+            None if c == 'Σ' => return text.to_lowercase(),
+            None => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+/// The lowercase of a character of the tabled blocks where it is one character, and not Σ; `None` otherwise.
+fn lower_char(c: char) -> Option<char> {
+    char_classes().get(c as usize).and_then(|&(_, _, l)| l)
 }
 
 /// Whether a lowercase word starts with a stem, allowing one typo (a letter missing, added or changed) in stems of
@@ -934,11 +1066,11 @@ pub fn words(text: &str) -> Vec<(usize, usize, String)> {
                 start = Some(i);
             }
         } else if let Some(s) = start.take() {
-            out.push((s, i, text[s..i].to_lowercase()));
+            out.push((s, i, lowercase(&text[s..i])));
         }
     }
     if let Some(s) = start {
-        out.push((s, text.len(), text[s..].to_lowercase()));
+        out.push((s, text.len(), lowercase(&text[s..])));
     }
     out
 }
@@ -946,16 +1078,24 @@ pub fn words(text: &str) -> Vec<(usize, usize, String)> {
 /// Characters below this are classified from [`char_classes`].
 const TABLED: usize = 0x530;
 
-/// Whether each character of the Latin and Cyrillic blocks (where these texts are written) is alphabetic and
-/// whether it is alphanumeric, as `char` says, computed once: the standard library's lookup for letters beyond
-/// ASCII is a search through Unicode's tables, which for Cyrillic text took a tenth of the extraction time.
-fn char_classes() -> &'static [(bool, bool); TABLED] {
-    static CLASSES: std::sync::OnceLock<[(bool, bool); TABLED]> = std::sync::OnceLock::new();
+/// Whether each character of the Latin and Cyrillic blocks (where these texts are written) is alphabetic, whether
+/// it is alphanumeric, and its lowercase where that is one character (not for Σ, whose lowercase depends on its
+/// place in the word), as `char` says, computed once: the standard library's lookup for letters beyond ASCII is a
+/// search through Unicode's tables, which for Cyrillic text took a tenth of the extraction time.
+type CharClass = (bool, bool, Option<char>);
+
+fn char_classes() -> &'static [CharClass; TABLED] {
+    static CLASSES: std::sync::OnceLock<[CharClass; TABLED]> = std::sync::OnceLock::new();
     CLASSES.get_or_init(|| {
-        let mut t = [(false, false); TABLED];
+        let mut t = [(false, false, None); TABLED];
         for (u, slot) in t.iter_mut().enumerate() {
             if let Some(c) = char::from_u32(u as u32) {
-                *slot = (c.is_alphabetic(), c.is_alphanumeric());
+                let mut l = c.to_lowercase();
+                let lower = match (l.next(), l.next()) {
+                    (Some(one), None) if c != 'Σ' => Some(one),
+                    _ => None,
+                };
+                *slot = (c.is_alphabetic(), c.is_alphanumeric(), lower);
             }
         }
         t
@@ -965,7 +1105,7 @@ fn char_classes() -> &'static [(bool, bool); TABLED] {
 /// `char::is_alphabetic`, from a table for Latin and Cyrillic.
 pub fn is_alphabetic(c: char) -> bool {
     match char_classes().get(c as usize) {
-        Some(&(alpha, _)) => alpha,
+        Some(&(alpha, _, _)) => alpha,
         None => c.is_alphabetic(),
     }
 }
@@ -973,20 +1113,80 @@ pub fn is_alphabetic(c: char) -> bool {
 /// `char::is_alphanumeric`, from a table for Latin and Cyrillic.
 pub fn is_alphanumeric(c: char) -> bool {
     match char_classes().get(c as usize) {
-        Some(&(_, alnum)) => alnum,
+        Some(&(_, alnum, _)) => alnum,
         None => c.is_alphanumeric(),
     }
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// The texts of the regulations shipped in `data/regulations`, lowercase.
+    pub(crate) fn shipped_texts() -> Vec<(std::path::PathBuf, String)> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/regulations");
+        let mut out: Vec<(std::path::PathBuf, String)> = walkdir::WalkDir::new(root)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+            .filter(|e| {
+                e.path()
+                    .extension()
+                    .is_some_and(|x| x == "txt" || x == "md")
+            })
+            .map(|e| {
+                let text = std::fs::read_to_string(e.path()).unwrap();
+                (e.path().to_path_buf(), lowercase(&text))
+            })
+            .collect();
+        out.retain(|(_, t)| !t.is_empty());
+        assert!(out.len() > 10, "{}", out.len());
+        out
+    }
+
+    #[test]
+    fn the_act_type_set_answers_as_the_patterns_tried_one_by_one() {
+        let lex = Lexicon::embedded().unwrap();
+        assert!(lex.act_type_sets.iter().all(|s| s.prefixes.is_some()));
+        let mut found = 0;
+        for (path, text) in shipped_texts() {
+            for (start, _, _) in words(&text) {
+                // A window far longer than any pattern's match, the same for both ways.
+                let end = (start + 200..=text.len())
+                    .find(|&i| text.is_char_boundary(i))
+                    .unwrap_or(text.len());
+                let at = &text[start..end];
+                for lang in [Lang::Kk, Lang::Ru] {
+                    let one_by_one = lex
+                        .act_types
+                        .iter()
+                        .find(|a| a.lang == lang && a.regex.is_match(at));
+                    let set = lex.act_type_at(lang, at);
+                    assert_eq!(
+                        set.map(|a| a.regex.as_str()),
+                        one_by_one.map(|a| a.regex.as_str()),
+                        "{} at byte {start}",
+                        path.display()
+                    );
+                    found += usize::from(set.is_some());
+                }
+            }
+        }
+        assert!(found > 100, "{found}");
+    }
 
     #[test]
     fn tabled_character_classes_agree_with_the_standard_library_everywhere() {
         for c in (0..=0x10FFFF).filter_map(char::from_u32) {
             assert_eq!(is_alphabetic(c), c.is_alphabetic(), "{c:?}");
             assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
+            let one = c.to_string();
+            assert_eq!(lowercase(&one), one.to_lowercase(), "{c:?}");
+        }
+        // Σ lowers by its place in the word, as the standard library does; İ lowers to two characters.
+        for s in ["ΣΟΦΟΣ ΟΔΟΣ", "Σ", "İSTANBUL Ақсу ҰЛТТЫҚ — №5 «ОРТАЛЫҚ»"]
+        {
+            assert_eq!(lowercase(s), s.to_lowercase(), "{s}");
         }
     }
 

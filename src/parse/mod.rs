@@ -7,7 +7,7 @@
 //! [`Issue`], and a text that stops mid-sentence is marked [`Document::truncated`]. The tree serialises to JSON so
 //! it can be printed, inspected and compared in tests; extraction reads the tree, not the raw text.
 
-use crate::lexicon::Lexicon;
+use crate::lexicon::{lowercase, Lexicon};
 use crate::normalize::NormText;
 use regex::Regex;
 use serde::Serialize;
@@ -347,7 +347,7 @@ impl Parser<'_> {
         while i < n {
             let l = &self.lines[i];
             let t = self.text(l);
-            let lower = t.to_lowercase();
+            let lower = lowercase(t);
             if l.quoted || l.heading > 0 || self.lex.has("stamp", &lower) {
                 break;
             }
@@ -431,7 +431,7 @@ impl Parser<'_> {
         for i in from..n.min(from + limit) {
             let l = &self.lines[i];
             let t = self.text(l);
-            let lower = t.to_lowercase();
+            let lower = lowercase(t);
             let is_title = self.lex.has("regulation_title", &lower)
                 && t.chars().count() < 300
                 && !PARA.is_match(t)
