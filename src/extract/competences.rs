@@ -20,15 +20,7 @@ pub struct CompetenceHit {
 /// Quoted names (`"Ақсу қаласының ішкі саясат бөлімі" мемлекеттік мекемесінің …`, the titles of laws) are not read:
 /// they name a body or an act, not the work the provision gives.
 pub fn classify(text: &str, lang: Lang, lex: &Lexicon) -> Vec<CompetenceHit> {
-    let (quotes, _) = super::quotes::quoted_spans(text);
-    let ws: Vec<(usize, usize, String)> = words(text)
-        .into_iter()
-        .filter(|(s, _, _)| {
-            !quotes
-                .iter()
-                .any(|q| q.depth == 0 && q.open <= *s && *s < q.close)
-        })
-        .collect();
+    let ws = unquoted_words(text);
     let lower: Vec<&str> = ws.iter().map(|w| w.2.as_str()).collect();
     // Where each rule's phrase first occurs: only the rules whose first stem fits a word are tried on it.
     let mut first_at: Vec<Option<usize>> = vec![None; lex.competence_rules.len()];
@@ -58,6 +50,19 @@ pub fn classify(text: &str, lang: Lang, lex: &Lexicon) -> Vec<CompetenceHit> {
         });
     }
     hits
+}
+
+/// The lowercase words of a text outside quotes, with their byte ranges.
+fn unquoted_words(text: &str) -> Vec<(usize, usize, String)> {
+    let (quotes, _) = super::quotes::quoted_spans(text);
+    words(text)
+        .into_iter()
+        .filter(|(s, _, _)| {
+            !quotes
+                .iter()
+                .any(|q| q.depth == 0 && q.open <= *s && *s < q.close)
+        })
+        .collect()
 }
 
 /// The distinct areas of a list of hits, in order.
@@ -97,15 +102,7 @@ mod tests {
 
     /// Every rule tried on the whole text, in table order: what the first-letters index must give.
     fn classify_rule_by_rule(text: &str, lang: Lang, lex: &Lexicon) -> Vec<(String, usize)> {
-        let (quotes, _) = super::super::quotes::quoted_spans(text);
-        let ws: Vec<(usize, usize, String)> = words(text)
-            .into_iter()
-            .filter(|(s, _, _)| {
-                !quotes
-                    .iter()
-                    .any(|q| q.depth == 0 && q.open <= *s && *s < q.close)
-            })
-            .collect();
+        let ws = unquoted_words(text);
         let lower: Vec<&str> = ws.iter().map(|w| w.2.as_str()).collect();
         let mut hits: Vec<(String, usize)> = Vec::new();
         for rule in lex
