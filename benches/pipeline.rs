@@ -34,7 +34,7 @@ fn pipeline(c: &mut Criterion) {
         |b| {
             b.iter(|| {
                 for (path, bytes) in &docs {
-                    let p = process_bytes(path, bytes, lex, (None, None)).unwrap();
+                    let p = process_bytes(path, bytes, lex, Default::default()).unwrap();
                     std::hint::black_box(p.extraction.provisions.len());
                 }
             })

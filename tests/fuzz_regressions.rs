@@ -56,10 +56,26 @@ fn format_inputs_are_read_without_panicking() {
             0 => {
                 let _ = akimat_kg::decode::html::read_html(&String::from_utf8_lossy(rest));
             }
-            _ => {
+            1 => {
                 let _ = akimat_kg::decode::docx::read_docx(rest);
+            }
+            _ => {
+                let _ = akimat_kg::decode::docx::read_docx(&zipped(rest));
             }
         }
         eprintln!("{}: read", path.display());
     }
+}
+
+/// A ZIP holding the bytes as word/document.xml, as the `formats` target wraps them.
+fn zipped(xml: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut out);
+    let opts =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("word/document.xml", opts).unwrap();
+    zip.write_all(xml).unwrap();
+    zip.finish().unwrap();
+    out.into_inner()
 }

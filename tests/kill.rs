@@ -68,7 +68,7 @@ fn check(store: &Path, olds: &BTreeMap<String, u64>, news: &BTreeMap<String, u64
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with("bulk-"))
+        .filter(|n| akimat_kg::store::is_bulk_load_file(n))
         .collect();
     assert!(
         leftovers.is_empty(),

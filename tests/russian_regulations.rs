@@ -359,7 +359,7 @@ fn a_letter_whose_lowercase_is_longer_breaks_nothing() {
         std::path::Path::new("dotted-i.txt"),
         text.as_bytes(),
         Lexicon::get(),
-        (None, None),
+        Default::default(),
     )
     .unwrap_or_else(|e| panic!("{e}"));
     let i = p.extraction.institution.unwrap();

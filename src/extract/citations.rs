@@ -296,7 +296,7 @@ pub fn find_citations(seg: &Segment<'_>, ctx: &Context<'_>) -> Found {
     let mut prev_end = 0usize;
     for (k, (ws_start, ws_end, word)) in ws.iter().enumerate() {
         let rest = &lower[*ws_start..];
-        let Some(pattern) = lex.act_type_at(lang, rest) else {
+        let Some((pattern, matched)) = lex.act_type_at(lang, rest) else {
             continue;
         };
         let mut skip = |reason: NotCited| {
@@ -320,11 +320,7 @@ pub fn find_citations(seg: &Segment<'_>, ctx: &Context<'_>) -> Found {
             continue;
         }
         // The type word ends where its word ends (`Жарлығының`), whatever part of it the pattern names.
-        let anchor_end = pattern
-            .regex
-            .find(rest)
-            .map(|m| word_end(text, ws_start + m.end()))
-            .unwrap_or(*ws_end);
+        let anchor_end = word_end(text, ws_start + matched);
         // Self-references (осы қаулы, настоящее решение) and legislation in general are not acts; `осы Заң`,
         // `указанным решением` point back to an act named before (see `extract::anaphora`).
         let prev_word = k.checked_sub(1).map(|p| ws[p].2.as_str()).unwrap_or("");

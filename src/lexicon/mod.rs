@@ -842,13 +842,13 @@ impl Lexicon {
     }
 
     /// The first act-type pattern of a language, in table order, that matches at the start of `lower` (lowercase
-    /// text from a word on). Most words name no act: one pass of the language's pattern set answers for all of
-    /// them, instead of one match per pattern.
+    /// text from a word on), with the end of its match in `lower`. One pass of the language's pattern set answers
+    /// for all its patterns.
     ///
-    /// This is asked at every word: words that start with none of the patterns' literal prefixes are answered
-    /// without a search, and the search is anchored at the start (the engine that handles Unicode word boundaries
-    /// in Cyrillic would otherwise read on through the rest of the document).
-    pub fn act_type_at(&self, lang: Lang, lower: &str) -> Option<&ActTypePattern> {
+    /// This is asked at every word, and most words name no act: words that start with none of the patterns'
+    /// literal prefixes are answered without a search, and the search is anchored at the start (the engine that
+    /// handles Unicode word boundaries in Cyrillic would otherwise read on through the rest of the document).
+    pub fn act_type_at(&self, lang: Lang, lower: &str) -> Option<(&ActTypePattern, usize)> {
         let set = self.act_type_sets.iter().find(|s| s.lang == lang)?;
         if let Some(prefixes) = &set.prefixes {
             if !prefixes.iter().any(|p| lower.as_bytes().starts_with(p)) {
@@ -858,7 +858,10 @@ impl Lexicon {
         let input = regex_automata::Input::new(lower).anchored(regex_automata::Anchored::Yes);
         // Leftmost-first: of the patterns that match at the start, the first in table order.
         let found = set.regex.search(&input)?;
-        Some(&self.act_types[set.places[found.pattern().as_usize()]])
+        Some((
+            &self.act_types[set.places[found.pattern().as_usize()]],
+            found.end(),
+        ))
     }
 
     /// The places in `competence_rules` of the rules of a language whose phrase can start on a lowercase word (its
@@ -1157,14 +1160,14 @@ pub(crate) mod tests {
                     .unwrap_or(text.len());
                 let at = &text[start..end];
                 for lang in [Lang::Kk, Lang::Ru] {
-                    let one_by_one = lex
-                        .act_types
-                        .iter()
-                        .find(|a| a.lang == lang && a.regex.is_match(at));
+                    let one_by_one = lex.act_types.iter().find_map(|a| {
+                        let end = a.regex.find(at).filter(|_| a.lang == lang)?.end();
+                        Some((a.regex.as_str(), end))
+                    });
                     let set = lex.act_type_at(lang, at);
                     assert_eq!(
-                        set.map(|a| a.regex.as_str()),
-                        one_by_one.map(|a| a.regex.as_str()),
+                        set.map(|(a, end)| (a.regex.as_str(), end)),
+                        one_by_one,
                         "{} at byte {start}",
                         path.display()
                     );

@@ -8,7 +8,7 @@ use crate::normalize::{normalize, NormText};
 use crate::parse::{parse, Document};
 use crate::rdf::iri::{graph, Base};
 use crate::rdf::{document_quads, provenance_quads, Provenance};
-use crate::read::sidecar::{read_sidecar, Sidecar};
+use crate::read::sidecar::Sidecar;
 use crate::read::{read, ReadError};
 use crate::store::{KgStore, NewDocument, StoreError};
 use oxigraph::model::Quad;
@@ -35,23 +35,42 @@ pub struct Processed {
     pub digest: String,
     /// Its sidecar metadata, when it has one that could be read.
     pub sidecar: Option<Sidecar>,
+    /// The digest of its sidecar file (see [`SidecarFile::digest`]).
+    pub sidecar_digest: Option<String>,
 }
 
-/// The sidecar of a document, if any, and the warning to give when it exists but cannot be read (the document is
-/// still processed without it).
-pub fn sidecar_of(path: &Path) -> (Option<Sidecar>, Option<String>) {
-    match read_sidecar(path) {
-        None => (None, None),
-        Some(Ok(s)) => (Some(s), None),
-        Some(Err(e)) => (None, Some(format!("sidecar not used: {e}"))),
+/// A document's sidecar file, looked for and read once.
+#[derive(Debug, Default)]
+pub struct SidecarFile {
+    /// What it says, when it could be read and understood.
+    pub sidecar: Option<Sidecar>,
+    /// The warning to give when it exists but cannot be used (the document is still processed without it).
+    pub problem: Option<String>,
+    /// The digest of the file as it is on disk, readable or not, so that a sidecar that is fixed, added or removed
+    /// makes the document be read again; `None` when there is no sidecar.
+    pub digest: Option<String>,
+}
+
+/// The sidecar of a document, if any.
+pub fn sidecar_of(path: &Path) -> SidecarFile {
+    let Some(file) = crate::read::sidecar::sidecar_path(path) else {
+        return SidecarFile::default();
+    };
+    match crate::read::sidecar::load(&file) {
+        Ok(s) => SidecarFile {
+            digest: Some(s.digest.clone()),
+            sidecar: Some(s),
+            problem: None,
+        },
+        // Not understood: its bytes still decide whether the stored graph is current.
+        Err(e) => SidecarFile {
+            sidecar: None,
+            problem: Some(format!("sidecar not used: {e}")),
+            digest: Some(
+                std::fs::read(&file).map_or_else(|e| format!("unreadable: {e}"), |b| digest(&b)),
+            ),
+        },
     }
-}
-
-/// The digest of a document's sidecar file as it is on disk, readable or not, so that a sidecar that is fixed,
-/// added or removed makes the document be read again.
-pub fn sidecar_digest(path: &Path) -> Option<String> {
-    let file = crate::read::sidecar::sidecar_path(path)?;
-    Some(std::fs::read(&file).map_or_else(|e| format!("unreadable: {e}"), |b| digest(&b)))
 }
 
 /// Why a document could not be taken through the pipeline.
@@ -108,9 +127,20 @@ pub fn process_bytes(
     path: &Path,
     bytes: &[u8],
     lex: &Lexicon,
-    sidecar: (Option<Sidecar>, Option<String>),
+    sidecar: SidecarFile,
 ) -> Result<Processed, DocError> {
-    let run = || stages(path, bytes, lex, sidecar);
+    process_digested(path, bytes, digest(bytes), lex, sidecar)
+}
+
+/// [`process_bytes`] for bytes whose digest the caller has computed already.
+fn process_digested(
+    path: &Path,
+    bytes: &[u8],
+    digest: String,
+    lex: &Lexicon,
+    sidecar: SidecarFile,
+) -> Result<Processed, DocError> {
+    let run = || stages(path, bytes, digest, lex, sidecar);
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
         Ok(result) => result,
         Err(panic) => {
@@ -130,20 +160,21 @@ pub fn process_bytes(
 fn stages(
     path: &Path,
     bytes: &[u8],
+    digest: String,
     lex: &Lexicon,
-    (sidecar, sidecar_problem): (Option<Sidecar>, Option<String>),
+    file: SidecarFile,
 ) -> Result<Processed, DocError> {
     let decoded = decode(bytes).map_err(|cause| DocError::Decode {
         path: path.to_path_buf(),
         cause,
     })?;
     // A saved Әділет page carries its own header: it stands in for a sidecar the document does not have.
-    let sidecar = sidecar.or_else(|| {
+    let sidecar = file.sidecar.or_else(|| {
         decoded
             .page
             .as_ref()
             .filter(|p| p.requisites.is_some() || p.title.is_some())
-            .map(|p| page_sidecar(path, bytes, p))
+            .map(|p| page_sidecar(path, &digest, p))
     });
     let norm = normalize(&decoded.text);
     let doc = parse(&norm, lex);
@@ -154,7 +185,7 @@ fn stages(
                 cause,
             }
         })?;
-    extraction.warnings.extend(sidecar_problem);
+    extraction.warnings.extend(file.problem);
     extraction.warnings.extend(
         decoded
             .warnings
@@ -167,16 +198,17 @@ fn stages(
         norm,
         doc,
         extraction,
-        digest: digest(bytes),
+        digest,
         sidecar,
+        sidecar_digest: file.digest,
     })
 }
 
 /// What the header of an HTML page states, as a sidecar of the page itself.
-fn page_sidecar(path: &Path, bytes: &[u8], page: &crate::decode::html::Page) -> Sidecar {
+fn page_sidecar(path: &Path, digest: &str, page: &crate::decode::html::Page) -> Sidecar {
     Sidecar {
         path: path.to_path_buf(),
-        digest: digest(bytes),
+        digest: digest.to_string(),
         titles: page.title.iter().map(|t| (None, t.clone())).collect(),
         requisites: page.requisites.iter().map(|r| (None, r.clone())).collect(),
         statuses: page
@@ -237,7 +269,7 @@ pub fn quads(
             generated_at,
             warnings: &p.extraction.warnings,
             sidecar: p.sidecar.as_ref(),
-            sidecar_digest: sidecar_digest(&p.path).as_deref(),
+            sidecar_digest: p.sidecar_digest.as_deref(),
         },
         base,
     );
@@ -443,18 +475,17 @@ pub fn prepare(
     };
     let d = digest(&source.bytes);
     let sidecar = sidecar_of(path);
-    let sidecar_digest = sidecar_digest(path);
     if !opts.force {
         if let Some(r) = &existing {
             if r.digest == d
                 && r.extractor == crate::EXTRACTOR_VERSION
-                && r.sidecar_digest == sidecar_digest
+                && r.sidecar_digest == sidecar.digest
             {
                 return Prepared::Unchanged;
             }
         }
     }
-    let processed = match process_bytes(path, &source.bytes, lex, sidecar) {
+    let processed = match process_digested(path, &source.bytes, d, lex, sidecar) {
         Ok(p) => p,
         Err(e) => return Prepared::Failed(e),
     };

@@ -113,12 +113,6 @@ pub fn sidecar_path(document: &Path) -> Option<PathBuf> {
     own.chain(shared).find(|p| p.is_file())
 }
 
-/// Reads the sidecar of a document: `None` when there is none.
-pub fn read_sidecar(document: &Path) -> Option<Result<Sidecar, SidecarError>> {
-    let path = sidecar_path(document)?;
-    Some(load(&path))
-}
-
 /// Reads and understands one sidecar file.
 pub fn load(path: &Path) -> Result<Sidecar, SidecarError> {
     let bytes = std::fs::read(path).map_err(|cause| SidecarError::Io {
@@ -224,7 +218,7 @@ mod tests {
         .unwrap();
         let doc = dir.path().join("rus.md");
         assert_eq!(sidecar_path(&doc), Some(meta.clone()));
-        let s = read_sidecar(&doc).unwrap().unwrap();
+        let s = load(&meta).unwrap();
         assert_eq!(s.code.as_deref(), Some("100709"));
         assert_eq!(s.date.as_deref(), Some("2016-02-12"));
         assert_eq!(s.issuers, ["153004000002"]);

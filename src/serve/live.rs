@@ -164,8 +164,9 @@ fn open_store(path: &Path, writable: bool) -> Result<Store, LiveStoreError> {
 
 /// What changes in a RocksDB folder when data is written: names, sizes and modification times of the files that
 /// hold data. RocksDB's own info logs (`LOG*`) are left out: opening a handle writes them; so are the table files
-/// a bulk load is still writing ([`crate::store::is_bulk_load_file`]): they are not part of the store until ingested, which changes the
-/// manifest, and reopening at every write to them would only load the writer's folder with read-only opens.
+/// a bulk load is still writing ([`crate::store::is_bulk_load_file`]): they are not part of the store until
+/// ingested, which changes the manifest, and reopening at every write to them would only load the writer's folder
+/// with read-only opens.
 fn fingerprint(path: &Path) -> Result<String, LiveStoreError> {
     let list_err = |cause| LiveStoreError::List {
         path: path.to_path_buf(),

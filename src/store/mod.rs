@@ -2,8 +2,9 @@
 //!
 //! Input: the quads of one document's graph and its provenance. Output: the store, where each document's graph is
 //! written whole together with its provenance record, new ones in atomic bulk loads ([`BulkAdd`]) and stored ones
-//! replaced in one transaction each, so that a reader sees either the old graph or the new one, never a mix. The metadata graph (`<base>graph/meta`) says which graph came from which file. The
-//! default graph is kept equal to the union of all named graphs, as a set (see [`sync_union`]).
+//! replaced in one transaction each, so that a reader sees either the old graph or the new one, never a mix. The
+//! metadata graph (`<base>graph/meta`) says which graph came from which file. The default graph is kept equal to
+//! the union of all named graphs, as a set (see [`sync_union`]).
 
 use crate::rdf::iri::{meta_graph, Base};
 use crate::rdf::vocab::{term, AKG, PROV};
