@@ -44,6 +44,10 @@ pub enum StoreError {
 /// table files by a thread of its own, two at most at once.
 const BULK_CHUNK: usize = 400_000;
 
+/// Room for the quads of the document that fills a chunk: the buffer is allocated once at this size, so that it
+/// is not grown (copied and its fresh pages zeroed again) while it fills.
+const BULK_SLACK: usize = 20_000;
+
 /// New documents being added through Oxigraph's bulk loader: their quads, provenance records and default-graph
 /// copies are sorted into RocksDB table files by background threads while more documents come, and
 /// [`BulkAdd::commit`] ingests the files of every index in one atomic step (RocksDB records the ingestion of
@@ -83,6 +87,9 @@ impl BulkAdd<'_> {
             });
         }
         self.quads += doc.quads.len() + doc.provenance.len();
+        if self.buffer.capacity() == 0 {
+            self.buffer.reserve_exact(BULK_CHUNK + BULK_SLACK);
+        }
         for q in doc.quads.into_iter().chain(doc.provenance) {
             let union = Quad::new(
                 q.subject.clone(),
@@ -121,11 +128,14 @@ impl BulkAdd<'_> {
             return Ok(());
         }
         let kg = self.kg;
+        // The loader cuts what it is given into batches of (memory in MB × 1,000 / threads) quads and starts a
+        // thread for each, the last one however small; sized at twice a chunk, a chunk is one batch, never a full
+        // one and a few leftover quads, each of which would make a set of table files of its own.
         let loader = self.loader.get_or_insert_with(|| {
             kg.store
                 .bulk_loader()
                 .with_num_threads(2)
-                .with_max_memory_size_in_megabytes(2 * BULK_CHUNK / 1000)
+                .with_max_memory_size_in_megabytes(2 * 2 * BULK_CHUNK / 1000)
         });
         loader.load_quads(std::mem::take(&mut self.buffer))?;
         Ok(())
