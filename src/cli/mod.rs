@@ -418,14 +418,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 ),
                 (None, None) => bail!("give a query file or -e 'SPARQL'"),
             };
-            let store = KgStore::open_existing(&cli.store, &base(&cli)?)?;
+            let store = KgStore::open_read_only(&cli.store, &base(&cli)?)?;
             let stdout = std::io::stdout();
             let mut out = stdout.lock();
             query::run(store.inner(), &text, &name, *format, &mut out)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Export { format, output } => {
-            let store = KgStore::open_existing(&cli.store, &base(&cli)?)?;
+            let store = KgStore::open_read_only(&cli.store, &base(&cli)?)?;
             let name = format!("{:?}", format).to_lowercase();
             let format = rdf_format(&name);
             let mut out: Box<dyn Write> = match output {
@@ -444,7 +444,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             unresolved,
             format,
         } => {
-            let store = KgStore::open_existing(&cli.store, &base(&cli)?)?;
+            let store = KgStore::open_read_only(&cli.store, &base(&cli)?)?;
             let (query, name) = match (unresolved, by) {
                 (true, _) => (
                     include_str!("../../queries/unresolved-citations.rq"),
@@ -469,7 +469,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             output,
             lang,
         } => {
-            let store = KgStore::open_existing(&cli.store, &base(&cli)?)?;
+            let store = KgStore::open_read_only(&cli.store, &base(&cli)?)?;
             let m = crate::competence::matrix(store.inner(), lang)?;
             let text = match format {
                 MapFormat::Json => serde_json::to_string_pretty(&m)? + "\n",
@@ -515,7 +515,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Compare { a, b, format } => {
-            let store = KgStore::open_existing(&cli.store, &base(&cli)?)?;
+            let store = KgStore::open_read_only(&cli.store, &base(&cli)?)?;
             let (a, b) = (
                 crate::competence::find_body(store.inner(), a)?,
                 crate::competence::find_body(store.inner(), b)?,
@@ -530,7 +530,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Gaps { level, format } => {
-            let store = KgStore::open_existing(&cli.store, &base(&cli)?)?;
+            let store = KgStore::open_read_only(&cli.store, &base(&cli)?)?;
             let level = level
                 .as_deref()
                 .map(|l| crate::competence::level_type(l, lex))
@@ -562,12 +562,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Stats => {
-            let store = KgStore::open_existing(&cli.store, &base(&cli)?)?;
+            let store = KgStore::open_read_only(&cli.store, &base(&cli)?)?;
             print!("{}", crate::stats::stats(store.inner())?);
             Ok(ExitCode::SUCCESS)
         }
         Command::Validate { shapes } => {
-            let store = KgStore::open_existing(&cli.store, &base(&cli)?)?;
+            let store = KgStore::open_read_only(&cli.store, &base(&cli)?)?;
             let (text, name) = match shapes {
                 Some(p) => (
                     std::fs::read_to_string(p)

@@ -90,7 +90,7 @@ pub fn run(args: &PublishArgs, store_path: &Path, base: &Base) -> Result<ExitCod
     if args.batch == 0 {
         bail!("--batch 0: expected at least 1 triple per request");
     }
-    let store = KgStore::open_existing(store_path, base)?;
+    let store = KgStore::open_read_only(store_path, base)?;
     let chosen: Vec<(String, String)> = args
         .graphs
         .iter()

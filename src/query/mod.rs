@@ -1,12 +1,15 @@
 //! SPARQL over the store: the default graph is the union of all named graphs (MODEL.md; the store keeps it so),
 //! results are printed as a table for a terminal or in the standard result formats.
 
+pub mod order;
+
 use crate::rdf::vocab::PREFIXES;
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::Term;
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use oxigraph::sparql::{QueryResults, SparqlEvaluator};
 use oxigraph::store::Store;
+use spargebra::SparqlParser;
 use std::io::Write;
 
 /// A query failed.
@@ -51,38 +54,53 @@ pub enum ResultFormat {
     Xml,
 }
 
-/// The evaluator: the project's prefixes predeclared. Oxigraph is built without its HTTP client, so `SERVICE`
-/// federation is off: a query never makes the tool call other hosts.
-fn evaluator() -> SparqlEvaluator {
-    let mut e = SparqlEvaluator::new();
-    for (p, ns) in PREFIXES {
-        if let Ok(with) = e.clone().with_prefix(*p, *ns) {
-            e = with;
-        }
-    }
-    e
+/// Parses query or update text with the project's prefixes predeclared (a query's own `PREFIX` wins).
+pub fn parser() -> SparqlParser {
+    static PARSER: std::sync::OnceLock<SparqlParser> = std::sync::OnceLock::new();
+    PARSER
+        .get_or_init(|| {
+            let mut p = SparqlParser::new();
+            for (prefix, ns) in PREFIXES {
+                if let Ok(with) = p.clone().with_prefix(*prefix, *ns) {
+                    p = with;
+                }
+            }
+            p
+        })
+        .clone()
 }
 
 /// Runs a query. The store's default graph is the union of all named graphs (kept so by the store on every write),
-/// so a query without `FROM` sees every document.
+/// so a query without `FROM` sees every document. A SELECT's outermost ORDER BY is applied to the decoded rows
+/// ([`order`]). Oxigraph is built without its HTTP client, so `SERVICE` federation is off: a query never makes
+/// the tool call other hosts.
 pub fn execute(
     store: &Store,
     query: &str,
     source_name: &str,
 ) -> Result<QueryResults<'static>, QueryError> {
-    let prepared = evaluator()
+    let mut parsed = parser()
         .parse_query(query)
         .map_err(|e| QueryError::Syntax {
             source_name: source_name.to_string(),
             message: e.to_string(),
         })?;
-    prepared
+    let order = order::split(&mut parsed);
+    let evaluation = |e: oxigraph::sparql::QueryEvaluationError| QueryError::Evaluation {
+        source_name: source_name.to_string(),
+        message: e.to_string(),
+    };
+    let results = SparqlEvaluator::new()
+        .for_query(parsed)
         .on_store(store)
         .execute()
-        .map_err(|e| QueryError::Evaluation {
-            source_name: source_name.to_string(),
-            message: e.to_string(),
-        })
+        .map_err(evaluation)?;
+    match (results, order) {
+        (QueryResults::Solutions(solutions), Some(order)) => Ok(QueryResults::Solutions(
+            order.sort(solutions, usize::MAX).map_err(evaluation)?,
+        )),
+        (results, _) => Ok(results),
+    }
 }
 
 /// The variables and rows of a SELECT query's results (`None` where a variable is unbound).

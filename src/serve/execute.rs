@@ -9,13 +9,11 @@ use super::error::ApiError;
 use super::jsonld::Context;
 use super::negotiate::{self, Representation};
 use super::policy;
-use crate::rdf::vocab::PREFIXES;
 use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode};
 use oxigraph::sparql::results::QueryResultsSerializer;
 use oxigraph::sparql::{CancellationToken, QueryEvaluationError, QueryResults, SparqlEvaluator};
 use oxigraph::store::Store;
 use serde::{Deserialize, Serialize};
-use spargebra::SparqlParser;
 use std::time::Duration;
 
 /// A query as the protocol gave it, with the limits that apply.
@@ -65,21 +63,7 @@ impl JobAnswer {
     }
 }
 
-/// Parses query or update text with the project's prefixes predeclared (a query's own `PREFIX` wins).
-pub fn parser() -> SparqlParser {
-    static PARSER: std::sync::OnceLock<SparqlParser> = std::sync::OnceLock::new();
-    PARSER
-        .get_or_init(|| {
-            let mut p = SparqlParser::new();
-            for (prefix, ns) in PREFIXES {
-                if let Ok(with) = p.clone().with_prefix(*prefix, *ns) {
-                    p = with;
-                }
-            }
-            p
-        })
-        .clone()
-}
+pub use crate::query::parser;
 
 /// The error a query gets when it runs past its timeout.
 pub fn timeout_error(timeout: Duration) -> ApiError {
@@ -178,12 +162,13 @@ fn run(
     token: CancellationToken,
 ) -> Result<JobAnswer, ApiError> {
     let Prepared {
-        query,
+        mut query,
         representation,
         default,
         named,
         ..
     } = prepared;
+    let order = crate::query::order::split(&mut query);
     let mut prepared = SparqlEvaluator::new()
         .with_cancellation_token(token)
         .for_query(query);
@@ -228,6 +213,10 @@ fn run(
                 return Err(ApiError::Internal(
                     "SELECT answered in an RDF format".into(),
                 ));
+            };
+            let solutions = match &order {
+                Some(order) => order.sort(solutions, max).map_err(eval_err)?,
+                None => solutions,
             };
             let mut w = QueryResultsSerializer::from_format(f)
                 .serialize_solutions_to_writer(&mut out, solutions.variables().to_vec())

@@ -208,13 +208,23 @@ impl KgStore {
 
     /// Opens an existing store for reading only, failing if there is none.
     pub fn open_existing(path: &Path, base: &Base) -> Result<KgStore, StoreError> {
-        if !path.join("CURRENT").exists() {
-            return Err(StoreError::Open {
-                path: path.to_path_buf(),
-                message: "no store there yet; run `akimat-kg ingest` first or pass --store".into(),
-            });
-        }
+        ensure_exists(path)?;
         KgStore::open(path, base)
+    }
+
+    /// Opens an existing store for reading only, failing if there is none. It takes no lock, so it reads while
+    /// another process ingests (seeing the store as it was when opened), and it starts none of RocksDB's background
+    /// compactions: a process that only reads does not spend its time compacting what an ingest left.
+    pub fn open_read_only(path: &Path, base: &Base) -> Result<KgStore, StoreError> {
+        ensure_exists(path)?;
+        let store = Store::open_read_only(path).map_err(|e| StoreError::Open {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        Ok(KgStore {
+            store,
+            meta: NamedNode::new_unchecked(meta_graph(base)),
+        })
     }
 
     /// The Oxigraph store, for queries.
@@ -394,6 +404,18 @@ impl KgStore {
     /// Makes sure everything written is on disk.
     pub fn flush(&self) -> Result<(), StoreError> {
         Ok(self.store.flush()?)
+    }
+}
+
+/// Fails unless the folder holds a store.
+fn ensure_exists(path: &Path) -> Result<(), StoreError> {
+    if path.join("CURRENT").exists() {
+        Ok(())
+    } else {
+        Err(StoreError::Open {
+            path: path.to_path_buf(),
+            message: "no store there yet; run `akimat-kg ingest` first or pass --store".into(),
+        })
     }
 }
 
