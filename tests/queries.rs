@@ -240,6 +240,30 @@ fn language_mismatches() {
     assert_eq!(both[0][0], "8");
 }
 
+/// The profile of one body (its page on the server) is exactly its rows of the profile query, for every body.
+#[test]
+fn one_institutions_profile_is_its_rows_of_the_profile_query() {
+    let r = run("competence-profile.rq");
+    let mut bodies: Vec<&String> = r.iter().map(|row| &row[0]).collect();
+    bodies.dedup();
+    assert!(bodies.len() >= 10, "{} bodies", bodies.len());
+    for body in bodies {
+        let expected: Vec<(String, u64, f64)> = r
+            .iter()
+            .filter(|row| &row[0] == body)
+            .map(|row| {
+                (
+                    row[1].clone(),
+                    row[2].parse().unwrap(),
+                    row[3].parse().unwrap(),
+                )
+            })
+            .collect();
+        let got = akimat_kg::competence::profile(shipped().inner(), body).unwrap();
+        assert_eq!(got, expected, "{body}");
+    }
+}
+
 #[test]
 fn competence_profile() {
     let r = run("competence-profile.rq");

@@ -18,8 +18,20 @@ use std::collections::BTreeMap;
 pub const MATRIX_QUERY: &str = include_str!("../../queries/competence-matrix.rq");
 /// The gaps query, as shipped in `queries/`.
 pub const GAPS_QUERY: &str = include_str!("../../queries/competence-gaps.rq");
-/// The profile query, as shipped in `queries/` (for every institution; [`profile`] binds one).
+/// The profile query, as shipped in `queries/` (for every institution).
 pub const PROFILE_QUERY: &str = include_str!("../../queries/competence-profile.rq");
+/// The profile of one institution (`?institution`, bound by [`profile`]): the rows [`PROFILE_QUERY`] gives for it,
+/// read from the body's own provisions (an index lookup). The shipped query reads every provision in a few passes,
+/// the quicker way for all bodies at once, but a body's page would then read the whole store.
+const ONE_PROFILE_QUERY: &str = "PREFIX akg: <https://w3id.org/akimat-kg/ontology#>
+PREFIX dct: <http://purl.org/dc/terms/>
+SELECT ?institution ?area (COUNT(DISTINCT ?p) AS ?provisions) (SUM(?w) AS ?weight) WHERE {
+  ?p akg:assignedTo ?institution ; dct:subject ?area ; akg:provisionKind ?kind .
+  OPTIONAL { ?kind akg:competenceWeight ?kw }
+  BIND(COALESCE(?kw, 1.0) AS ?w)
+}
+GROUP BY ?institution ?area
+ORDER BY DESC(?weight) ?area";
 /// The comparison query, as shipped in `queries/` (with two example bodies, replaced by [`compare`]).
 pub const COMPARE_QUERY: &str = include_str!("../../queries/competence-compare.rq");
 
@@ -185,16 +197,16 @@ pub fn matrix(store: &Store, lang: &str) -> Result<Matrix, QueryError> {
     })
 }
 
-/// The competence profile of one institution, from `queries/competence-profile.rq` with `?institution` bound: each
-/// area its provisions fall in, with how many provisions and their weight, heaviest first.
+/// The competence profile of one institution, as `queries/competence-profile.rq` gives it: each area its provisions
+/// fall in, with how many provisions and their weight, heaviest first.
 pub fn profile(store: &Store, institution: &str) -> Result<Vec<(String, u64, f64)>, QueryError> {
     let err = |message: String| QueryError::Evaluation {
-        source_name: "queries/competence-profile.rq".into(),
+        source_name: format!("the competence profile of {institution}"),
         message,
     };
     let node = oxigraph::model::NamedNode::new(institution).map_err(|e| err(e.to_string()))?;
     let prepared = oxigraph::sparql::SparqlEvaluator::new()
-        .parse_query(PROFILE_QUERY)
+        .parse_query(ONE_PROFILE_QUERY)
         .map_err(|e| err(e.to_string()))?
         .substitute_variable(
             oxigraph::sparql::Variable::new_unchecked("institution"),
