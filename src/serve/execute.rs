@@ -63,8 +63,6 @@ impl JobAnswer {
     }
 }
 
-pub use crate::query::parser;
-
 /// The error a query gets when it runs past its timeout.
 pub fn timeout_error(timeout: Duration) -> ApiError {
     ApiError::Timeout(format!(
@@ -87,7 +85,7 @@ pub struct Prepared {
 /// Parses, checks and negotiates a job: everything that does not read the store.
 pub fn prepare(job: &QueryJob) -> Result<Prepared, ApiError> {
     policy::check_text(&job.query).map_err(|e| ApiError::BadRequest(e.to_string()))?;
-    let query = parser()
+    let query = crate::query::parser()
         .parse_query(&job.query)
         .map_err(|e| ApiError::BadRequest(format!("query syntax error: {e}")))?;
     policy::check_query(&query).map_err(|e| ApiError::Forbidden(e.to_string()))?;

@@ -390,7 +390,7 @@ mod tests {
             "SELECT * { ?s <http://x/p>* ?o }",
             "SELECT * { VALUES ?s { <http://x/a> } ?s ?p ?o }",
         ];
-        let parse = |q: &str| crate::serve::execute::parser().parse_query(q).unwrap();
+        let parse = |q: &str| crate::query::parser().parse_query(q).unwrap();
         for q in yes {
             assert!(is_interruptible(&parse(q)), "{q}");
         }

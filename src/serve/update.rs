@@ -3,10 +3,10 @@
 //! keeps equal to the union of the named graphs and brings back in step after every update).
 
 use super::error::ApiError;
-use super::execute::parser;
 use super::policy;
 use super::sparql::ProtocolRequest;
 use super::AppState;
+use crate::query::parser;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use oxigraph::sparql::SparqlEvaluator;

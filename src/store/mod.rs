@@ -206,7 +206,7 @@ impl KgStore {
         })
     }
 
-    /// Opens an existing store for reading only, failing if there is none.
+    /// Opens an existing store for writing (as [`KgStore::open`]), failing if there is none.
     pub fn open_existing(path: &Path, base: &Base) -> Result<KgStore, StoreError> {
         ensure_exists(path)?;
         KgStore::open(path, base)
