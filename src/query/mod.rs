@@ -95,12 +95,7 @@ pub fn execute(
         .on_store(store)
         .execute()
         .map_err(evaluation)?;
-    match (results, order) {
-        (QueryResults::Solutions(solutions), Some(order)) => Ok(QueryResults::Solutions(
-            order.sort(solutions, usize::MAX).map_err(evaluation)?,
-        )),
-        (results, _) => Ok(results),
-    }
+    order::apply(order.as_ref(), results, usize::MAX).map_err(evaluation)
 }
 
 /// The variables and rows of a SELECT query's results (`None` where a variable is unbound).

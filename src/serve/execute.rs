@@ -197,7 +197,8 @@ fn run(
     };
     let io = |e: std::io::Error| ApiError::Internal(format!("cannot write the results: {e}"));
     let mut out = Vec::new();
-    match prepared.on_store(store).execute().map_err(eval_err)? {
+    let results = prepared.on_store(store).execute().map_err(eval_err)?;
+    match crate::query::order::apply(order.as_ref(), results, max).map_err(eval_err)? {
         QueryResults::Boolean(b) => {
             let Representation::Results(f) = representation else {
                 return Err(ApiError::Internal("ASK answered in an RDF format".into()));
@@ -211,10 +212,6 @@ fn run(
                 return Err(ApiError::Internal(
                     "SELECT answered in an RDF format".into(),
                 ));
-            };
-            let solutions = match &order {
-                Some(order) => order.sort(solutions, max).map_err(eval_err)?,
-                None => solutions,
             };
             let mut w = QueryResultsSerializer::from_format(f)
                 .serialize_solutions_to_writer(&mut out, solutions.variables().to_vec())
