@@ -30,7 +30,11 @@ const SECTIONS: &[(&str, &str)] = &[
     ),
     (
         "organisations by class",
-        "SELECT ?k (COUNT(DISTINCT ?i) AS ?n) WHERE { ?i a ?k . FILTER(?k IN (akg:StateInstitution, akg:StateEnterprise, akg:Akimat, akg:Maslikhat, akg:AdministrativeUnit)) } GROUP BY ?k ORDER BY ?k",
+        "SELECT ?k (COUNT(DISTINCT ?i) AS ?n) WHERE { ?i a ?k . FILTER(?k IN (akg:StateInstitution, akg:StateEnterprise, akg:Akimat, akg:Maslikhat)) } GROUP BY ?k ORDER BY ?k",
+    ),
+    (
+        "units named by the documents",
+        "SELECT ?k (COUNT(DISTINCT ?u) AS ?n) WHERE { GRAPH ?g { ?u a akg:AdministrativeUnit } ?g akg:sourceDigest ?d ; dct:language ?l . BIND(IF(EXISTS { ?u akg:gazetteerId ?id }, \"in the gazetteer\", \"by name key only\") AS ?k) } GROUP BY ?k ORDER BY ?k",
     ),
     (
         "provisions by kind",

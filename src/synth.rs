@@ -138,7 +138,9 @@ fn load(corpus: &Path) -> Result<Vec<Template>, SynthError> {
             let number = first_number(&meta);
             let unit = units
                 .iter()
-                .find(|(k, stem)| has_word(&kk, k) && ru.contains(stem.as_str()))
+                .filter(|(_, stem)| ru.contains(stem.as_str()))
+                .filter(|(k, _)| unit_mentions(&kk, k) > 0)
+                .max_by_key(|(k, _)| unit_mentions(&kk, k))
                 .cloned();
             out.push(Template {
                 kk: (kk, "kaz.md".into()),
@@ -162,7 +164,11 @@ fn load(corpus: &Path) -> Result<Vec<Template>, SynthError> {
                 .lines()
                 .find(|l| l.contains("№") && (l.contains("бекітілген") || l.contains("қосымша")))
                 .and_then(first_number);
-            let unit = units.iter().find(|(k, _)| has_word(&kk, k)).cloned();
+            let unit = units
+                .iter()
+                .filter(|(k, _)| unit_mentions(&kk, k) > 0)
+                .max_by_key(|(k, _)| unit_mentions(&kk, k))
+                .cloned();
             out.push(Template {
                 kk: (kk, "kaz.txt".into()),
                 ru: None,
@@ -178,21 +184,41 @@ fn load(corpus: &Path) -> Result<Vec<Template>, SynthError> {
     Ok(out)
 }
 
-/// The units of the gazetteer: Kazakh proper name and capitalised Russian stem.
+/// The districts and cities of the gazetteer: Kazakh proper name and the stem of the Russian name (`Алгинск` of
+/// `Алгинский район`, `Аксу` of `город Аксу`).
 fn units() -> Vec<(String, String)> {
-    include_str!("../data/reference/units.tsv")
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.starts_with("region\t"))
-        .filter_map(|l| {
-            let cols: Vec<&str> = l.split('\t').collect();
-            let ru = cols.get(3)?;
-            let stem_len = cols.get(4)?.split(" | ").next()?.chars().count();
-            Some((
-                cols.get(2)?.to_string(),
-                ru.chars().take(stem_len).collect(),
-            ))
+    let lex = crate::lexicon::Lexicon::get();
+    let mut out: Vec<(String, String)> = lex
+        .gazetteer
+        .periods
+        .iter()
+        .filter(|p| {
+            matches!(
+                p.unit_type.as_str(),
+                "District" | "CityOfRegionalSignificance"
+            )
         })
-        .collect()
+        .map(|p| {
+            let kk = lex.proper_name(&p.kk, crate::lexicon::Lang::Kk);
+            let ru = lex.proper_name(&p.ru, crate::lexicon::Lang::Ru);
+            let stem = ru.strip_suffix("ий").unwrap_or(&ru).to_string();
+            (kk, stem)
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// How often a text names a unit by its Kazakh name and a unit word (`Алға ауданы`, `Ақсу қаласының`).
+fn unit_mentions(text: &str, kk: &str) -> usize {
+    text.match_indices(kk)
+        .filter(|(i, _)| whole_word(text, *i, kk.len()))
+        .filter(|(i, _)| {
+            let rest = text[i + kk.len()..].trim_start();
+            rest.starts_with("аудан") || rest.starts_with("қала")
+        })
+        .count()
 }
 
 /// The first `№ N` of a text.
@@ -211,12 +237,6 @@ fn whole_word(text: &str, i: usize, len: usize) -> bool {
     let before = text[..i].chars().next_back();
     let after = text[i + len..].chars().next();
     !before.is_some_and(char::is_alphabetic) && !after.is_some_and(char::is_alphabetic)
-}
-
-/// Whether a word stands in a text on its own.
-fn has_word(text: &str, word: &str) -> bool {
-    text.match_indices(word)
-        .any(|(i, _)| whole_word(text, i, word.len()))
 }
 
 /// The texts of the numbered items (`1) …`) of a text, as whole lines without their number.

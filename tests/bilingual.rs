@@ -9,7 +9,8 @@
 mod common;
 use akimat_kg::extract::Extraction;
 use akimat_kg::lexicon::Lexicon;
-use akimat_kg::pipeline::{ingest_file, process_file, Outcome};
+use akimat_kg::pipeline::{ingest_file_with, process_file, IngestOptions, Outcome};
+use akimat_kg::read::Input;
 use akimat_kg::store::KgStore;
 use common::*;
 use oxrdf::dataset::{CanonicalizationAlgorithm, CanonicalizationHashAlgorithm};
@@ -153,11 +154,15 @@ fn canonical(store: &KgStore) -> oxrdf::Dataset {
     d
 }
 
+/// Ingests files one by one, in this order, each named by its path below `pairs/` (as `ingest pairs` names them).
 fn ingest_in_order(files: &[PathBuf]) -> (tempfile::TempDir, KgStore) {
     let dir = tempfile::tempdir().unwrap();
     let store = KgStore::open(&dir.path().join("store"), &base()).unwrap();
     for f in files {
-        if let Outcome::Failed(e) = ingest_file(&store, &base(), f, Lexicon::get(), false) {
+        let input = Input::under(&regulations().join("pairs"), f.clone());
+        let opts = IngestOptions::default();
+        if let Outcome::Failed(e) = ingest_file_with(&store, &base(), &input, Lexicon::get(), &opts)
+        {
             panic!("{e}");
         }
     }
@@ -179,19 +184,18 @@ fn kk_then_ru_ru_then_kk_and_one_run_give_the_same_graph() {
 
     // Re-ingesting a version, and removing and re-adding one, leaves the same graph too.
     let dir = pairs()[0].clone();
-    kk_first
-        .remove_document(&akimat_kg::rdf::iri::graph(
-            &base(),
-            &akimat_kg::pipeline::canonical(&dir.join("rus.md")),
-        ))
-        .unwrap();
+    let ru_graph = graph_of(&kk_first, &dir.join("rus.md"));
+    kk_first.remove_document(&ru_graph).unwrap();
     assert!(a != canonical(&kk_first));
-    ingest_file(
+    ingest_file_with(
         &kk_first,
         &base(),
-        &dir.join("rus.md"),
+        &Input::under(&regulations().join("pairs"), dir.join("rus.md")),
         Lexicon::get(),
-        true,
+        &IngestOptions {
+            force: true,
+            ..IngestOptions::default()
+        },
     );
     assert!(
         a == canonical(&kk_first),

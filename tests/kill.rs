@@ -14,7 +14,11 @@ use std::process::{Command, Stdio};
 fn graphs(store: &Path) -> BTreeMap<String, u64> {
     server::graph_counts(store)
         .into_iter()
-        .filter(|(g, _)| !g.ends_with("graph/meta") && !g.ends_with("graph/ontology"))
+        .filter(|(g, _)| {
+            !g.ends_with("graph/meta")
+                && !g.ends_with("graph/ontology")
+                && !g.ends_with("graph/gazetteer")
+        })
         .collect()
 }
 

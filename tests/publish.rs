@@ -202,17 +202,34 @@ fn the_published_graph_answers_every_query_as_the_local_store_and_a_republish_se
     let local = graph_counts(&store);
     assert_eq!(
         local.len(),
-        29,
-        "27 documents, the ontology and the metadata graph: {local:?}"
+        30,
+        "27 documents, the ontology, the gazetteer and the metadata graph: {local:?}"
     );
-    // 29 named graphs and the default graph.
-    assert!(t.contains("30 graphs sent, 0 unchanged, 0 failed; remote check: every graph holds as many quads as here"), "{t}");
-    assert_eq!(t.matches("(graph store PUT)").count(), 30, "{t}");
+    // 30 named graphs and the default graph.
+    assert!(t.contains("31 graphs sent, 0 unchanged, 0 failed; remote check: every graph holds as many quads as here"), "{t}");
+    assert_eq!(t.matches("(graph store PUT)").count(), 31, "{t}");
     // The same quads per graph, by the remote's own count.
     assert_eq!(
         parse_graph_counts(&remote_csv(&format!("{}/query", ox.url), GRAPH_COUNTS)),
         local
     );
+    // Nothing published names a file of this machine: no `file:` IRI, no local folder.
+    let published: String = remote_graphs(&ox)
+        .into_values()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(published.len() > 100_000);
+    for local_path in [
+        "file://",
+        &data.to_string_lossy(),
+        &_dir.path().to_string_lossy(),
+    ] {
+        assert!(
+            !published.contains(local_path),
+            "the published graphs hold {local_path:?}"
+        );
+    }
 
     // Every ready-made query gives the same answer there as here.
     let mut compared = 0;
@@ -236,7 +253,7 @@ fn the_published_graph_answers_every_query_as_the_local_store_and_a_republish_se
     // Nothing changed: nothing is sent.
     let out = publish(&store, &endpoints);
     assert!(
-        output_text(&out).contains("0 graphs sent, 30 unchanged"),
+        output_text(&out).contains("0 graphs sent, 31 unchanged"),
         "{}",
         output_text(&out)
     );
@@ -260,7 +277,7 @@ fn the_published_graph_answers_every_query_as_the_local_store_and_a_republish_se
     let out = publish(&store, &endpoints);
     let t = output_text(&out);
     assert!(out.status.success(), "{t}");
-    assert!(t.contains("3 graphs sent, 27 unchanged, 0 failed"), "{t}");
+    assert!(t.contains("3 graphs sent, 28 unchanged, 0 failed"), "{t}");
     let after = remote_graphs(&ox);
     let changed: Vec<&String> = before.keys().filter(|g| before[*g] != after[*g]).collect();
     let doc_graph = changed
@@ -309,7 +326,7 @@ fn without_a_graph_store_updates_go_in_batches_and_a_half_failed_publish_is_fini
     );
     let t = output_text(&out);
     assert!(out.status.success(), "{t}");
-    assert_eq!(t.matches("(SPARQL update)").count(), 30, "{t}");
+    assert_eq!(t.matches("(SPARQL update)").count(), 31, "{t}");
     assert!(
         local.values().any(|&n| n > 500),
         "some graph needs several batches"
@@ -317,7 +334,7 @@ fn without_a_graph_store_updates_go_in_batches_and_a_half_failed_publish_is_fini
     let remote = remote_graphs(&ox);
     assert_eq!(
         remote.len(),
-        29,
+        30,
         "no staging graph left behind: {:?}",
         remote.keys()
     );
@@ -453,7 +470,7 @@ fn bad_endpoints_and_unknown_graphs_are_named() {
     );
     let t = output_text(&out);
     assert!(
-        t.contains("file.md: no such graph in the local store") && out.status.code() == Some(2),
+        t.contains("--graph no/such/file.md: cannot read the file") && out.status.code() == Some(2),
         "{t}"
     );
     // A chosen graph by its file: only that one goes.

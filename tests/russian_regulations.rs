@@ -247,10 +247,7 @@ fn a_charter_with_a_stamp_above_a_title_over_three_lines() {
     // another undated edition for the same institution.
     let store = shipped();
     let inst = iri("org/west-kazakhstan/oral-city/shkola-gimnaziya-44-imeni-dinmukhameda-konaeva-otdela-obrazovaniya-goroda-uralska");
-    let graph = akimat_kg::rdf::iri::graph(
-        &base(),
-        &akimat_kg::pipeline::canonical(&regulations().join("excerpts/013_ru.txt")),
-    );
+    let graph = graph_of(store, &regulations().join("excerpts/013_ru.txt"));
     assert_eq!(
         value(
             store,
@@ -290,10 +287,7 @@ fn an_english_text_is_reported_as_unsupported_not_half_extracted() {
 #[test]
 fn the_sidecar_is_recorded_as_provenance() {
     let store = shipped();
-    let g = akimat_kg::rdf::iri::graph(
-        &base(),
-        &akimat_kg::pipeline::canonical(&regulations().join("pairs/100709/rus.md")),
-    );
+    let g = graph_of(store, &regulations().join("pairs/100709/rus.md"));
     let r = rows(
         store,
         &format!(

@@ -204,7 +204,9 @@ pub fn run(
         if let (Some(store), Some(folder)) = (&store, folder) {
             for lang in &langs {
                 let file = folder.join(format!("{}.txt", lang.code()));
-                match pipeline::ingest_file(store, base, &file, lex, false) {
+                let input = crate::read::Input::under(&args.cache, file.clone());
+                let opts = pipeline::IngestOptions::default();
+                match pipeline::ingest_file_with(store, base, &input, lex, &opts) {
                     pipeline::Outcome::Stored { quads, summary, .. } => say(format!(
                         "  ingested {}: {quads} quads — {summary}",
                         file.display()

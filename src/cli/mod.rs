@@ -8,7 +8,7 @@ use crate::pipeline::{self, Outcome};
 use crate::query::{self, ResultFormat};
 use crate::rdf::iri::Base;
 use crate::rdf::vocab::{DEFAULT_BASE, PREFIXES};
-use crate::read::discover;
+use crate::read::inputs;
 use crate::store::KgStore;
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -91,6 +91,10 @@ enum Command {
         /// slower until a writer compacts them (readers never do).
         #[arg(long)]
         no_compact: bool,
+        /// Empty the store first (every graph and record), then ingest: the way to bring a store made by an older
+        /// version, which named graphs after local files, to this version's layout.
+        #[arg(long)]
+        rebuild: bool,
     },
     /// Extracts one document without a store and prints what it found.
     ///
@@ -129,8 +133,16 @@ enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
-    /// Counts what the store holds: documents, institutions, provisions by kind, acts, citations.
+    /// Counts what the store holds: documents, institutions, units, provisions by kind, acts, citations.
     Stats,
+    /// Lists the units the documents name that the national gazetteer (data/reference/gazetteer.tsv) lacks, with
+    /// every name the texts give them, the key of their name and their parent (queries/unknown-units.rq): where the
+    /// gazetteer can grow from what was ingested.
+    Units {
+        /// Result format.
+        #[arg(long, short, value_enum, default_value = "table")]
+        format: ResultFormat,
+    },
     /// The competence map: administrative units × competence areas, each cell the bodies holding the area in the
     /// unit with their provision counts and weights (queries/competence-matrix.rq).
     ///
@@ -384,6 +396,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             jobs,
             batch_quads,
             no_compact,
+            rebuild,
         } => {
             let mut opts = pipeline::batch::BatchOptions::new(pipeline::IngestOptions {
                 force: *force,
@@ -396,7 +409,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             if let Some(j) = jobs {
                 opts.jobs = usize::from(*j);
             }
-            ingest(&cli, lex, paths, &opts, *quiet, !*no_compact)
+            ingest(&cli, lex, paths, &opts, *quiet, !*no_compact, *rebuild)
         }
         Command::Extract {
             file,
@@ -567,6 +580,19 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Units { format } => {
+            let store = KgStore::open_read_only(&cli.store, &base(&cli)?)?;
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            crate::query::run(
+                store.inner(),
+                include_str!("../../queries/unknown-units.rq"),
+                "queries/unknown-units.rq",
+                *format,
+                &mut out,
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Stats => {
             let store = KgStore::open_read_only(&cli.store, &base(&cli)?)?;
             print!("{}", crate::stats::stats(store.inner())?);
@@ -670,18 +696,34 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Remove { doc } => {
             let base = base(&cli)?;
             let store = KgStore::open_existing(&cli.store, &base)?;
-            let graph = if doc.starts_with("http://") || doc.starts_with("https://") {
-                doc.clone()
+            // A graph is named from its act, not its file: a file is found by the digest of its bytes.
+            let graphs = if doc.starts_with("http://") || doc.starts_with("https://") {
+                vec![doc.clone()]
             } else {
-                crate::rdf::iri::graph(&base, &pipeline::canonical(Path::new(doc)))
+                let bytes = std::fs::read(doc).with_context(|| format!("cannot read {doc}"))?;
+                store.graphs_from_source(&pipeline::digest(&bytes))?
             };
-            if store.remove_document(&graph)? {
-                println!("removed {graph}");
-                Ok(ExitCode::SUCCESS)
-            } else {
-                eprintln!("error: {doc}: no such document in the store (graph {graph})");
-                Ok(ExitCode::from(1))
+            if graphs.is_empty() {
+                eprintln!(
+                    "error: {doc}: no graph in the store was made from this file's bytes (changed since it was \
+                     ingested?); give the graph's IRI instead"
+                );
+                return Ok(ExitCode::from(1));
             }
+            let mut missing = false;
+            for graph in graphs {
+                if store.remove_document(&graph)? {
+                    println!("removed {graph}");
+                } else {
+                    eprintln!("error: {doc}: no such document in the store (graph {graph})");
+                    missing = true;
+                }
+            }
+            Ok(if missing {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
     }
 }
@@ -693,10 +735,14 @@ fn ingest(
     opts: &pipeline::batch::BatchOptions,
     quiet: bool,
     compact: bool,
+    rebuild: bool,
 ) -> Result<ExitCode> {
     let base = base(cli)?;
-    let (files, errors) = discover(paths);
+    let (files, errors) = inputs(paths);
     let store = KgStore::open(&cli.store, &base)?;
+    if rebuild {
+        store.clear()?;
+    }
     for e in &errors {
         eprintln!("error: {e}");
     }
@@ -735,6 +781,21 @@ fn ingest(
     store.flush()?;
     for file in &report.left {
         eprintln!("not ingested (time budget spent): {}", file.display());
+    }
+    for (earlier, later) in &report.same_graph {
+        eprintln!(
+            "warning: {} and {} hold the same act in the same language: the graph holds the later one",
+            earlier.display(),
+            later.display()
+        );
+    }
+    if report.aligned > 0 && !quiet {
+        eprintln!(
+            "aligned {} Russian version{} with {} Kazakh version",
+            report.aligned,
+            if report.aligned == 1 { "" } else { "s" },
+            if report.aligned == 1 { "its" } else { "their" }
+        );
     }
     let left_note = if report.left.is_empty() {
         String::new()

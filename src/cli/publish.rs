@@ -6,7 +6,7 @@ use crate::publish::remote::{Auth, Remote};
 use crate::publish::{self, Event, Method, PublishOptions};
 use crate::rdf::iri::Base;
 use crate::store::KgStore;
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -91,18 +91,21 @@ pub fn run(args: &PublishArgs, store_path: &Path, base: &Base) -> Result<ExitCod
         bail!("--batch 0: expected at least 1 triple per request");
     }
     let store = KgStore::open_read_only(store_path, base)?;
-    let chosen: Vec<(String, String)> = args
-        .graphs
-        .iter()
-        .map(|g| {
-            let iri = if g.starts_with("http://") || g.starts_with("https://") {
-                g.clone()
-            } else {
-                crate::rdf::iri::graph(base, &pipeline::canonical(Path::new(g)))
-            };
-            (g.clone(), iri)
-        })
-        .collect();
+    // A graph given by its file is found by the digest of the file's bytes (graphs are named from acts, not files).
+    let mut chosen: Vec<(String, String)> = Vec::new();
+    for g in &args.graphs {
+        if g.starts_with("http://") || g.starts_with("https://") {
+            chosen.push((g.clone(), g.clone()));
+            continue;
+        }
+        let bytes =
+            std::fs::read(g).with_context(|| format!("--graph {g}: cannot read the file"))?;
+        let found = store.graphs_from_source(&pipeline::digest(&bytes))?;
+        if found.is_empty() {
+            bail!("--graph {g}: no graph in the store was made from this file's bytes; give the graph's IRI");
+        }
+        chosen.extend(found.into_iter().map(|iri| (g.clone(), iri)));
+    }
     let graphs = chosen.iter().map(|(_, iri)| iri.clone()).collect();
     let auth = match (&args.user, &args.password, &args.token) {
         (Some(user), Some(password), _) => Auth::Basic {

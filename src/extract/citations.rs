@@ -176,35 +176,87 @@ fn similar_titles(a: &str, b: &str) -> bool {
     score >= 0.85
 }
 
-/// Resolves an act to the reference table: by type, date and number where given, else by title.
-pub fn resolve(act: &mut ActRef, lex: &Lexicon) {
+/// Whether two numbers of one act agree: the same once written alike (Latin look-alikes of Roman numerals, the
+/// `ЗРК` suffix and spaces aside), or one the bare number of the other (`148` and `148-II`: tables and texts drop the
+/// convocation).
+pub fn numbers_agree(a: &str, b: &str) -> bool {
+    let norm = |n: &str| -> String {
+        let upper: String = n
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .map(|c| match c {
+                'І' | 'і' | 'i' => 'I',
+                'Х' | 'х' | 'x' => 'X',
+                'В' | 'в' | 'v' => 'V',
+                'Ш' => 'I',
+                c => c.to_ascii_uppercase(),
+            })
+            .collect();
+        upper
+            .trim_end_matches("ЗРК")
+            .trim_end_matches(['-', '–'])
+            .to_string()
+    };
+    let (a, b) = (norm(a), norm(b));
+    if a == b {
+        return true;
+    }
+    let bare = |n: &str| n.chars().all(|c| c.is_ascii_digit());
+    let head = |n: &str| n.split(['-', '–']).next().unwrap_or("").to_string();
+    (bare(&a) && head(&b) == a) || (bare(&b) && head(&a) == b)
+}
+
+/// Resolves an act to the reference table: by type, date and number where given, else by title. Of several acts of
+/// one title (an old and a new code), the one in force at `date` (the citing act's date): the latest not after it,
+/// else the latest.
+pub fn resolve(act: &mut ActRef, lex: &Lexicon, date: Option<&str>) {
     if act.is_local() {
         return;
     }
     let key = act.title.as_deref().map(title_key);
-    let found = lex.acts.iter().find(|r| {
-        if r.act_type != act.act_type {
-            return false;
-        }
-        let (date_eq, date_conflict) = match (&act.date, &r.date) {
-            (Some(a), Some(b)) => (a == b, a != b),
-            _ => (false, false),
-        };
-        let (number_eq, number_conflict) = match (&act.number, &r.number) {
-            (Some(a), Some(b)) => (a.eq_ignore_ascii_case(b), !a.eq_ignore_ascii_case(b)),
-            _ => (false, false),
-        };
-        if date_conflict || number_conflict {
-            return false;
-        }
-        let title_ok = key.as_deref().is_some_and(|k| {
-            r.titles
+    let fitting: Vec<&crate::lexicon::RefAct> = lex
+        .acts
+        .iter()
+        .filter(|r| {
+            if r.act_type != act.act_type {
+                return false;
+            }
+            let (date_eq, date_conflict) = match (&act.date, &r.date) {
+                (Some(a), Some(b)) => (a == b, a != b),
+                _ => (false, false),
+            };
+            let (number_eq, number_conflict) = match (&act.number, &r.number) {
+                (Some(a), Some(b)) => (numbers_agree(a, b), !numbers_agree(a, b)),
+                _ => (false, false),
+            };
+            if date_conflict || number_conflict {
+                return false;
+            }
+            let title_ok = key.as_deref().is_some_and(|k| {
+                r.titles
+                    .iter()
+                    .any(|(_, t)| similar_titles(k, &title_key(t)))
+            });
+            // The Constitution is one act: its name alone identifies it.
+            date_eq || number_eq || title_ok || act.act_type == "Constitution"
+        })
+        .collect();
+    let found = match fitting[..] {
+        [] => None,
+        [one] => Some(one),
+        _ => {
+            let in_force = fitting
                 .iter()
-                .any(|(_, t)| similar_titles(k, &title_key(t)))
-        });
-        // The Constitution is one act: its name alone identifies it.
-        date_eq || number_eq || title_ok || act.act_type == "Constitution"
-    });
+                .filter(|r| match (date, r.date.as_deref()) {
+                    (Some(d), Some(rd)) => rd <= d,
+                    _ => true,
+                })
+                .max_by(|a, b| a.date.cmp(&b.date));
+            in_force
+                .or_else(|| fitting.iter().max_by(|a, b| a.date.cmp(&b.date)))
+                .copied()
+        }
+    };
     act.reference = found.map(|r| r.id.clone());
 }
 
@@ -280,6 +332,9 @@ pub struct Context<'a> {
     pub region: Option<&'a RegionRef>,
     /// The body that passed the document's act.
     pub own_body: Option<&'a BodyRef>,
+    /// The date of the document's act (ISO), if known: an act cited by its title alone is the one of that title in
+    /// force then.
+    pub date: Option<&'a str>,
 }
 
 /// Finds the citations of legal acts in a segment of the normalised text, and accounts for every other word that
@@ -635,7 +690,7 @@ pub fn find_citations(seg: &Segment<'_>, ctx: &Context<'_>) -> Found {
                 reference: None,
                 form: None,
             };
-            resolve(&mut act, lex);
+            resolve(&mut act, lex, ctx.date);
             let (abs_start, abs_end) = (seg.start + start, seg.start + end);
             let (char_start, char_end) = seg.norm.orig_range(abs_start, abs_end);
             out.push(Citation {
@@ -926,6 +981,7 @@ mod tests {
             lang: Lang::Kk,
             region: None,
             own_body: None,
+            date: None,
         };
         find_citations(&seg, &ctx).citations
     }

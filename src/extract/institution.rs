@@ -6,7 +6,7 @@ use super::citations::is_title;
 use super::provisions::collapse;
 use super::quotes::quoted_spans;
 use super::resolution::body_in;
-use super::units::{find_units, slug, with_region, RegionRef};
+use super::units::{find_units, settle, slug, RegionRef};
 use super::{Address, Institution, Organisation, Resolution};
 use crate::lexicon::{lower_same_len, lowercase, words, Lang, Lexicon};
 use crate::parse::{Block, Document, Paragraph};
@@ -302,8 +302,9 @@ pub(crate) fn institution(
         Lang::Kk => mentions.last(),
         Lang::Ru => mentions.first(),
     };
+    let approving_unit = resolution.and_then(|r| r.issuer.as_ref().map(|b| &b.unit));
     let unit = named
-        .map(|m| with_region(m.unit.clone(), region, lex))
+        .map(|m| settle(m.unit.clone(), region, approving_unit, lex))
         .or_else(|| resolution.and_then(|r| r.issuer.as_ref().map(|b| b.unit.clone())))
         .or_else(|| founder.as_ref().map(|b| b.unit.clone()));
     Some(Institution {

@@ -232,7 +232,18 @@ pub fn extract(
     };
     let original_chars: Vec<char> = original.chars().collect();
     let mut warnings = Vec::new();
-    let region = document_region(doc, lex, lang);
+    // The region the text names, else the one its sidecar's requisites line names (in either language).
+    let region = document_region(doc, lex, lang).or_else(|| {
+        let requisites = sidecar?.requisites(lang)?;
+        let l = match lang::detect(requisites) {
+            lang::Detected::Supported(l) => l,
+            _ => return None,
+        };
+        find_units(requisites, lex, l)
+            .into_iter()
+            .find(|m| m.unit.is_region())
+            .and_then(|m| m.unit.region)
+    });
     let mut resolution = resolution(doc, lex, lang, region.as_ref(), &mut warnings);
     if let Some(s) = sidecar {
         metadata::reconcile(resolution.as_mut(), s, lex, lang, &mut warnings);
@@ -262,6 +273,7 @@ pub fn extract(
                 lang,
                 region: region.as_ref(),
                 own_body: resolution.as_ref().and_then(|r| r.issuer.as_ref()),
+                date: resolution.as_ref().and_then(|r| r.date.as_deref()),
             };
             let found = find_citations(&seg, &ctx);
             for c in found.citations {
@@ -380,7 +392,8 @@ fn scope_unresolved_units(ex: &mut Extraction, original: &str) {
         units.extend(c.citation.act.issuer.as_mut().map(|b| &mut b.unit));
     }
     for u in units {
-        if u.region.is_none() && !u.is_region() {
+        if u.region.is_none() && u.parent_path.is_none() && u.gazetteer.is_none() && !u.is_region()
+        {
             u.scope = Some(tag.clone());
         }
     }
@@ -403,21 +416,29 @@ fn finish(
     if institution.is_none() {
         warnings.push("no institution name found".into());
     }
-    // A Russian text names units in Russian; one that `data/reference/units.tsv` does not pair with its Kazakh name
-    // gets an IRI of its own that the Kazakh text of the same act will not share.
-    if lang == Lang::Ru {
-        let units = institution.iter().filter_map(|i| i.unit.as_ref()).chain(
-            resolution
-                .iter()
-                .filter_map(|r| r.issuer.as_ref().map(|b| &b.unit)),
-        );
+    // A unit the gazetteer lacks is known by the key of its name: the Kazakh and the Russian text of one act meet
+    // there as long as the two spellings give one key.
+    {
+        let units = institution
+            .iter()
+            .flat_map(|i| i.unit.iter().chain(i.founder.iter().map(|b| &b.unit)))
+            .chain(
+                resolution
+                    .iter()
+                    .filter_map(|r| r.issuer.as_ref().map(|b| &b.unit)),
+            );
         let mut seen = Vec::new();
         for u in units {
-            if !u.is_region() && u.label_kk.is_none() && !seen.contains(&u.label) {
+            if u.gazetteer.is_none() && !u.is_region() && !seen.contains(&u.label) {
                 warnings.push(format!(
-                    "unit {:?} is not in data/reference/units.tsv: its IRI comes from its Russian name and will not \
-                     meet the Kazakh text's",
-                    u.label
+                    "unit {:?} is not in data/reference/gazetteer.tsv: known by the key {:?} of its name{}",
+                    u.label,
+                    u.key,
+                    if u.region.is_some() || u.parent_path.is_some() {
+                        format!(" inside {}", u.parent_path.as_deref().or(u.region.as_ref().map(|r| r.slug.as_str())).unwrap_or(""))
+                    } else {
+                        " (its place is unknown: it stays this document's own)".to_string()
+                    }
                 ));
                 seen.push(u.label.clone());
             }

@@ -1,13 +1,16 @@
 //! Administrative units named in a text (`Ақтоғай ауданы`, `Павлодар облысы Ақсу қаласының`, `Байзақ аудандық
-//! мәслихаты`) and the regions they belong to.
+//! мәслихаты`, `сельского округа Карабулак Алгинского района`), settled against the national gazetteer
+//! (`data/reference/gazetteer.tsv`): a unit the gazetteer knows gets its id whatever language or spelling names
+//! it; one it lacks gets an id from the language-neutral key of its name, always inside its parent unit.
 
-use crate::lexicon::{lowercase, stem_close, words, Lang, Lexicon, Place};
+use crate::gazetteer::{Found, Query};
+use crate::lexicon::{lowercase, stem_close, words, Lang, Lexicon};
 use serde::Serialize;
 
 /// A region or city of republican significance.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct RegionRef {
-    /// IRI slug from the reference table.
+    /// Its gazetteer id, the IRI path below `unit/`.
     pub slug: String,
     /// `Region` or `CityOfRepublicanSignificance`.
     pub unit_type: String,
@@ -17,6 +20,22 @@ pub struct RegionRef {
     pub label_ru: String,
     /// Russian name in the genitive (`Павлодарской области`).
     pub ru_genitive: String,
+}
+
+/// How a unit's identity was settled.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Identity {
+    /// Not settled yet (a mention before [`settle`]).
+    Open,
+    /// A unit of the gazetteer, found by its name.
+    Gazetteer,
+    /// A unit of the gazetteer, found through the key of its name (another spelling or language).
+    GazetteerByKey,
+    /// Not in the gazetteer: known by the key of its name inside its parent.
+    Key,
+    /// Not in the gazetteer and no parent known: the document's own.
+    Unresolved,
 }
 
 /// An administrative unit.
@@ -30,11 +49,19 @@ pub struct UnitRef {
     pub proper: String,
     /// `akg:` unit type local name.
     pub unit_type: String,
-    /// IRI slug of the unit inside its region (`aktogai-district`); empty for a region itself.
+    /// The last segment of the unit's IRI path (`aktogai-district`); empty for a region itself.
     pub slug: String,
-    /// The region: the unit's parent, or the unit itself when it is a region.
+    /// The region: the unit's top ancestor, or the unit itself when it is a region.
     pub region: Option<RegionRef>,
-    /// Kazakh name, when known (from a Kazakh text or `data/reference/units.tsv`).
+    /// The path of the unit's parent when that parent is not its region (a rural district's district).
+    pub parent_path: Option<String>,
+    /// The unit's gazetteer id, when the gazetteer knows it.
+    pub gazetteer: Option<String>,
+    /// The language-neutral key of its name.
+    pub key: String,
+    /// How its identity was settled.
+    pub identity: Identity,
+    /// Kazakh name, when known (from a Kazakh text or the gazetteer).
     pub label_kk: Option<String>,
     /// Russian name in the nominative, when known.
     pub label_ru: Option<String>,
@@ -42,9 +69,13 @@ pub struct UnitRef {
     pub ru_genitive: Option<String>,
     /// KATO code, where a source states it.
     pub kato: Option<String>,
-    /// For a unit whose region is unknown, the document it was read in: such a unit is the document's own, never
-    /// merged with a same-named unit of another region.
+    /// For a unit whose place is unknown, the document it was read in: such a unit is the document's own, never
+    /// merged with a same-named unit elsewhere.
     pub scope: Option<String>,
+    /// The unit as the text names it, before it was settled: what [`settle`] starts again from when a unit found by
+    /// its name alone lies outside the document's region.
+    #[serde(skip)]
+    pub named: Option<Box<UnitRef>>,
 }
 
 impl UnitRef {
@@ -53,23 +84,41 @@ impl UnitRef {
         self.slug.is_empty()
     }
 
-    /// The unit's path below `unit/`: `karaganda/aktogai-district`, `pavlodar`; a unit whose region is unknown
+    /// The unit's path below `unit/`: its gazetteer id (`karaganda/aktogai-district`, `pavlodar`), else its
+    /// parent's path and its key (`akmola/zerendi-district/krblk-rural-district`); a unit whose place is unknown
     /// lies in its document's scope, `unresolved/<document>/aktogai-district`.
     pub fn path(&self) -> String {
+        if let Some(id) = &self.gazetteer {
+            return id.clone();
+        }
         let unresolved = format!(
             "unresolved/{}",
             self.scope.as_deref().unwrap_or("unknown-document")
         );
-        let region = self
-            .region
-            .as_ref()
-            .map(|r| r.slug.as_str())
-            .unwrap_or(&unresolved);
+        let parent = self
+            .parent_path
+            .clone()
+            .or_else(|| self.region.as_ref().map(|r| r.slug.clone()))
+            .unwrap_or(unresolved);
         if self.slug.is_empty() {
-            region.to_string()
+            parent
         } else {
-            format!("{region}/{}", self.slug)
+            format!("{parent}/{}", self.slug)
         }
+    }
+
+    /// The unit's level: 0 for a region, 1 for a district or city, 2 below that, 3 for a settlement.
+    fn level(&self) -> u8 {
+        level(&self.unit_type)
+    }
+}
+
+fn level(unit_type: &str) -> u8 {
+    match unit_type {
+        "Region" | "CityOfRepublicanSignificance" => 0,
+        "District" | "CityOfRegionalSignificance" | "CityDistrict" => 1,
+        "RuralDistrict" | "CityOfDistrictSignificance" => 2,
+        _ => 3,
     }
 }
 
@@ -137,59 +186,112 @@ pub fn slug(text: &str) -> String {
     collapsed.trim_end_matches('-').to_string()
 }
 
-fn region_by_name(lex: &Lexicon, name: &str, want_city: bool) -> Option<RegionRef> {
-    let lower = lowercase(name);
-    let candidates = || {
-        lex.regions
-            .iter()
-            .filter(move |r| (r.unit_type == "CityOfRepublicanSignificance") == want_city)
-    };
-    let exact = candidates().find(|r| {
-        lowercase(&r.kk) == lower
-            || lowercase(&r.ru) == lower
-            || (!r.ru_stem.is_empty() && lower.starts_with(&lowercase(&r.ru_stem)))
-    });
-    // A typo in a region's name (`Мангистаукого`) still names it, when no other region is as close.
-    let found = exact.or_else(|| {
-        let close: Vec<_> = candidates()
-            .filter(|r| !r.ru_stem.is_empty() && stem_close(&lower, &lowercase(&r.ru_stem)))
-            .collect();
-        (close.len() == 1).then(|| close[0])
-    });
-    found.map(|r| region_ref(lex, r))
+/// The region of the gazetteer with this id, as a [`RegionRef`] (its current names).
+pub fn region_ref(lex: &Lexicon, id: &str) -> Option<RegionRef> {
+    let p = lex.gazetteer.current(id)?;
+    (level(&p.unit_type) == 0).then(|| RegionRef {
+        slug: p.id.clone(),
+        unit_type: p.unit_type.clone(),
+        label_kk: p.kk.clone(),
+        label_ru: p.ru.clone(),
+        ru_genitive: p.ru_genitive.clone(),
+    })
 }
 
-fn region_ref(lex: &Lexicon, r: &crate::lexicon::Region) -> RegionRef {
-    let label = |lang: Lang, name: &str| {
-        if r.unit_type == "CityOfRepublicanSignificance" {
-            match lang {
-                Lang::Kk => format!("{name} қаласы"),
-                Lang::Ru => format!("город {name}"),
-            }
-        } else {
-            unit_label(lex, "Region", lang, name).unwrap_or_else(|| name.to_string())
-        }
-    };
-    RegionRef {
-        slug: r.slug.clone(),
-        unit_type: r.unit_type.clone(),
-        label_kk: label(Lang::Kk, &r.kk),
-        label_ru: r.ru_label.clone(),
-        ru_genitive: r.ru_genitive.clone(),
+/// A region named with a typo (`Мангистаукого`): the one region whose Russian stem is one letter away, if only one.
+fn region_by_typo(lex: &Lexicon, proper: &str) -> Option<RegionRef> {
+    let lower = lowercase(proper);
+    let mut ids: Vec<&str> = lex
+        .gazetteer
+        .periods
+        .iter()
+        .filter(|p| p.unit_type == "Region")
+        .filter(|p| {
+            let ru = lowercase(&lex.proper_name(&p.ru, Lang::Ru));
+            // The adjective's stem (`мангистауск` of `мангистауская`).
+            let stem = ru
+                .strip_suffix("ая")
+                .or_else(|| ru.strip_suffix("ий"))
+                .unwrap_or(&ru);
+            stem.chars().count() >= 7 && stem_close(&lower, stem)
+        })
+        .map(|p| p.id.as_str())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    match ids[..] {
+        [one] => region_ref(lex, one),
+        _ => None,
     }
 }
 
-/// The name of a unit of a type in a language, from the label pattern of its unit word (`{} ауданы`, `город {}`).
-fn unit_label(lex: &Lexicon, unit_type: &str, lang: Lang, proper: &str) -> Option<String> {
-    lex.unit_words
-        .iter()
-        .find(|u| u.unit_type == unit_type && u.phrase.lang == lang)
-        .map(|u| u.label.replace("{}", proper))
+/// Finds the units named in `text`, in order, each settled against the gazetteer as far as the text itself tells
+/// (a unit named next to its parent, `Зеренді ауданы Қарабұлақ ауылдық округі`, is looked up inside it). Units not
+/// settled here are settled with the document's context by [`settle`].
+pub fn find_units(text: &str, lex: &Lexicon, lang: Lang) -> Vec<UnitMention> {
+    let mut out = mentions(text, lex, lang);
+    // Units named side by side (only spaces and commas between) form a chain: a unit of a higher level is the parent
+    // of the next lower ones, whichever comes first (`Акмолинская область, Зерендинский район` and `сельского
+    // округа Карабулак Алгинского района`).
+    let mut parents: Vec<Option<usize>> = vec![None; out.len()];
+    let mut run_start = 0;
+    for i in 0..out.len() {
+        let joined = i > 0
+            && text[out[i - 1].end..out[i].start]
+                .chars()
+                .all(|c| c.is_whitespace() || c == ',' || c == '|');
+        if !joined {
+            run_start = i;
+        }
+        // The nearest unit of the run of a higher level, looking both ways.
+        let mut best: Option<usize> = None;
+        let mut j = run_start;
+        while j < out.len() {
+            if j > i
+                && !text[out[j - 1].end..out[j].start]
+                    .chars()
+                    .all(|c| c.is_whitespace() || c == ',' || c == '|')
+            {
+                break;
+            }
+            if j != i && out[j].unit.level() < out[i].unit.level() {
+                let better = best.is_none_or(|b| {
+                    out[j].unit.level() > out[b].unit.level()
+                        || (out[j].unit.level() == out[b].unit.level()
+                            && j.abs_diff(i) < b.abs_diff(i))
+                });
+                if better {
+                    best = Some(j);
+                }
+            }
+            j += 1;
+        }
+        parents[i] = best;
+    }
+    // Settle from the top down, so that a parent is known before its children.
+    let mut order: Vec<usize> = (0..out.len()).collect();
+    order.sort_by_key(|&i| out[i].unit.level());
+    for i in order {
+        let parent = parents[i].map(|p| out[p].unit.clone());
+        if let Some(p) = parent {
+            let region = p.region.clone();
+            out[i].unit = settle_in(out[i].unit.clone(), region.as_ref(), Some(&p), lex, false);
+        } else if !out[i].unit.is_region() {
+            // Named alone: the one unit of the country of that name, if only one; the document's region may place
+            // it elsewhere later (see `settle`).
+            let named = out[i].unit.clone();
+            let mut settled = settle_in(named.clone(), None, None, lex, false);
+            if settled.gazetteer.is_some() {
+                settled.named = Some(Box::new(named));
+            }
+            out[i].unit = settled;
+        }
+    }
+    out
 }
 
-/// Finds the units named in `text`, in order. Units below a region carry no region unless the mention names a
-/// region itself; [`with_region`] gives them the document's and their names in the other language.
-pub fn find_units(text: &str, lex: &Lexicon, lang: Lang) -> Vec<UnitMention> {
+/// The units named in a text, each with its name and type, regions settled.
+fn mentions(text: &str, lex: &Lexicon, lang: Lang) -> Vec<UnitMention> {
     let ws = words(text);
     let mut out: Vec<UnitMention> = Vec::new();
     let mut i = 0;
@@ -242,95 +344,312 @@ pub fn find_units(text: &str, lex: &Lexicon, lang: Lang) -> Vec<UnitMention> {
                 // `город Аксу`, `г.Уральска`, `сельского округа Карабулак`: the name follows the unit word.
                 ws.get(last + 1).and_then(|next| {
                     let gap = &text[ws[last].1..next.0];
-                    let followed_by_unit = last + 2 < ws.len() && unit_word_at(last + 2);
+                    // `района Актюбинской области`: an adjective agreeing with the next unit word names that unit.
+                    let adjective_of_next = last + 2 < ws.len()
+                        && unit_word_at(last + 2)
+                        && lex
+                            .ru_endings
+                            .iter()
+                            .any(|(_, oblique, _)| next.2.ends_with(oblique.as_str()));
                     proper_at(last + 1, gap)
-                        .filter(|_| !followed_by_unit)
-                        .map(|(_, e, p)| (ws[i].0, e, p))
+                        .filter(|_| !adjective_of_next)
+                        .map(
+                            |(_, e, p)| match name_run(text, &ws, last + 1, &unit_word_at, lex) {
+                                // `района Магжана Жумабаева`: a name of two capitalised words.
+                                Some((e2, p2)) => (ws[i].0, e2, p2, last + 1),
+                                None => (ws[i].0, e, p, last + 1),
+                            },
+                        )
+                        // `сельского округа имени Карима Мынбаева`: the person's name after the word.
+                        .or_else(|| {
+                            named_after(text, &ws, last + 1, true, lex)
+                                .map(|(_, e, p)| (ws[i].0, e, p, last + 1))
+                        })
                 })
             } else if i == 0 {
                 None
             } else {
                 let gap = &text[ws[i - 1].1..ws[i].0];
-                proper_at(i - 1, gap).map(|(s, _, p)| (s, ws[last].1, p))
+                proper_at(i - 1, gap)
+                    .map(|(s, _, p)| (s, ws[last].1, p, i - 1))
+                    // A name of several words whose last is not capitalised (`Біржан сал`, `Шал ақын`): only one
+                    // the gazetteer knows.
+                    .or_else(|| {
+                        gap.trim()
+                            .is_empty()
+                            .then(|| longer_name(text, &ws, i - 1, uw, lex, lang))
+                            .flatten()
+                            .map(|(s, _, p)| (s, ws[last].1, p, i - 1))
+                    })
+                    // `Кәрім Мыңбаев атындағы ауылдық округ`: the person's name before the word.
+                    .or_else(|| {
+                        named_after(text, &ws, i - 1, false, lex)
+                            .map(|(s, _, p)| (s, ws[last].1, p, i - 1))
+                    })
+                    // `Мағжан Жұмабаев ауданы`: two capitalised words, when the gazetteer knows neither name.
+                    .map(|(s0, e0, p0, w0)| {
+                        let k = i.checked_sub(2);
+                        let two = k.and_then(|k| {
+                            let inner = &text[ws[k].0..ws[i - 1].1];
+                            let first = &ws[k].2;
+                            let single = p0 == text[ws[i - 1].0..ws[i - 1].1];
+                            let usable = lang == Lang::Kk
+                                && single
+                                && inner.split_whitespace().count() == 2
+                                && &text[ws[k].1..ws[i - 1].0] == " "
+                                && !lex.gazetteer_knows(&p0, lang)
+                                && !lex.gazetteer_knows(inner, lang)
+                                && !unit_word_at(k)
+                                && !lex.phrases("not_unit_name").any(|p| p == first);
+                            usable
+                                .then(|| proper_at(k, " "))
+                                .flatten()
+                                .map(|(s, _, _)| (s, e0, inner.to_string(), w0))
+                        });
+                        two.unwrap_or((s0, e0, p0, w0))
+                    })
+                    // `Шал ақын ауданы`, `Бөкей ордасы ауданы`: a capitalised word and a lowercase one.
+                    .or_else(|| {
+                        let k = i.checked_sub(2)?;
+                        let inner = &text[ws[k].0..ws[i - 1].1];
+                        let lower = &ws[i - 1].2;
+                        let joined = inner.split_whitespace().count() == 2;
+                        let usable = lang == Lang::Kk
+                            && !unit_word_at(i - 1)
+                            && !lex.phrases("not_unit_name").any(|p| p == lower)
+                            && gap.trim().is_empty();
+                        (joined && usable)
+                            .then(|| proper_at(k, " "))
+                            .flatten()
+                            .map(|(s, _, _)| (s, ws[last].1, inner.to_string(), i - 1))
+                    })
             };
             if let Some(h) = hit {
                 found = Some((*uw, h));
                 break;
             }
         }
-        let Some((uw, (mut start, end, mut proper))) = found else {
+        let Some((uw, (mut start, mut end, mut proper, name_word))) = found else {
             i += fitting[0].phrase.stems.len();
             continue;
         };
         let n_words = uw.phrase.stems.len();
-        if ["республикасы", "республикасының", "республика"].contains(&lowercase(&proper).as_str())
-        {
+        // `Қазақстан Республикасының облысы`: the republic is no proper name of a unit.
+        let lower_proper = lowercase(&proper);
+        if lex.phrases("not_unit_name").any(|p| p == lower_proper) {
             i += n_words;
             continue;
         }
-        // Two-word names: regions like Батыс Қазақстан, and hyphenated or numbered names.
-        if !uw.name_after && i >= 2 {
-            let gap = &text[ws[i - 2].1..ws[i - 1].0];
-            if let Some((s2, _, p2)) = proper_at(i - 2, gap) {
-                let two = format!("{p2} {proper}");
-                if lex.regions.iter().any(|r| r.kk == two || r.ru == two) {
-                    start = s2;
-                    proper = two;
-                }
+        // Names of two or three words (Батыс Қазақстан, Бөкей ордасы, Т. Рысқұлов, район Биржан сал): the longest
+        // the gazetteer knows, reading away from the unit word.
+        if let Some((s, e, name)) = longer_name(text, &ws, name_word, uw, lex, lang) {
+            if uw.name_after {
+                end = e;
+            } else {
+                start = s;
             }
+            proper = name;
         }
         // Letterheads write names in capitals (`ХРОМТАУ АУДАНЫ`): the name is the same as `Хромтау`.
         proper = title_case(&proper);
         if let Some(gender) = &uw.gender {
             proper = lex.ru_nominative(&proper, gender);
         }
-        let is_city = uw.unit_type == "CityOfRegionalSignificance";
-        let region_unit = |r: RegionRef, unit_type: &str, proper: &str| UnitRef {
-            label: r_label(&r, lang),
+        // A name in the genitive after the unit word (`города Павлодара`) is brought to the nominative, unless the
+        // gazetteer knows it as written (`района Магжана Жумабаева`).
+        if uw.genitive && !lex.gazetteer_knows(&proper, lang) {
+            proper = lex.ru_noun_nominative(&proper);
+        }
+        let own_label = uw.label.replace("{}", &proper);
+        let mut unit = UnitRef {
+            label: own_label.clone(),
             lang,
-            proper: proper.to_string(),
-            unit_type: unit_type.into(),
-            slug: String::new(),
-            label_kk: Some(r.label_kk.clone()),
-            label_ru: Some(r.label_ru.clone()),
-            ru_genitive: Some(r.ru_genitive.clone()),
+            proper: proper.clone(),
+            unit_type: uw.unit_type.clone(),
+            slug: format!("{}-{}", slug(&proper), uw.slug),
+            region: None,
+            parent_path: None,
+            gazetteer: None,
+            key: lex.name_key.key(&proper, lang),
+            identity: Identity::Open,
+            label_kk: (lang == Lang::Kk).then(|| own_label.clone()),
+            label_ru: (lang == Lang::Ru).then(|| own_label.clone()),
+            ru_genitive: None,
             kato: None,
             scope: None,
-            region: Some(r),
+            named: None,
         };
-        let unit = if uw.unit_type == "Region" {
-            region_by_name(lex, &proper, false).map(|r| region_unit(r, "Region", &proper))
-        } else if let Some(r) = is_city
-            .then(|| region_by_name(lex, &proper, true))
-            .flatten()
-        {
-            Some(region_unit(r, "CityOfRepublicanSignificance", &proper))
-        } else {
-            // A name in the genitive after the unit word (`города Павлодара`) is brought to the nominative.
-            if uw.genitive {
-                proper = lex.ru_noun_nominative(&proper);
-            }
-            let own_label = uw.label.replace("{}", &proper);
-            Some(UnitRef {
-                label: own_label.clone(),
+        // Regions and cities of republican significance are settled at once: their names are unique.
+        if matches!(
+            uw.unit_type.as_str(),
+            "Region" | "CityOfRegionalSignificance"
+        ) {
+            let q = Query {
+                proper: &proper,
                 lang,
-                proper: proper.clone(),
-                unit_type: uw.unit_type.clone(),
-                slug: format!("{}-{}", slug(&proper), uw.slug),
-                region: None,
-                label_kk: (lang == Lang::Kk).then(|| own_label.clone()),
-                label_ru: (lang == Lang::Ru).then(|| own_label.clone()),
-                ru_genitive: None,
-                kato: None,
-                scope: None,
-            })
-        };
-        if let Some(unit) = unit {
-            out.push(UnitMention { unit, start, end });
+                unit_type: &uw.unit_type,
+                within: None,
+                date: None,
+            };
+            let region = lex
+                .gazetteer
+                .find(&q, &lex.name_key)
+                .and_then(|(id, _)| region_ref(lex, id))
+                .or_else(|| {
+                    (uw.unit_type == "Region")
+                        .then(|| region_by_typo(lex, &proper))
+                        .flatten()
+                });
+            match region {
+                Some(r) => {
+                    unit = UnitRef {
+                        label: match lang {
+                            Lang::Kk => r.label_kk.clone(),
+                            Lang::Ru => r.label_ru.clone(),
+                        },
+                        unit_type: r.unit_type.clone(),
+                        slug: String::new(),
+                        gazetteer: Some(r.slug.clone()),
+                        identity: Identity::Gazetteer,
+                        label_kk: Some(r.label_kk.clone()),
+                        label_ru: Some(r.label_ru.clone()),
+                        ru_genitive: Some(r.ru_genitive.clone()),
+                        kato: lex.gazetteer.current(&r.slug).and_then(|p| p.kato.clone()),
+                        region: Some(r),
+                        ..unit
+                    }
+                }
+                // A region the gazetteer does not know is not a unit this project can place.
+                None if uw.unit_type == "Region" => {
+                    i += n_words;
+                    continue;
+                }
+                None => {}
+            }
         }
+        out.push(UnitMention { unit, start, end });
         i += n_words;
     }
     out
+}
+
+/// After a name that follows its unit word, a second capitalised word of the name (`района Магжана Жумабаева`,
+/// `района Үлкен Нарын`), unless it names the next unit (`города Аксу Павлодарской области`) or is no name: the
+/// end of the two words and their text.
+fn name_run(
+    text: &str,
+    ws: &[(usize, usize, String)],
+    at: usize,
+    unit_word_at: &dyn Fn(usize) -> bool,
+    lex: &Lexicon,
+) -> Option<(usize, String)> {
+    let word = &text[ws[at].0..ws[at].1];
+    if lex.gazetteer_knows(word, Lang::Ru)
+        || lex.gazetteer_knows(&lex.ru_noun_nominative(word), Lang::Ru)
+    {
+        return None;
+    }
+    let next = ws.get(at + 1)?;
+    let gap = &text[ws[at].1..next.0];
+    // A capitalised word, not an abbreviation in capitals (`г.Уральска ЗКО`).
+    let written = &text[next.0..next.1];
+    let capital = written.chars().next().is_some_and(char::is_uppercase)
+        && written.chars().skip(1).any(char::is_lowercase);
+    let names_next_unit = at + 2 < ws.len() && unit_word_at(at + 2);
+    let usable = gap == " "
+        && capital
+        && !unit_word_at(at + 1)
+        && !names_next_unit
+        && !lex.phrases("not_unit_name").any(|p| p == next.2);
+    usable.then(|| (next.1, text[ws[at].0..next.1].to_string()))
+}
+
+/// A unit named after a person (`Кәрім Мыңбаев атындағы`, `имени Карима Мынбаева`): when the word at `at` is a
+/// `named_after` phrase of `data/lexicon/keywords.tsv`, that word with the one or two capitalised words standing
+/// before it (`forward` false) or after it (`forward` true). Its byte range and text.
+fn named_after(
+    text: &str,
+    ws: &[(usize, usize, String)],
+    at: usize,
+    forward: bool,
+    lex: &Lexicon,
+) -> Option<(usize, usize, String)> {
+    let marker = ws.get(at)?;
+    lex.phrases("named_after")
+        .any(|p| p == marker.2)
+        .then_some(())?;
+    let capital = |k: usize| {
+        ws.get(k).is_some_and(|w| {
+            text[w.0..w.1]
+                .chars()
+                .next()
+                .is_some_and(char::is_uppercase)
+        })
+    };
+    let mut names = Vec::new();
+    for step in 1..=2 {
+        let k = if forward {
+            at + step
+        } else {
+            at.checked_sub(step)?
+        };
+        let prev = if forward { k - 1 } else { k + 1 };
+        let gap = if forward {
+            text.get(ws[prev].1..ws.get(k)?.0)?
+        } else {
+            text.get(ws[k].1..ws[prev].0)?
+        };
+        if !capital(k) || !gap.chars().all(|c| c.is_whitespace() || c == '.') {
+            break;
+        }
+        names.push(k);
+    }
+    let far = *names.last()?;
+    let (s, e) = if forward {
+        (marker.0, ws[far].1)
+    } else {
+        (ws[far].0, marker.1)
+    };
+    Some((s, e, text[s..e].to_string()))
+}
+
+/// A name of two or three words around `name_word` (away from the unit word) that the gazetteer knows, if any:
+/// its byte range and text.
+fn longer_name(
+    text: &str,
+    ws: &[(usize, usize, String)],
+    name_word: usize,
+    uw: &crate::lexicon::UnitWord,
+    lex: &Lexicon,
+    lang: Lang,
+) -> Option<(usize, usize, String)> {
+    for extra in [2usize, 1] {
+        let (first, last) = if uw.name_after {
+            (name_word, name_word + extra)
+        } else {
+            let Some(first) = name_word.checked_sub(extra) else {
+                continue;
+            };
+            (first, name_word)
+        };
+        if last >= ws.len() {
+            continue;
+        }
+        let (s, e) = (ws[first].0, ws[last].1);
+        // Only spaces, dots and hyphens between the words.
+        let inner = &text[s..e];
+        if inner.contains(['\n', ',', ';', '«', '»', '"']) {
+            continue;
+        }
+        let mut name = inner.to_string();
+        if let Some(gender) = &uw.gender {
+            name = lex.ru_nominative(&name, gender);
+        }
+        if lex.gazetteer_knows(&name, lang) {
+            return Some((s, e, inner.to_string()));
+        }
+    }
+    None
 }
 
 /// A name written all in capitals, in the usual case (`ХРОМТАУ` → `Хромтау`, `БАТЫС` → `Батыс`); other names as
@@ -354,73 +673,137 @@ fn title_case(name: &str) -> String {
     out
 }
 
-fn r_label(r: &RegionRef, lang: Lang) -> String {
-    match lang {
-        Lang::Kk => r.label_kk.clone(),
-        Lang::Ru => r.label_ru.clone(),
-    }
+/// Settles a unit found in a text with what the document tells: its region (`region`, the document's, when the
+/// text named none next to the unit) and the unit it lies in (`within`: a parent named next to it, or the unit of
+/// the body that approved the document, for units below that body's level). A unit of the gazetteer gets its id
+/// and its names in both languages; one the gazetteer lacks gets a path from the key of its name inside its parent
+/// (`akmola/zerendi-district/krblk-rural-district`), so that the Kazakh and the Russian text name it alike; one
+/// with no known parent stays its document's own.
+pub fn settle(
+    unit: UnitRef,
+    region: Option<&RegionRef>,
+    within: Option<&UnitRef>,
+    lex: &Lexicon,
+) -> UnitRef {
+    settle_in(unit, region, within, lex, true)
 }
 
-/// The rows of `data/reference/units.tsv` that a unit's name matches.
-fn places<'a>(unit: &UnitRef, lex: &'a Lexicon) -> Vec<&'a Place> {
-    let lower = lowercase(&unit.proper);
-    lex.places
-        .iter()
-        .filter(|p| p.unit_type == unit.unit_type)
-        .filter(|p| match unit.lang {
-            Lang::Kk => lowercase(&p.kk) == lower,
-            Lang::Ru => {
-                lowercase(&p.ru) == lower
-                    || p.ru_stems.iter().any(|s| lower.starts_with(s.as_str()))
-            }
-        })
-        .collect()
+/// The region of a unit settled by its region alone (see [`settle`]).
+pub fn with_region(unit: UnitRef, region: Option<&RegionRef>, lex: &Lexicon) -> UnitRef {
+    settle(unit, region, None, lex)
 }
 
-/// Completes a unit found in a text: gives a unit without a region the document's, and, when the unit is in
-/// `data/reference/units.tsv`, its names in both languages and the slug of its Kazakh name, so that the Kazakh and
-/// Russian texts of one act name it alike. Where several rows match (Ақтоғай ауданы of two regions), the region
-/// decides; without a region, only a name that matches the rows of a single region is completed.
-pub fn with_region(mut unit: UnitRef, region: Option<&RegionRef>, lex: &Lexicon) -> UnitRef {
+/// [`settle`]; `last` says whether the document's context has been given (then a unit the gazetteer lacks is
+/// placed by its key), or only the text next to the unit (then it stays open for the document to settle).
+fn settle_in(
+    mut unit: UnitRef,
+    region: Option<&RegionRef>,
+    within: Option<&UnitRef>,
+    lex: &Lexicon,
+    last: bool,
+) -> UnitRef {
     if unit.is_region() {
         return unit;
     }
-    if unit.region.is_none() {
-        unit.region = region.cloned();
+    if unit.identity != Identity::Open && unit.identity != Identity::Unresolved {
+        // A unit found by its name alone, in another region than the document's: read again inside the document's.
+        let elsewhere = match (&unit.named, &unit.gazetteer, region) {
+            (Some(_), Some(id), Some(r)) => {
+                id != &r.slug && !lex.gazetteer.lies_within(id, &r.slug, None)
+            }
+            _ => false,
+        };
+        match (elsewhere, unit.named.take()) {
+            (true, Some(named)) => unit = *named,
+            (_, named) => {
+                // Settled by the text already; a document's region fills only what is missing.
+                unit.named = named;
+                if unit.region.is_none() {
+                    unit.region = region.cloned();
+                }
+                return unit;
+            }
+        }
     }
-    let candidates: Vec<&Place> = places(&unit, lex)
-        .into_iter()
-        .filter(|p| unit.region.as_ref().is_none_or(|r| r.slug == p.region))
-        .collect();
-    let Some(place) = candidates.first() else {
-        return unit;
+    // The parent the document gives, when it is above the unit's level.
+    let within =
+        within.filter(|w| w.level() < unit.level() && !w.path().starts_with("unresolved/"));
+    let region = unit.region.clone().or_else(|| {
+        within
+            .and_then(|w| w.region.clone())
+            .or_else(|| region.cloned())
+    });
+    let within_id: Option<String> = within
+        .and_then(|w| w.gazetteer.clone())
+        .or_else(|| region.as_ref().map(|r| r.slug.clone()));
+    let q = Query {
+        proper: &unit.proper,
+        lang: unit.lang,
+        unit_type: &unit.unit_type,
+        within: within_id.as_deref(),
+        date: None,
     };
-    if candidates.iter().any(|p| p.region != place.region) {
+    // Inside the place the text or the document gives, by name or key; with no place known, only a name that
+    // stands for one unit of the whole country (a key alone is too loose to place a unit anywhere).
+    let found = if q.within.is_some() {
+        lex.gazetteer.find(&q, &lex.name_key)
+    } else {
+        lex.gazetteer.find_name(&q).map(|id| (id, Found::Name))
+    };
+    if let Some((id, how)) = found {
+        let id = id.to_string();
+        let p = lex
+            .gazetteer
+            .current(&id)
+            .expect("a unit found in the gazetteer has a period");
+        let top = lex
+            .gazetteer
+            .ancestors(&id, None)
+            .last()
+            .map(|s| s.to_string());
+        unit.region = top.as_deref().and_then(|t| region_ref(lex, t));
+        unit.parent_path = None;
+        unit.unit_type = p.unit_type.clone();
+        unit.slug = id.rsplit('/').next().unwrap_or(&id).to_string();
+        unit.label_kk = Some(p.kk.clone());
+        unit.label_ru = Some(p.ru.clone());
+        unit.ru_genitive = Some(p.ru_genitive.clone());
+        unit.kato = p.kato.clone();
+        unit.label = match unit.lang {
+            Lang::Kk => p.kk.clone(),
+            Lang::Ru => p.ru.clone(),
+        };
+        unit.identity = match how {
+            Found::Name => Identity::Gazetteer,
+            Found::Key => Identity::GazetteerByKey,
+        };
+        unit.gazetteer = Some(id);
         return unit;
     }
-    if unit.region.is_none() {
-        unit.region = lex
-            .regions
-            .iter()
-            .find(|r| r.slug == place.region)
-            .map(|r| region_ref(lex, r));
+    unit.region = region;
+    if !last && within.is_none() {
+        return unit;
     }
+    // Not in the gazetteer: the key of its name, inside its parent.
     let suffix = lex
         .unit_words
         .iter()
         .find(|u| u.unit_type == unit.unit_type)
         .map(|u| u.slug.clone())
         .unwrap_or_default();
-    unit.slug = format!("{}-{suffix}", slug(&place.kk));
-    unit.label_kk = unit_label(lex, &unit.unit_type, Lang::Kk, &place.kk);
-    unit.label_ru = unit_label(lex, &unit.unit_type, Lang::Ru, &place.ru);
-    unit.ru_genitive = place.ru_genitive.clone();
-    unit.kato = place.kato.clone();
-    if let Some(l) = match unit.lang {
-        Lang::Kk => &unit.label_kk,
-        Lang::Ru => &unit.label_ru,
-    } {
-        unit.label = l.clone();
+    if unit.key.is_empty() {
+        unit.key = slug(&unit.proper);
+    }
+    unit.slug = format!("{}-{suffix}", unit.key);
+    unit.parent_path = within.filter(|w| !w.is_region()).map(UnitRef::path);
+    unit.identity = if unit.parent_path.is_some() || unit.region.is_some() {
+        Identity::Key
+    } else {
+        Identity::Unresolved
+    };
+    // Its name in the other language is not known: the text's own stays its only label.
+    if unit.lang == Lang::Ru {
+        unit.label_kk = None;
     }
     unit
 }
@@ -445,14 +828,11 @@ mod tests {
             got,
             [
                 ("Region", "karaganda".to_string()),
-                // Found without their region, they are nobody's until a document gives them its own.
-                (
-                    "District",
-                    "unresolved/unknown-document/aktogai-district".to_string()
-                ),
+                // The district named next to its region is the gazetteer's, the village inside it is known by key.
+                ("District", "karaganda/aktogai-district".to_string()),
                 (
                     "Village",
-                    "unresolved/unknown-document/aktogai-village".to_string()
+                    "karaganda/aktogai-district/aktg-village".to_string()
                 )
             ]
         );
@@ -499,6 +879,27 @@ mod tests {
         assert_eq!(
             labels("АҚТӨБЕ ОБЛЫСЫ ХРОМТАУ АУДАНЫ ӘКІМДІГІ", Lang::Kk),
             ["Ақтөбе облысы", "Хромтау ауданы"]
+        );
+    }
+
+    #[test]
+    fn a_rural_district_is_placed_in_the_district_named_beside_it() {
+        let lex = Lexicon::embedded().unwrap();
+        let kk = find_units("Алға ауданы Қарабұлақ ауылдық округі", &lex, Lang::Kk);
+        let ru = find_units(
+            "сельского округа Карабулак Алгинского района",
+            &lex,
+            Lang::Ru,
+        );
+        let rural = |m: &[UnitMention]| {
+            m.iter()
+                .find(|m| m.unit.unit_type == "RuralDistrict")
+                .map(|m| m.unit.path())
+        };
+        assert_eq!(rural(&kk), rural(&ru));
+        assert_eq!(
+            rural(&kk).as_deref(),
+            Some("aktobe/alga-district/krblk-rural-district")
         );
     }
 

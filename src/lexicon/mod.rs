@@ -133,44 +133,6 @@ pub struct UnitWord {
     pub genitive: bool,
 }
 
-/// A unit below a region named differently in Kazakh and Russian (`data/reference/units.tsv`).
-#[derive(Debug, Clone)]
-pub struct Place {
-    /// Slug of its region.
-    pub region: String,
-    /// `akg:` unit type local name.
-    pub unit_type: String,
-    /// Kazakh proper name (`Алға`).
-    pub kk: String,
-    /// Russian proper name in the nominative (`Алгинский`).
-    pub ru: String,
-    /// Lowercase stems of the Russian word forms.
-    pub ru_stems: Vec<String>,
-    /// Russian name in the genitive (`Алгинского района`).
-    pub ru_genitive: Option<String>,
-    /// KATO code, where a source states it.
-    pub kato: Option<String>,
-}
-
-/// A region or city of republican significance.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Region {
-    /// IRI slug.
-    pub slug: String,
-    /// `Region` or `CityOfRepublicanSignificance`.
-    pub unit_type: String,
-    /// Kazakh proper name.
-    pub kk: String,
-    /// Russian proper name.
-    pub ru: String,
-    /// Stem of the Russian adjectival form.
-    pub ru_stem: String,
-    /// Russian name in the genitive (`Павлодарской области`).
-    pub ru_genitive: String,
-    /// Russian name (`Павлодарская область`, `область Абай`).
-    pub ru_label: String,
-}
-
 /// A heading that opens a list of provisions.
 #[derive(Debug, Clone)]
 pub struct SectionHeading {
@@ -306,10 +268,10 @@ pub struct Lexicon {
     pub legal_forms: Vec<LegalFormPhrase>,
     /// Unit words, in table order.
     pub unit_words: Vec<UnitWord>,
-    /// Regions.
-    pub regions: Vec<Region>,
-    /// Units below regions with their names in both languages.
-    pub places: Vec<Place>,
+    /// The national gazetteer of units (`data/reference/gazetteer.tsv`).
+    pub gazetteer: crate::gazetteer::Gazetteer,
+    /// The rules of the language-neutral key of unit names (`data/lexicon/name-key.tsv`).
+    pub name_key: crate::gazetteer::key::NameKey,
     /// Names of local bodies by kind and language: pattern and fallback pattern (`data/lexicon/body-labels.tsv`).
     pub body_labels: Vec<(String, Lang, String, Option<String>)>,
     /// Russian noun endings: genitive ending, nominative ending (longest first).
@@ -353,12 +315,12 @@ const TABLES: &[(&str, &str)] = &[
         include_str!("../../data/lexicon/unit-types.tsv"),
     ),
     (
-        "reference/regions.tsv",
-        include_str!("../../data/reference/regions.tsv"),
+        "reference/gazetteer.tsv",
+        include_str!("../../data/reference/gazetteer.tsv"),
     ),
     (
-        "reference/units.tsv",
-        include_str!("../../data/reference/units.tsv"),
+        "lexicon/name-key.tsv",
+        include_str!("../../data/lexicon/name-key.tsv"),
     ),
     (
         "lexicon/ru-adjective-endings.tsv",
@@ -535,16 +497,6 @@ impl Lexicon {
             gender: String,
         }
         #[derive(Deserialize)]
-        struct PlaceRow {
-            region: String,
-            unit_type: String,
-            kk: String,
-            ru: String,
-            ru_stems: String,
-            ru_genitive: String,
-            kato: String,
-        }
-        #[derive(Deserialize)]
         struct Ending {
             gender: String,
             oblique: String,
@@ -643,38 +595,22 @@ impl Lexicon {
 
         unit_words.sort_by_key(|u| std::cmp::Reverse(u.phrase.stems.len()));
 
-        let (n, text) = t("reference/regions.tsv")?;
-        let regions = rows::<Region>(&n, &text)?;
-
-        let (n, text) = t("reference/units.tsv")?;
-        let places = rows::<PlaceRow>(&n, &text)?
-            .into_iter()
-            .map(|p| {
-                if !regions.iter().any(|r| r.slug == p.region) {
-                    return Err(LexiconError::Row {
-                        table: n.clone(),
-                        message: format!(
-                            "unknown region {:?} (not in reference/regions.tsv)",
-                            p.region
-                        ),
-                    });
-                }
-                Ok(Place {
-                    region: p.region,
-                    unit_type: p.unit_type,
-                    kk: p.kk,
-                    ru: p.ru,
-                    ru_stems: p
-                        .ru_stems
-                        .split(" | ")
-                        .map(|s| s.trim().to_lowercase())
-                        .filter(|s| !s.is_empty() && s != "-")
-                        .collect(),
-                    ru_genitive: opt(p.ru_genitive),
-                    kato: opt(p.kato),
-                })
-            })
-            .collect::<Result<_, LexiconError>>()?;
+        let (_, text) = t("lexicon/name-key.tsv")?;
+        let name_key =
+            crate::gazetteer::key::NameKey::parse(&text).map_err(|e| LexiconError::Row {
+                table: "lexicon/name-key.tsv".into(),
+                message: format!("line {}: {}", e.line, e.message),
+            })?;
+        let (_, text) = t("reference/gazetteer.tsv")?;
+        let gazetteer = crate::gazetteer::Gazetteer::parse(
+            &text,
+            |full, lang| proper_name(&unit_words, full, lang),
+            &name_key,
+        )
+        .map_err(|e| LexiconError::Row {
+            table: "reference/gazetteer.tsv".into(),
+            message: format!("line {}: {}", e.line, e.message),
+        })?;
 
         let (n, text) = t("lexicon/ru-adjective-endings.tsv")?;
         let mut ru_endings: Vec<(String, String, String)> = rows::<Ending>(&n, &text)?
@@ -823,8 +759,8 @@ impl Lexicon {
             months,
             legal_forms,
             unit_words,
-            regions,
-            places,
+            gazetteer,
+            name_key,
             ru_noun_endings,
             body_labels,
             ru_endings,
@@ -978,6 +914,17 @@ impl Lexicon {
         word.to_string()
     }
 
+    /// The proper part of a unit's full name (`Ақкөл` of `Ақкөл ауданы`, `Биржан сал` of `район Биржан сал`),
+    /// by the label patterns of the unit words.
+    pub fn proper_name(&self, full: &str, lang: Lang) -> String {
+        proper_name(&self.unit_words, full, lang)
+    }
+
+    /// Whether a proper name (in the nominative) is a name of a unit of the gazetteer in a language.
+    pub fn gazetteer_knows(&self, proper: &str, lang: Lang) -> bool {
+        self.gazetteer.knows(proper, lang)
+    }
+
     /// The month named by a lowercase word.
     pub fn month(&self, word: &str) -> Option<u32> {
         self.months
@@ -985,6 +932,46 @@ impl Lexicon {
             .find(|(_, stem, _)| word.starts_with(stem.as_str()))
             .map(|(_, _, m)| *m)
     }
+}
+
+/// The proper part of a unit's full name: what stands in place of `{}` in the label pattern of a unit word of the
+/// language (`{} ауданы`, `район {}`, `{} сельский округ`), the longest pattern that fits; the name as written
+/// when none fits.
+fn proper_name(unit_words: &[UnitWord], full: &str, lang: Lang) -> String {
+    let full = full.split_whitespace().collect::<Vec<_>>().join(" ");
+    let lower = lower_same_len(&full);
+    let mut best: Option<String> = None;
+    for u in unit_words.iter().filter(|u| u.phrase.lang == lang) {
+        let Some((before, after)) = u.label.split_once("{}") else {
+            continue;
+        };
+        let (before, after) = (lower_same_len(before), lower_same_len(after));
+        if lower.len() <= before.len() + after.len()
+            || !lower.starts_with(&before)
+            || !lower.ends_with(&after)
+        {
+            continue;
+        }
+        let inner = full[before.len()..full.len() - after.len()]
+            .trim()
+            .to_string();
+        if !inner.is_empty() && best.as_ref().is_none_or(|b| inner.len() < b.len()) {
+            best = Some(inner);
+        }
+    }
+    // A name ending in the bare unit word (`Ғабит Мүсірепов атындағы аудан`).
+    if best.is_none() {
+        for u in unit_words
+            .iter()
+            .filter(|u| u.phrase.lang == lang && !u.name_after)
+        {
+            let bare = format!(" {}", u.phrase.stems.join(" ").trim_end_matches('$'));
+            if lower.ends_with(&bare) && lower.len() > bare.len() {
+                return full[..full.len() - bare.len()].trim().to_string();
+            }
+        }
+    }
+    best.unwrap_or(full)
 }
 
 /// Lowercase letter by letter, keeping every character's UTF-8 length (a letter whose lowercase form is longer or

@@ -8,6 +8,7 @@
 use super::{prepare, DocError, IngestOptions, Outcome, Prepared, Ready, Summary};
 use crate::lexicon::Lexicon;
 use crate::rdf::iri::Base;
+use crate::read::Input;
 use crate::store::{BulkAdd, KgStore, StoreError};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -62,6 +63,10 @@ pub struct Report {
     pub failed: usize,
     /// Files not started because the time budget was spent, in the order given.
     pub left: Vec<PathBuf>,
+    /// Graphs of another language version rewritten so that the versions of one act share their resources.
+    pub aligned: usize,
+    /// Files whose act and language another file of the run holds too (the later one replaced the earlier).
+    pub same_graph: Vec<(PathBuf, PathBuf)>,
 }
 
 /// Ingests files: makes sure the ontology graph is current, then prepares the files on `opts.jobs` threads, groups
@@ -72,13 +77,17 @@ pub struct Report {
 pub fn ingest_files(
     store: &KgStore,
     base: &Base,
-    files: &[PathBuf],
+    files: &[Input],
     lex: &Lexicon,
     opts: &BatchOptions,
     mut on: impl FnMut(&Path, Outcome),
 ) -> Result<Report, StoreError> {
-    store.ensure_ontology(base)?;
+    store.ensure_reference(base, lex)?;
     let mut report = Report::default();
+    let aligned = AtomicUsize::new(0);
+    // The graphs this run prepared, with the file of each: two files of one act and language replace each other.
+    let mut touched: std::collections::HashMap<String, PathBuf> = std::collections::HashMap::new();
+    let mut same_graph: Vec<(PathBuf, PathBuf)> = Vec::new();
     let mut taken = vec![false; files.len()];
     let next = AtomicUsize::new(0);
     let spent = || opts.budget.is_some_and(|b| opts.started.elapsed() >= b);
@@ -93,8 +102,8 @@ pub fn ingest_files(
                     break;
                 }
                 let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(path) = files.get(i) else { break };
-                let prepared = prepare(store, base, path, lex, &opts.ingest);
+                let Some(input) = files.get(i) else { break };
+                let prepared = prepare(store, base, input, lex, &opts.ingest);
                 if tx.send((i, prepared)).is_err() {
                     break;
                 }
@@ -106,7 +115,8 @@ pub fn ingest_files(
         let (ready, ready_rx) = sync_channel::<Box<Ready>>(IN_FLIGHT);
         let (done_tx, done) = channel::<(PathBuf, Outcome)>();
         let batch_quads = opts.batch_quads;
-        scope.spawn(move || write(store, ready_rx, batch_quads, &done_tx));
+        let aligned = &aligned;
+        scope.spawn(move || write(store, base, ready_rx, batch_quads, &done_tx, aligned));
         let mut record = |(path, outcome): (PathBuf, Outcome)| {
             match &outcome {
                 Outcome::Stored { .. } => report.stored += 1,
@@ -117,11 +127,17 @@ pub fn ingest_files(
         };
         for (i, prepared) in rx {
             taken[i] = true;
+            let path = files[i].path.clone();
             match prepared {
-                Prepared::Unchanged => record((files[i].clone(), Outcome::Unchanged)),
-                Prepared::Failed(e) => record((files[i].clone(), Outcome::Failed(e))),
-                // The writer ends only when this side hangs up, so sending cannot fail.
-                Prepared::Ready(r) => drop(ready.send(r)),
+                Prepared::Unchanged(_) => record((path, Outcome::Unchanged)),
+                Prepared::Failed(e) => record((path, Outcome::Failed(e))),
+                Prepared::Ready(r) => {
+                    if let Some(earlier) = touched.insert(r.doc.graph.clone(), path.clone()) {
+                        same_graph.push((earlier, path.clone()));
+                    }
+                    // The writer ends only when this side hangs up, so sending cannot fail.
+                    drop(ready.send(r))
+                }
             }
             done.try_iter().for_each(&mut record);
         }
@@ -132,18 +148,27 @@ pub fn ingest_files(
         .iter()
         .zip(&taken)
         .filter(|(_, t)| !**t)
-        .map(|(f, _)| f.clone())
+        .map(|(f, _)| f.path.clone())
         .collect();
+    report.same_graph = same_graph;
+    report.aligned = aligned.into_inner();
     Ok(report)
 }
 
 /// The writer: new documents go into the open bulk load, committed once it holds `batch_quads` quads, before a
 /// document that is not new (replaced in its own transaction, after the documents before it) and at the end.
+///
+/// Each document first meets the other language version of its act ([`super::align_with`]): a Russian version
+/// takes the IRIs of a Kazakh one this run wrote (their roles are kept here, so the pair need not wait for a
+/// commit) or the store holds; a Kazakh version whose Russian version is already written has that one rewritten
+/// in its own transaction (after committing the open bulk load, should the Russian one be in it).
 fn write(
     store: &KgStore,
+    base: &Base,
     ready: Receiver<Box<Ready>>,
     batch_quads: usize,
     done: &Sender<(PathBuf, Outcome)>,
+    aligned: &AtomicUsize,
 ) {
     std::thread::scope(|scope| {
         let mut commits = Commits {
@@ -154,9 +179,52 @@ fn write(
         let mut open = store.bulk_add();
         // The documents of the open bulk load: where each came from, its quads and what it gave.
         let mut waiting: Vec<(PathBuf, usize, Summary)> = Vec::new();
-        for r in ready {
+        // The roles of the Kazakh versions this run wrote, for their Russian versions to meet.
+        let mut kazakh: std::collections::HashMap<String, crate::reconcile::Roles> =
+            std::collections::HashMap::new();
+        for mut r in ready {
+            let versions = crate::reconcile::versions(&r.doc.graph);
+            let aligning = match &versions {
+                Some((crate::lexicon::Lang::Ru, kk)) => {
+                    super::align_with(store, base, &mut r, kazakh.get(kk))
+                }
+                Some((crate::lexicon::Lang::Kk, ru)) => {
+                    // Its Russian version may wait in the open bulk load or the commit under way: in first.
+                    if open.graphs().contains(ru) || commits.holds(ru) {
+                        commits.start(
+                            std::mem::replace(&mut open, store.bulk_add()),
+                            std::mem::take(&mut waiting),
+                        );
+                        commits.wait();
+                    }
+                    let result = super::align_with(store, base, &mut r, None);
+                    kazakh.insert(
+                        r.doc.graph.clone(),
+                        crate::reconcile::Roles::of(&r.doc.quads),
+                    );
+                    result
+                }
+                None => Ok(false),
+            };
+            match aligning {
+                Ok(true) => {
+                    aligned.fetch_add(1, Ordering::Relaxed);
+                }
+                Ok(false) => {}
+                Err(cause) => {
+                    let path = r.path.clone();
+                    let _ = done.send((
+                        path.clone(),
+                        Outcome::Failed(DocError::Store { path, cause }),
+                    ));
+                    continue;
+                }
+            }
             let graph = &r.doc.graph;
-            let new = !r.replaced && !commits.holds(graph) && open.is_new(graph).unwrap_or(false);
+            let new = !r.replaced
+                && r.partner.is_none()
+                && !commits.holds(graph)
+                && open.is_new(graph).unwrap_or(false);
             if !new {
                 // Everything before it goes first, so that a replacement sees the store as the files say.
                 commits.start(

@@ -3,13 +3,13 @@
 
 use crate::decode::{decode, DecodeError, Decoded};
 use crate::extract::{extract, ExtractError, Extraction};
-use crate::lexicon::Lexicon;
+use crate::lexicon::{Lang, Lexicon};
 use crate::normalize::{normalize, NormText};
 use crate::parse::{parse, Document};
-use crate::rdf::iri::{graph, Base};
-use crate::rdf::{document_quads, provenance_quads, Provenance};
+use crate::rdf::iri::Base;
+use crate::rdf::{document_graph, document_quads, provenance_quads, Provenance};
 use crate::read::sidecar::Sidecar;
-use crate::read::{read, ReadError};
+use crate::read::{read, Input, ReadError};
 use crate::store::{KgStore, NewDocument, StoreError};
 use oxigraph::model::Quad;
 use serde::Serialize;
@@ -23,6 +23,8 @@ pub mod batch;
 pub struct Processed {
     /// Where it was read from.
     pub path: PathBuf,
+    /// The name the graph knows it by (its path relative to the folder it was found in).
+    pub name: String,
     /// Its decoded text.
     pub decoded: Decoded,
     /// Its normalised copy.
@@ -194,6 +196,7 @@ fn stages(
     );
     Ok(Processed {
         path: path.to_path_buf(),
+        name: crate::read::Input::file(path).name,
         decoded,
         norm,
         doc,
@@ -228,52 +231,76 @@ pub fn process_file(path: &Path, lex: &Lexicon) -> Result<Processed, DocError> {
     process_bytes(path, &source.bytes, lex, sidecar_of(path))
 }
 
-/// The canonical path of a file, as a string (the file's identity in the store).
-pub fn canonical(path: &Path) -> String {
-    std::fs::canonicalize(path)
-        .unwrap_or_else(|_| path.to_path_buf())
-        .to_string_lossy()
-        .into_owned()
-}
-
-/// The `file:` IRI of a local path.
-pub fn file_iri(canonical_path: &str) -> String {
-    let mut out = String::from("file://");
-    for b in canonical_path.bytes() {
-        if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// The quads of a processed document: its graph and its provenance record.
+/// The quads of a processed document: its graph's name, its graph and its provenance record. The graph is named
+/// from the act and the language the document holds ([`document_graph`]), and the provenance names the source
+/// by its public address or its digest and its path relative to the folder it was found in, so that the same
+/// documents give the same dataset on any machine, from any folder.
 pub fn quads(
     p: &Processed,
     base: &Base,
     lex: &Lexicon,
     generated_at: &str,
 ) -> (String, Vec<Quad>, Vec<Quad>) {
-    let canon = canonical(&p.path);
-    let g = graph(base, &canon);
+    let g = document_graph(&p.extraction, p.sidecar.as_ref(), &p.digest, base, lex);
     let quads = document_quads(&p.extraction, base, &g, lex);
-    let source = file_iri(&canon);
+    let source = p
+        .sidecar
+        .as_ref()
+        .and_then(|s| s.source(p.extraction.lang))
+        .filter(|url| oxigraph::model::NamedNode::new(*url).is_ok())
+        .map(str::to_string)
+        .unwrap_or_else(|| digest_iri(&p.digest));
+    let sidecar_name = p.sidecar.as_ref().map(|s| sibling_name(&p.name, &s.path));
     let prov = provenance_quads(
         &Provenance {
             graph: &g,
             source: &source,
+            name: &p.name,
             digest: &p.digest,
             lang: p.extraction.lang,
             generated_at,
             warnings: &p.extraction.warnings,
             sidecar: p.sidecar.as_ref(),
+            sidecar_name: sidecar_name.as_deref(),
             sidecar_digest: p.sidecar_digest.as_deref(),
         },
         base,
     );
     (g, quads, prov)
+}
+
+/// The `ni:` IRI (RFC 6920, named information) of a digest `sha256:<hex>`: a name of the bytes themselves, the
+/// same wherever they lie.
+pub fn digest_iri(digest: &str) -> String {
+    let hex = digest.strip_prefix("sha256:").unwrap_or(digest);
+    let bytes: Vec<u8> = (0..hex.len() / 2)
+        .filter_map(|i| u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok())
+        .collect();
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::from("ni:///sha-256;");
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
+        for i in 0..=chunk.len() {
+            out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
+/// The name of a file beside a document (its sidecar) in the document's naming: the document's folder part and the
+/// file's own name (`pairs/100709/meta.yaml` beside `pairs/100709/kaz.md`).
+fn sibling_name(document_name: &str, file: &Path) -> String {
+    let own = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match document_name.rsplit_once('/') {
+        Some((folder, _)) => format!("{folder}/{own}"),
+        None => own,
+    }
 }
 
 /// A short account of what a document gave.
@@ -354,6 +381,7 @@ pub enum Outcome {
 
 /// Ingests one file: processes it and replaces its graph, unless the store already holds the graph of the same
 /// bytes and sidecar made by the same extractor version (then nothing is written, so re-ingesting is idempotent).
+/// The file is known by its own name; then the language versions of its act are aligned ([`crate::reconcile`]).
 pub fn ingest_file(
     store: &KgStore,
     base: &Base,
@@ -365,7 +393,7 @@ pub fn ingest_file(
         force,
         ..IngestOptions::default()
     };
-    ingest_file_with(store, base, path, lex, &opts)
+    ingest_file_with(store, base, &Input::file(path), lex, &opts)
 }
 
 /// How to ingest a file.
@@ -391,27 +419,85 @@ impl Default for IngestOptions {
 pub fn ingest_file_with(
     store: &KgStore,
     base: &Base,
-    path: &Path,
+    input: &Input,
     lex: &Lexicon,
     opts: &IngestOptions,
 ) -> Outcome {
-    if let Err(cause) = store.ensure_ontology(base) {
+    let path = &input.path;
+    if let Err(cause) = store.ensure_reference(base, lex) {
         return Outcome::Failed(DocError::Store {
             path: path.to_path_buf(),
             cause,
         });
     }
-    match prepare(store, base, path, lex, opts) {
-        Prepared::Unchanged => Outcome::Unchanged,
+    match prepare(store, base, input, lex, opts) {
+        Prepared::Unchanged(_) => Outcome::Unchanged,
         Prepared::Failed(e) => Outcome::Failed(e),
-        Prepared::Ready(r) => r.write(store),
+        Prepared::Ready(mut r) => match align_with(store, base, &mut r, None) {
+            Ok(_) => r.write(store),
+            Err(cause) => Outcome::Failed(DocError::Store {
+                path: path.to_path_buf(),
+                cause,
+            }),
+        },
     }
+}
+
+/// Makes a document meet the other language version of its act ([`crate::reconcile`]): a Russian version takes the
+/// IRIs of the Kazakh one, whose roles are given (`kk`, when the run has it) or read from the store; a Kazakh
+/// version finds the Russian one in the store and has it rewritten in its own transaction ([`Ready::partner`]).
+/// Returns whether a graph was renamed.
+pub fn align_with(
+    store: &KgStore,
+    base: &Base,
+    ready: &mut Ready,
+    kk: Option<&crate::reconcile::Roles>,
+) -> Result<bool, StoreError> {
+    use crate::reconcile::{align, versions, Roles};
+    let Some((lang, other)) = versions(&ready.doc.graph) else {
+        return Ok(false);
+    };
+    match lang {
+        Lang::Ru => {
+            let stored;
+            let kk = match kk {
+                Some(k) => Some(k),
+                None if store.record(&other)?.is_some() => {
+                    stored = Roles::of(&store.document(&other)?.0);
+                    Some(&stored)
+                }
+                None => None,
+            };
+            if let Some(k) = kk {
+                let aligned = align(&ready.doc.quads, k, base);
+                if aligned != ready.doc.quads {
+                    ready.doc.quads = aligned;
+                    return Ok(true);
+                }
+            }
+        }
+        Lang::Kk => {
+            if store.record(&other)?.is_some() {
+                let (quads, provenance) = store.document(&other)?;
+                let aligned = align(&quads, &Roles::of(&ready.doc.quads), base);
+                if aligned != quads {
+                    ready.partner = Some(NewDocument {
+                        graph: other,
+                        quads: aligned,
+                        provenance,
+                    });
+                    return Ok(true);
+                }
+            }
+        }
+    }
+    Ok(false)
 }
 
 /// A file read, checked against the store and, when it needs writing, taken through every stage.
 pub enum Prepared {
-    /// The store holds the graph of the same bytes, sidecar and extractor: nothing to write.
-    Unchanged,
+    /// The store holds the graph of the same bytes, sidecar and extractor: nothing to write. The graph's name.
+    Unchanged(String),
     /// It failed; nothing of it is to be written.
     Failed(DocError),
     /// Its graph, ready to be written.
@@ -428,13 +514,19 @@ pub struct Ready {
     pub summary: Summary,
     /// Whether the store held a graph of it when it was read (then it is replaced, not added).
     pub replaced: bool,
+    /// The other language version of its act, renamed to meet it, to be rewritten in the same transaction.
+    pub partner: Option<NewDocument>,
 }
 
 impl Ready {
-    /// Writes the graph in its own transaction, replacing the one stored.
+    /// Writes the graph in its own transaction, replacing the one stored (with its aligned partner, if any).
     pub fn write(self, store: &KgStore) -> Outcome {
         let d = &self.doc;
-        match store.replace_document(&d.graph, &d.quads, &d.provenance) {
+        let mut docs: Vec<(&str, &[Quad], &[Quad])> = vec![(&d.graph, &d.quads, &d.provenance)];
+        if let Some(p) = &self.partner {
+            docs.push((&p.graph, &p.quads, &p.provenance));
+        }
+        match store.replace_documents(&docs) {
             Ok(()) => Outcome::Stored {
                 quads: d.quads.len(),
                 summary: self.summary,
@@ -448,49 +540,47 @@ impl Ready {
     }
 }
 
-/// Reads a file and, unless the store already holds the graph of the same bytes and sidecar made by the same
+/// Reads a file and, unless the store already holds a graph of the same bytes and sidecar made by the same
 /// extractor version (or `opts.force`), takes it through every stage to its quads. Only reads the store, so several
 /// threads can prepare files at once.
 pub fn prepare(
     store: &KgStore,
     base: &Base,
-    path: &Path,
+    input: &Input,
     lex: &Lexicon,
     opts: &IngestOptions,
 ) -> Prepared {
+    let path = &input.path;
     let source = match crate::read::read_at_most(path, opts.max_bytes) {
         Ok(s) => s,
         Err(e) => return Prepared::Failed(e.into()),
     };
-    let canon = canonical(path);
-    let g = graph(base, &canon);
-    let existing = match store.record(&g) {
-        Ok(r) => r,
-        Err(cause) => {
-            return Prepared::Failed(DocError::Store {
-                path: path.to_path_buf(),
-                cause,
-            })
-        }
+    let store_failed = |cause| {
+        Prepared::Failed(DocError::Store {
+            path: path.to_path_buf(),
+            cause,
+        })
     };
     let d = digest(&source.bytes);
     let sidecar = sidecar_of(path);
     if !opts.force {
-        if let Some(r) = &existing {
-            if r.digest == d
-                && r.extractor == crate::EXTRACTOR_VERSION
-                && r.sidecar_digest == sidecar.digest
-            {
-                return Prepared::Unchanged;
-            }
+        match store.record_of_source(&d, sidecar.digest.as_deref(), crate::EXTRACTOR_VERSION) {
+            Ok(Some(r)) => return Prepared::Unchanged(r.graph),
+            Ok(None) => {}
+            Err(cause) => return store_failed(cause),
         }
     }
-    let processed = match process_digested(path, &source.bytes, d, lex, sidecar) {
+    let mut processed = match process_digested(path, &source.bytes, d, lex, sidecar) {
         Ok(p) => p,
         Err(e) => return Prepared::Failed(e),
     };
+    processed.name = input.name.clone();
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let (graph, quads, provenance) = quads(&processed, base, lex, &now);
+    let existing = match store.record(&graph) {
+        Ok(r) => r,
+        Err(cause) => return store_failed(cause),
+    };
     Prepared::Ready(Box::new(Ready {
         path: path.to_path_buf(),
         doc: NewDocument {
@@ -500,5 +590,6 @@ pub fn prepare(
         },
         summary: Summary::of(&processed.extraction),
         replaced: existing.is_some(),
+        partner: None,
     }))
 }

@@ -7,7 +7,7 @@ pub mod iri;
 pub mod vocab;
 
 use crate::extract::citations::ActRef;
-use crate::extract::units::{RegionRef, UnitRef};
+use crate::extract::units::UnitRef;
 use crate::extract::{BodyRef, CitedFrom, Extraction, Organisation, Relation};
 use crate::lexicon::{Lang, Lexicon};
 use crate::read::sidecar::Sidecar;
@@ -61,25 +61,39 @@ struct Mapper<'a> {
 }
 
 impl Mapper<'_> {
-    fn region(&mut self, r: &RegionRef) -> String {
-        let iri = self.base.region(&r.slug);
+    /// A unit of the gazetteer, with its current names, type, KATO code and parent (and the parent's, up to its
+    /// region), so that every document states a gazetteer unit alike.
+    fn gazetteer_unit(&mut self, id: &str) -> String {
+        let iri = self.base.iri(&format!("unit/{id}"));
+        let Some(p) = self.lex.gazetteer.current(id) else {
+            return iri;
+        };
         self.e.class(&iri, AKG, "AdministrativeUnit");
         self.e.iri(
             &iri,
             term(AKG, "unitType"),
-            &format!("{AKG}{}", r.unit_type),
+            &format!("{AKG}{}", p.unit_type),
         );
-        self.e
-            .text(&iri, term(SKOS, "prefLabel"), &r.label_kk, Lang::Kk);
-        self.e
-            .text(&iri, term(SKOS, "prefLabel"), &r.label_ru, Lang::Ru);
+        self.e.text(&iri, term(SKOS, "prefLabel"), &p.kk, Lang::Kk);
+        self.e.text(&iri, term(SKOS, "prefLabel"), &p.ru, Lang::Ru);
+        self.e.string(&iri, term(AKG, "gazetteerId"), id);
+        if let Some(k) = &p.kato {
+            self.e.string(&iri, term(AKG, "kato"), k);
+        }
+        if let Some(parent) = p.parent.clone() {
+            let parent = self.gazetteer_unit(&parent);
+            self.e.iri(&iri, term(SCHEMA, "containedInPlace"), &parent);
+        }
         iri
     }
 
     fn unit(&mut self, u: &UnitRef) -> String {
+        if let Some(id) = &u.gazetteer {
+            return self.gazetteer_unit(id);
+        }
         if u.is_region() {
             if let Some(r) = &u.region {
-                return self.region(r);
+                return self.gazetteer_unit(&r.slug);
             }
         }
         let iri = self.base.unit(u);
@@ -89,7 +103,7 @@ impl Mapper<'_> {
             term(AKG, "unitType"),
             &format!("{AKG}{}", u.unit_type),
         );
-        // Its names in both languages where known (a Kazakh text, a Russian text, or data/reference/units.tsv).
+        // A unit the gazetteer lacks: its names as the texts give them, and the key that joins them.
         let mut labelled = false;
         for (label, lang) in [(&u.label_kk, Lang::Kk), (&u.label_ru, Lang::Ru)] {
             if let Some(l) = label {
@@ -100,11 +114,21 @@ impl Mapper<'_> {
         if !labelled {
             self.e.text(&iri, term(SKOS, "prefLabel"), &u.label, u.lang);
         }
+        if !u.key.is_empty() {
+            self.e.string(&iri, term(AKG, "nameKey"), &u.key);
+        }
         if let Some(k) = &u.kato {
             self.e.string(&iri, term(AKG, "kato"), k);
         }
-        if let Some(r) = &u.region {
-            let parent = self.region(r);
+        let parent = match (&u.parent_path, &u.region) {
+            (Some(pp), _) if self.lex.gazetteer.current(pp).is_some() => {
+                Some(self.gazetteer_unit(pp))
+            }
+            (Some(pp), _) => Some(self.base.iri(&format!("unit/{pp}"))),
+            (None, Some(r)) => Some(self.gazetteer_unit(&r.slug)),
+            (None, None) => None,
+        };
+        if let Some(parent) = parent {
             self.e.iri(&iri, term(SCHEMA, "containedInPlace"), &parent);
         }
         iri
@@ -158,6 +182,16 @@ impl Mapper<'_> {
         }
         match reference {
             Some(r) => {
+                // Its Әділет ID and pages, where the table knows them.
+                if let Some(id) = &r.adilet {
+                    self.e.string(&iri, term(AKG, "adiletId"), id);
+                    for lang in ["kaz", "rus"] {
+                        let page = ADILET_PAGE
+                            .replace("{lang}", lang)
+                            .replace("{id}", &iri::path_segment(id));
+                        self.e.iri(&iri, term(RDFS, "seeAlso"), &page);
+                    }
+                }
                 // One title per language, from the reference table, so every document agrees.
                 let mut done = Vec::new();
                 for (lang, title) in &r.labels {
@@ -198,6 +232,131 @@ impl Mapper<'_> {
     }
 }
 
+/// The approving act of an extraction as an [`ActRef`], when the text names one.
+fn approving_act(ex: &Extraction) -> Option<ActRef> {
+    ex.resolution.as_ref().map(|r| ActRef {
+        act_type: r.act_type.clone(),
+        date: r.date.clone(),
+        number: r.number.clone(),
+        title: None,
+        issuer: r.issuer.clone(),
+        reference: None,
+        form: None,
+    })
+}
+
+/// The named graph of a document: from the act it holds and its language, never from where its file lies, so that
+/// the same document gives the same graph on any machine and from any folder, and its two language versions give
+/// two graphs of one act. The act is known by its Әділет ID, else by the code its sidecar gives, else by its
+/// issuer, date and number (`graph/eli/pavlodar/aksu-city/akimat/2022/05/31/403-3/kk`); a document that names no
+/// act is known by the digest of its bytes (`graph/doc/<hex>/kk`).
+pub fn document_graph(
+    ex: &Extraction,
+    sidecar: Option<&Sidecar>,
+    digest: &str,
+    base: &Base,
+    lex: &Lexicon,
+) -> String {
+    let lang = ex.lang.tag();
+    if let Some(id) = sidecar.and_then(|s| s.adilet_id.as_deref()) {
+        return base.iri(&format!("graph/adilet/{}/{lang}", iri::path_segment(id)));
+    }
+    if let Some(code) = sidecar.and_then(|s| s.code.as_deref()) {
+        return base.iri(&format!("graph/code/{}/{lang}", iri::path_segment(code)));
+    }
+    if let Some(act) = approving_act(ex).filter(|a| a.date.is_some() || a.number.is_some()) {
+        let act_iri = base.act(&act, lex);
+        if let Some(path) = act_iri.strip_prefix(base.as_str()) {
+            return base.iri(&format!("graph/{path}/{lang}"));
+        }
+    }
+    let hex = digest.strip_prefix("sha256:").unwrap_or(digest);
+    base.iri(&format!("graph/doc/{}/{lang}", &hex[..hex.len().min(16)]))
+}
+
+/// The gazetteer as the quads of its graph: each unit with its current names, type, KATO code and parent, its
+/// former names as `skos:altLabel`, and each period (`<unit>/period/<n>`, oldest first) with its names, type,
+/// parent, dates and source.
+pub fn gazetteer_quads(g: &crate::gazetteer::Gazetteer, base: &Base, graph: &str) -> Vec<Quad> {
+    let mut e = Emitter {
+        graph: NamedNode::new_unchecked(graph).into(),
+        quads: Vec::new(),
+    };
+    for id in g.ids() {
+        let iri = base.iri(&format!("unit/{id}"));
+        let Some(current) = g.current(id) else {
+            continue;
+        };
+        e.class(&iri, AKG, "AdministrativeUnit");
+        e.iri(
+            &iri,
+            term(AKG, "unitType"),
+            &format!("{AKG}{}", current.unit_type),
+        );
+        e.text(&iri, term(SKOS, "prefLabel"), &current.kk, Lang::Kk);
+        e.text(&iri, term(SKOS, "prefLabel"), &current.ru, Lang::Ru);
+        e.string(&iri, term(AKG, "gazetteerId"), id);
+        if let Some(k) = &current.kato {
+            e.string(&iri, term(AKG, "kato"), k);
+        }
+        if let Some(parent) = &current.parent {
+            e.iri(
+                &iri,
+                term(SCHEMA, "containedInPlace"),
+                &base.iri(&format!("unit/{parent}")),
+            );
+        }
+        let mut periods: Vec<&crate::gazetteer::Period> = g.unit(id).collect();
+        periods.sort_by(|a, b| a.from.cmp(&b.from));
+        for (n, p) in periods.iter().enumerate() {
+            for lang in [Lang::Kk, Lang::Ru] {
+                for name in p.names(lang) {
+                    let current_name = match lang {
+                        Lang::Kk => &current.kk,
+                        Lang::Ru => &current.ru,
+                    };
+                    if name != current_name {
+                        e.text(&iri, term(SKOS, "altLabel"), name, lang);
+                    }
+                }
+            }
+            let period = format!("{iri}/period/{}", n + 1);
+            e.class(&period, AKG, "UnitPeriod");
+            e.iri(&period, term(AKG, "periodOf"), &iri);
+            e.iri(
+                &period,
+                term(AKG, "unitType"),
+                &format!("{AKG}{}", p.unit_type),
+            );
+            e.text(&period, term(SKOS, "prefLabel"), &p.kk, Lang::Kk);
+            e.text(&period, term(SKOS, "prefLabel"), &p.ru, Lang::Ru);
+            if let Some(parent) = &p.parent {
+                e.iri(
+                    &period,
+                    term(SCHEMA, "containedInPlace"),
+                    &base.iri(&format!("unit/{parent}")),
+                );
+            }
+            if let Some(d) = &p.from {
+                e.typed(&period, term(SCHEMA, "startDate"), d, "date");
+            }
+            if let Some(d) = &p.to {
+                e.typed(&period, term(SCHEMA, "endDate"), d, "date");
+            }
+            if let Some(k) = &p.kato {
+                e.string(&period, term(AKG, "kato"), k);
+            }
+            if !p.source.is_empty() {
+                e.string(&period, term(DCT, "source"), &p.source);
+            }
+        }
+    }
+    let mut quads = e.quads;
+    quads.sort_by_cached_key(|q| q.to_string());
+    quads.dedup();
+    quads
+}
+
 /// The quads of one document's named graph.
 pub fn document_quads(ex: &Extraction, base: &Base, graph: &str, lex: &Lexicon) -> Vec<Quad> {
     let mut m = Mapper {
@@ -216,15 +375,7 @@ pub fn document_quads(ex: &Extraction, base: &Base, graph: &str, lex: &Lexicon) 
 
     // The approving resolution and its annex, the regulation.
     let res_iri = ex.resolution.as_ref().map(|r| {
-        let act = ActRef {
-            act_type: r.act_type.clone(),
-            date: r.date.clone(),
-            number: r.number.clone(),
-            title: None,
-            issuer: r.issuer.clone(),
-            reference: None,
-            form: None,
-        };
+        let act = approving_act(ex).expect("a resolution makes an approving act");
         // An approving act known by neither date nor number (a stamp with blanks, an excerpt without its
         // requisites) cannot be told from the issuer's other acts, nor from another edition for the same
         // institution: it is the document's own.
@@ -483,8 +634,10 @@ pub fn document_quads(ex: &Extraction, base: &Base, graph: &str, lex: &Lexicon) 
 pub struct Provenance<'a> {
     /// The document's named graph.
     pub graph: &'a str,
-    /// Where it came from: a `file:` IRI or a URL.
+    /// Where it came from: its public address, else the `ni:` IRI of its digest.
     pub source: &'a str,
+    /// Its path relative to the folder it was ingested from (never an absolute local path).
+    pub name: &'a str,
     /// `sha256:<hex>` of the source bytes.
     pub digest: &'a str,
     /// Language of the text.
@@ -495,6 +648,8 @@ pub struct Provenance<'a> {
     pub warnings: &'a [String],
     /// The sidecar metadata read with the document.
     pub sidecar: Option<&'a Sidecar>,
+    /// The sidecar's path relative to the folder the document was ingested from.
+    pub sidecar_name: Option<&'a str>,
     /// The digest of the sidecar file on disk, also when it could not be read.
     pub sidecar_digest: Option<&'a str>,
 }
@@ -508,6 +663,7 @@ pub fn provenance_quads(p: &Provenance<'_>, base: &Base) -> Vec<Quad> {
     let g = p.graph;
     e.class(g, PROV, "Entity");
     e.iri(g, term(PROV, "wasDerivedFrom"), p.source);
+    e.string(g, term(AKG, "sourcePath"), p.name);
     e.typed(g, term(PROV, "generatedAtTime"), p.generated_at, "dateTime");
     e.string(g, term(AKG, "sourceDigest"), p.digest);
     e.string(g, term(DCT, "language"), p.lang.tag());
@@ -518,6 +674,9 @@ pub fn provenance_quads(p: &Provenance<'_>, base: &Base) -> Vec<Quad> {
     if let Some(d) = p.sidecar_digest {
         e.string(g, term(AKG, "sidecarDigest"), d);
     }
+    if let Some(name) = p.sidecar_name {
+        e.string(g, term(AKG, "sidecar"), name);
+    }
     if let Some(s) = p.sidecar {
         sidecar_quads(&mut e, g, s, p.lang);
     }
@@ -527,8 +686,6 @@ pub fn provenance_quads(p: &Provenance<'_>, base: &Base) -> Vec<Quad> {
 /// What a document's sidecar states, recorded on its graph: the sidecar file and digest, the act's code, titles,
 /// requisites line, date, number and issuer codes, and the published source of the document's language version.
 fn sidecar_quads(e: &mut Emitter, g: &str, s: &Sidecar, lang: Lang) {
-    let file = crate::pipeline::file_iri(&crate::pipeline::canonical(&s.path));
-    e.iri(g, term(AKG, "sidecar"), &file);
     if let Some(c) = &s.code {
         e.string(g, term(DCT, "identifier"), c);
     }

@@ -28,6 +28,11 @@ pub const SCHEMA: &str = "https://schema.org/";
 pub const RDF: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
 /// XML Schema datatypes.
 pub const XSD: &str = "http://www.w3.org/2001/XMLSchema#";
+/// RDF Schema.
+pub const RDFS: &str = "http://www.w3.org/2000/01/rdf-schema#";
+
+/// The public pages of an act in the Әділет database, by its ID (`{lang}` is `kaz` or `rus`).
+pub const ADILET_PAGE: &str = "https://adilet.zan.kz/{lang}/docs/{id}";
 
 /// The default base of instance IRIs.
 pub const DEFAULT_BASE: &str = "https://w3id.org/akimat-kg/";
@@ -47,6 +52,7 @@ pub const PREFIXES: &[(&str, &str)] = &[
     ("schema", SCHEMA),
     ("rdf", RDF),
     ("xsd", XSD),
+    ("rdfs", RDFS),
 ];
 
 /// A term of a namespace.

@@ -63,11 +63,54 @@ pub fn is_supported(path: &Path) -> bool {
         .is_some_and(|e| SUPPORTED_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
 }
 
-/// Expands files and folders into the list of documents to read, sorted and without duplicates.
-/// A file named explicitly is taken whatever its extension; folders contribute their files with a document's
-/// extension. Unreadable entries are returned as errors next to the list, so one bad path never hides the rest.
+/// A document to read: where its file is, and the name the graph knows it by.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Input {
+    /// The file.
+    pub path: PathBuf,
+    /// Its path relative to the folder it was found in (`pairs/100709/kaz.md`), or its file name when it was named
+    /// itself: the same on every machine, so that no local path reaches the graph.
+    pub name: String,
+}
+
+impl Input {
+    /// A file named by itself: known by its file name.
+    pub fn file(path: &Path) -> Input {
+        Input {
+            path: path.to_path_buf(),
+            name: path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| path.to_string_lossy().into_owned()),
+        }
+    }
+
+    /// A file found under a folder: known by its path relative to the folder, with `/` between its parts.
+    pub fn under(root: &Path, path: PathBuf) -> Input {
+        let name = match path.strip_prefix(root) {
+            Ok(rel) if !rel.as_os_str().is_empty() => rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/"),
+            _ => return Input::file(&path),
+        };
+        Input { path, name }
+    }
+}
+
+/// The files of [`inputs`], without their names.
 pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ReadError>) {
-    let mut files = Vec::new();
+    let (files, errors) = inputs(paths);
+    (files.into_iter().map(|i| i.path).collect(), errors)
+}
+
+/// Expands files and folders into the list of documents to read, sorted and without duplicates, each with the
+/// name the graph will know it by. A file named explicitly is taken whatever its extension; folders contribute
+/// their files with a document's extension. Unreadable entries are returned as errors next to the list, so one bad
+/// path never hides the rest.
+pub fn inputs(paths: &[PathBuf]) -> (Vec<Input>, Vec<ReadError>) {
+    let mut files: Vec<Input> = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
         match std::fs::metadata(path) {
@@ -82,7 +125,7 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ReadError>) {
                 {
                     match entry {
                         Ok(e) if e.file_type().is_file() && is_supported(e.path()) => {
-                            files.push(e.into_path())
+                            files.push(Input::under(path, e.into_path()))
                         }
                         Ok(_) => {}
                         Err(e) => errors.push(ReadError::Walk {
@@ -92,11 +135,11 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<ReadError>) {
                     }
                 }
             }
-            Ok(_) => files.push(path.clone()),
+            Ok(_) => files.push(Input::file(path)),
         }
     }
-    files.sort();
-    files.dedup();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.dedup_by(|a, b| a.path == b.path);
     (files, errors)
 }
 

@@ -30,6 +30,16 @@ pub enum StoreError {
     /// document must be replaced through [`KgStore::replace_document`]).
     #[error("the store already holds the graph {0}; it can only be replaced, not added")]
     NotNew(String),
+    /// The store was written by an older akimat-kg whose graphs and provenance named local files.
+    #[error(
+        "the store at {path} was made by an older akimat-kg, which named its graphs after local file paths; \
+         ingest into a new store (--store NEW_DIR), or run `akimat-kg ingest --rebuild PATH…` to empty this one and \
+         ingest again"
+    )]
+    OldFormat {
+        /// The store folder.
+        path: PathBuf,
+    },
     /// A bulk load failed; none of its documents was stored.
     #[error("the bulk load of {documents} documents failed, none of them was stored: {message}")]
     Bulk {
@@ -187,7 +197,13 @@ pub struct DocumentRecord {
 pub struct KgStore {
     store: Store,
     meta: NamedNode,
+    path: PathBuf,
 }
+
+/// The layout of the store's graphs and provenance this version writes (`akg:storeFormat` of the metadata graph):
+/// graphs named from acts and languages, sources named by public address or digest. Stores without it were made by
+/// versions that named graphs after local file paths.
+pub const STORE_FORMAT: &str = "2";
 
 impl KgStore {
     /// Opens (creating if needed) the store in a folder.
@@ -203,6 +219,7 @@ impl KgStore {
         Ok(KgStore {
             store,
             meta: NamedNode::new_unchecked(meta_graph(base)),
+            path: path.to_path_buf(),
         })
     }
 
@@ -224,6 +241,7 @@ impl KgStore {
         Ok(KgStore {
             store,
             meta: NamedNode::new_unchecked(meta_graph(base)),
+            path: path.to_path_buf(),
         })
     }
 
@@ -263,6 +281,62 @@ impl KgStore {
         }))
     }
 
+    /// The record of a graph made from these source bytes (their digest), with this sidecar (its digest, or none)
+    /// by this extractor version, if the store holds one: the document is then unchanged, wherever its file lies.
+    pub fn record_of_source(
+        &self,
+        digest: &str,
+        sidecar_digest: Option<&str>,
+        extractor: &str,
+    ) -> Result<Option<DocumentRecord>, StoreError> {
+        let d = oxigraph::model::Literal::new_simple_literal(digest);
+        let p = term(AKG, "sourceDigest");
+        let graphs: Vec<NamedNode> = self
+            .store
+            .quads_for_pattern(
+                None,
+                Some(p.as_ref()),
+                Some(d.as_ref().into()),
+                Some(self.meta.as_ref().into()),
+            )
+            .filter_map(|q| match q {
+                Ok(q) => match q.subject {
+                    oxigraph::model::NamedOrBlankNode::NamedNode(n) => Some(Ok(n)),
+                    _ => None,
+                },
+                Err(e) => Some(Err(e)),
+            })
+            .collect::<Result<_, _>>()?;
+        for g in graphs {
+            if let Some(r) = self.record(g.as_str())? {
+                if r.extractor == extractor && r.sidecar_digest.as_deref() == sidecar_digest {
+                    return Ok(Some(r));
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// The graphs made from source bytes of this digest, whatever sidecar or extractor version.
+    pub fn graphs_from_source(&self, digest: &str) -> Result<Vec<String>, StoreError> {
+        let d = oxigraph::model::Literal::new_simple_literal(digest);
+        let p = term(AKG, "sourceDigest");
+        let mut out = Vec::new();
+        for q in self.store.quads_for_pattern(
+            None,
+            Some(p.as_ref()),
+            Some(d.as_ref().into()),
+            Some(self.meta.as_ref().into()),
+        ) {
+            if let oxigraph::model::NamedOrBlankNode::NamedNode(n) = q?.subject {
+                out.push(n.into_string());
+            }
+        }
+        out.sort();
+        out.dedup();
+        Ok(out)
+    }
+
     /// All ingested documents (not the ontology graph).
     pub fn documents(&self) -> Result<Vec<DocumentRecord>, StoreError> {
         let digest = term(AKG, "sourceDigest");
@@ -279,7 +353,7 @@ impl KgStore {
         }
         graphs.sort();
         graphs.dedup();
-        graphs.retain(|g| !g.ends_with("/graph/ontology"));
+        graphs.retain(|g| !g.ends_with("/graph/ontology") && !g.ends_with("/graph/gazetteer"));
         let mut out = Vec::new();
         for g in graphs {
             if let Some(r) = self.record(&g)? {
@@ -289,6 +363,25 @@ impl KgStore {
         Ok(out)
     }
 
+    /// A document's graph and its provenance record, as stored.
+    pub fn document(&self, graph: &str) -> Result<(Vec<Quad>, Vec<Quad>), StoreError> {
+        let g = NamedNode::new_unchecked(graph);
+        let quads: Vec<Quad> = self
+            .store
+            .quads_for_pattern(None, None, None, Some(g.as_ref().into()))
+            .collect::<Result<_, _>>()?;
+        let provenance: Vec<Quad> = self
+            .store
+            .quads_for_pattern(
+                Some(g.as_ref().into()),
+                None,
+                None,
+                Some(self.meta.as_ref().into()),
+            )
+            .collect::<Result<_, _>>()?;
+        Ok((quads, provenance))
+    }
+
     /// Replaces a document's graph and its provenance record in one transaction.
     pub fn replace_document(
         &self,
@@ -296,15 +389,23 @@ impl KgStore {
         quads: &[Quad],
         provenance: &[Quad],
     ) -> Result<(), StoreError> {
-        let g = NamedNode::new_unchecked(graph);
+        self.replace_documents(&[(graph, quads, provenance)])
+    }
+
+    /// Replaces the graphs and provenance records of several documents in one transaction: all or none (the two
+    /// language versions of one act, when one is aligned with the other).
+    pub fn replace_documents(&self, docs: &[(&str, &[Quad], &[Quad])]) -> Result<(), StoreError> {
         let mut t = self.store.start_transaction()?;
-        let old = document_quads(&t, g.as_ref(), self.meta.as_ref())?;
-        t.clear_graph(GraphNameRef::NamedNode(g.as_ref()))?;
-        remove_record(&mut t, g.as_ref(), self.meta.as_ref())?;
-        for q in quads.iter().chain(provenance) {
-            t.insert(q);
+        for (graph, quads, provenance) in docs {
+            let g = NamedNode::new_unchecked(*graph);
+            let old = document_quads(&t, g.as_ref(), self.meta.as_ref())?;
+            t.clear_graph(GraphNameRef::NamedNode(g.as_ref()))?;
+            remove_record(&mut t, g.as_ref(), self.meta.as_ref())?;
+            for q in quads.iter().chain(provenance.iter()) {
+                t.insert(q);
+            }
+            sync_union(&mut t, &old, quads.iter().chain(provenance.iter()))?;
         }
-        sync_union(&mut t, &old, quads.iter().chain(provenance))?;
         t.commit()?;
         Ok(())
     }
@@ -334,6 +435,102 @@ impl KgStore {
         sync_union(&mut t, &old, std::iter::empty())?;
         t.commit()?;
         Ok(existed)
+    }
+
+    /// Makes sure the store can take documents of this version: refuses a store of an older layout
+    /// ([`StoreError::OldFormat`]), marks a new one with [`STORE_FORMAT`], and brings the ontology graph and the
+    /// gazetteer graph up to date.
+    pub fn ensure_reference(
+        &self,
+        base: &Base,
+        lex: &crate::lexicon::Lexicon,
+    ) -> Result<(), StoreError> {
+        let format = term(AKG, "storeFormat");
+        let marked = self
+            .store
+            .quads_for_pattern(
+                Some(self.meta.as_ref().into()),
+                Some(format.as_ref()),
+                None,
+                Some(self.meta.as_ref().into()),
+            )
+            .filter_map(Result::ok)
+            .any(|q| matches!(&q.object, Term::Literal(l) if l.value() == STORE_FORMAT));
+        if !marked {
+            if !self.documents()?.is_empty() {
+                return Err(StoreError::OldFormat {
+                    path: self.path.clone(),
+                });
+            }
+            let mut t = self.store.start_transaction()?;
+            let q = Quad::new(
+                self.meta.clone(),
+                format,
+                oxigraph::model::Literal::new_simple_literal(STORE_FORMAT),
+                self.meta.clone(),
+            );
+            t.insert(&q);
+            t.insert(
+                oxigraph::model::Triple::from(q.clone())
+                    .as_ref()
+                    .in_graph(GraphNameRef::DefaultGraph),
+            );
+            t.commit()?;
+        }
+        self.ensure_ontology(base)?;
+        self.ensure_gazetteer(base, lex)?;
+        Ok(())
+    }
+
+    /// Removes every graph and record: the store is left empty, as a new one (for `ingest --rebuild`).
+    pub fn clear(&self) -> Result<(), StoreError> {
+        Ok(self.store.clear()?)
+    }
+
+    /// Makes sure the store holds the national gazetteer (`data/reference/gazetteer.tsv`) as the graph
+    /// `<base>graph/gazetteer`: every unit with its current names, type, KATO code and parent, and each of its
+    /// periods (names, type and parent between two dates, with the source). Replaced in one transaction when the
+    /// loaded gazetteer differs from the stored one. Returns whether it was written.
+    pub fn ensure_gazetteer(
+        &self,
+        base: &Base,
+        lex: &crate::lexicon::Lexicon,
+    ) -> Result<bool, StoreError> {
+        let graph = base.iri("graph/gazetteer");
+        let quads = crate::rdf::gazetteer_quads(&lex.gazetteer, base, &graph);
+        let mut text = String::new();
+        for q in &quads {
+            text.push_str(&q.to_string());
+            text.push('\n');
+        }
+        let digest = crate::pipeline::digest(text.as_bytes());
+        if self.record(&graph)?.is_some_and(|r| r.digest == digest) {
+            return Ok(false);
+        }
+        let g = NamedNode::new_unchecked(&graph);
+        let meta = self.meta.as_ref();
+        let prov = [
+            Quad::new(
+                g.clone(),
+                term(PROV, "wasDerivedFrom"),
+                NamedNode::new_unchecked(base.iri("gazetteer")),
+                meta,
+            ),
+            Quad::new(
+                g.clone(),
+                term(AKG, "sourceDigest"),
+                oxigraph::model::Literal::new_simple_literal(digest),
+                meta,
+            ),
+            Quad::new(
+                g,
+                term(AKG, "extractorVersion"),
+                oxigraph::model::Literal::new_simple_literal(crate::EXTRACTOR_VERSION),
+                meta,
+            ),
+        ];
+        self.replace_document(&graph, &quads, &prov)?;
+        Ok(true)
     }
 
     /// Makes sure the store holds the project's ontology and SKOS schemes (`ontology/akg.ttl`,

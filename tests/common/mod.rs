@@ -2,11 +2,11 @@
 #![allow(dead_code)]
 
 use akimat_kg::lexicon::Lexicon;
-use akimat_kg::pipeline::{ingest_file, Outcome};
+use akimat_kg::pipeline::{ingest_file_with, IngestOptions, Outcome};
 use akimat_kg::query::{plain, select};
 use akimat_kg::rdf::iri::Base;
 use akimat_kg::rdf::vocab::DEFAULT_BASE;
-use akimat_kg::read::discover;
+use akimat_kg::read::inputs;
 use akimat_kg::store::KgStore;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -35,14 +35,25 @@ pub fn iri(path: &str) -> String {
 pub fn build_store(paths: &[PathBuf]) -> (tempfile::TempDir, KgStore) {
     let dir = tempfile::tempdir().unwrap();
     let store = KgStore::open(&dir.path().join("store"), &base()).unwrap();
-    let (files, errors) = discover(paths);
+    let (files, errors) = inputs(paths);
     assert!(errors.is_empty(), "{errors:?}");
     for f in files {
-        if let Outcome::Failed(e) = ingest_file(&store, &base(), &f, Lexicon::get(), false) {
+        let opts = IngestOptions::default();
+        if let Outcome::Failed(e) = ingest_file_with(&store, &base(), &f, Lexicon::get(), &opts) {
             panic!("{e}");
         }
     }
     (dir, store)
+}
+
+/// The named graph the store made from a file (found by the digest of its bytes: graphs are named from acts).
+pub fn graph_of(store: &KgStore, file: &Path) -> String {
+    let bytes = std::fs::read(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    let graphs = store
+        .graphs_from_source(&akimat_kg::pipeline::digest(&bytes))
+        .unwrap();
+    assert_eq!(graphs.len(), 1, "{}: {graphs:?}", file.display());
+    graphs[0].clone()
 }
 
 /// The store of all shipped regulations, built once per test binary.
