@@ -118,6 +118,9 @@ struct Score {
     matched: usize,
     fields: BTreeMap<&'static str, (usize, usize)>,
     resolved: usize,
+    /// Labels of national acts of the reference table, and those whose citation reached that very row.
+    reference_labels: usize,
+    reference_right: usize,
 }
 
 impl Score {
@@ -134,11 +137,29 @@ impl Score {
     fn resolution(&self) -> f64 {
         self.resolved as f64 / self.labels.max(1) as f64
     }
+    fn to_reference(&self) -> f64 {
+        self.reference_right as f64 / self.reference_labels.max(1) as f64
+    }
+}
+
+/// The row of `data/reference/acts.tsv` each labelled national act is (`reference` column of
+/// `tests/citations/acts.tsv`, set by hand from the acts' type, date and number).
+fn references() -> HashMap<String, String> {
+    let text = std::fs::read_to_string(root().join("tests/citations/acts.tsv")).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
+    let at = header.iter().position(|h| *h == "reference").unwrap();
+    lines
+        .map(|l| l.split('\t').collect::<Vec<_>>())
+        .filter(|f| f.len() > at && f[at] != "-")
+        .map(|f| (f[0].to_string(), f[at].to_string()))
+        .collect()
 }
 
 #[test]
 fn citation_extraction_meets_its_targets_in_each_language() {
     let labels = labels();
+    let refs = references();
     let mut files: Vec<String> = labels.iter().map(|l| l.file.clone()).collect();
     // Files without any citation still count for precision.
     for f in [
@@ -235,6 +256,18 @@ fn citation_extraction_meets_its_targets_in_each_language() {
                 ));
             }
         }
+        // A national act of the reference table: its citation must reach that row (and so its node and Әділет ID).
+        if let Some(want) = refs.get(&l.act) {
+            s.reference_labels += 1;
+            if f.citation.citation.act.reference.as_deref() == Some(want.as_str()) {
+                s.reference_right += 1;
+            } else {
+                report.push(format!(
+                    "REFERENCE {}:{} {} -> {:?}, labelled {want}",
+                    l.file, l.line, l.act, f.citation.citation.act.reference
+                ));
+            }
+        }
         let node = f.node.as_str();
         let right = node_of.get(l.act.as_str()) == Some(&node) && owners[node].len() == 1;
         if right {
@@ -267,7 +300,7 @@ fn citation_extraction_meets_its_targets_in_each_language() {
     }
     for (lang, s) in &scores {
         println!(
-            "{lang}: {} labelled, {} found, {} paired; detection precision {:.3} recall {:.3}; field accuracy type {:.3} date {:.3} number {:.3} pinpoint {:.3}; resolution {:.3}",
+            "{lang}: {} labelled, {} found, {} paired; detection precision {:.3} recall {:.3}; field accuracy type {:.3} date {:.3} number {:.3} pinpoint {:.3}; resolution {:.3}; to the reference table's row {:.3} of {}",
             s.labels,
             s.found,
             s.matched,
@@ -277,7 +310,9 @@ fn citation_extraction_meets_its_targets_in_each_language() {
             s.field("date"),
             s.field("number"),
             s.field("pinpoint"),
-            s.resolution()
+            s.resolution(),
+            s.to_reference(),
+            s.reference_labels
         );
     }
     for (lang, s) in &scores {
@@ -300,5 +335,40 @@ fn citation_extraction_meets_its_targets_in_each_language() {
             "{lang}: resolution {:.3}",
             s.resolution()
         );
+        assert!(s.reference_labels >= 20, "{lang}: {}", s.reference_labels);
+        assert!(
+            s.to_reference() >= 0.95,
+            "{lang}: to the reference table's row {:.3}",
+            s.to_reference()
+        );
     }
+}
+
+/// How many citations of the shipped corpus and of `data/country` reach an act whose Әділет ID the reference table
+/// knows (printed with `--nocapture`).
+#[test]
+fn citations_reaching_an_adilet_id_are_counted() {
+    let lex = Lexicon::get();
+    let mut total = 0;
+    let mut with_id = 0;
+    let (files, _) = akimat_kg::read::discover(&[regulations(), root().join("data/country")]);
+    for f in files.iter().filter(|f| !f.ends_with("README.md")) {
+        let Ok(p) = process_file(f, lex) else {
+            continue;
+        };
+        for c in &p.extraction.citations {
+            total += 1;
+            let id = c
+                .citation
+                .act
+                .reference
+                .as_deref()
+                .and_then(|r| lex.act(r))
+                .and_then(|r| r.adilet.as_ref());
+            with_id += usize::from(id.is_some());
+        }
+    }
+    println!("{with_id} of {total} citations reach an act with its Әділет ID");
+    assert!(total > 500, "{total}");
+    assert!(with_id * 100 >= total * 20, "{with_id} of {total}");
 }

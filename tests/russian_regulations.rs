@@ -307,7 +307,9 @@ fn the_sidecar_is_recorded_as_provenance() {
 }
 
 #[test]
-fn a_sidecar_that_disagrees_with_the_text_is_warned_about_and_the_text_wins() {
+fn a_sidecar_that_disagrees_with_the_text_is_warned_about_and_its_date_and_number_are_taken() {
+    // The sidecar is the registry's record of the act, one for both language versions: where a text gives another
+    // date or number, the record's is taken, and a warning says so.
     let tmp = tempfile::tempdir().unwrap();
     let doc = tmp.path().join("rus.md");
     std::fs::copy(regulations().join("pairs/100709/rus.md"), &doc).unwrap();
@@ -318,15 +320,19 @@ fn a_sidecar_that_disagrees_with_the_text_is_warned_about_and_the_text_wins() {
     .unwrap();
     let e = process_file(&doc, Lexicon::get()).unwrap().extraction;
     let r = e.resolution.unwrap();
-    assert_eq!(r.date.as_deref(), Some("2016-02-12"));
-    assert_eq!(r.number.as_deref(), Some("261"));
+    assert_eq!(r.date.as_deref(), Some("2016-02-13"));
+    assert_eq!(r.number.as_deref(), Some("262"));
     let w = e.warnings.join("\n");
     assert!(
-        w.contains("the text gives date 2016-02-12 for the approving act"),
+        w.contains("the text gives date 2016-02-12 for the approving act, meta.yaml states 2016-02-13; the sidecar's is taken"),
         "{w}"
     );
-    assert!(w.contains("states 2016-02-13"), "{w}");
-    assert!(w.contains("states 262"), "{w}");
+    assert!(w.contains("the text gives number 261"), "{w}");
+    // No local path in a warning (warnings are recorded in the graph).
+    assert!(
+        !w.contains(&tmp.path().to_string_lossy().into_owned()),
+        "{w}"
+    );
 
     // A broken sidecar is a warning naming it; the document is still read.
     std::fs::write(tmp.path().join("meta.yaml"), "title: [broken\n").unwrap();

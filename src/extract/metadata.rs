@@ -1,7 +1,9 @@
 //! Reconciling an extraction with the sidecar metadata of its document (see [`crate::read::sidecar`]): the date,
 //! number and issuer of the approving act that the sidecar states are checked against what the text says. Where the
-//! text is silent the sidecar's value is taken, and every disagreement or borrowing becomes a warning, so the reader
-//! sees which source said what. The sidecar never overrides the text.
+//! text is silent the sidecar's value is taken; where the text gives another date or number, the sidecar's is taken
+//! too (it is the registry's record of the act, one for both language versions, where a text may mistype it); the
+//! text's issuer is kept. Every disagreement or borrowing becomes a warning, so the reader sees which source said
+//! what.
 
 use super::dates::{dates, numbers};
 use super::lang::{detect, Detected};
@@ -80,13 +82,20 @@ pub fn reconcile(
     lang: crate::lexicon::Lang,
     warnings: &mut Vec<String>,
 ) {
-    let file = sidecar.path.display().to_string();
+    // Named by its file name only: warnings are recorded in the graph, where no local path belongs.
+    let file = sidecar.path.file_name().map_or_else(
+        || "the sidecar".to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let mut stated = stated(sidecar, lex, lang);
-    // A requisites line in the other language names the unit in that language: usable only when the unit is
-    // known in both (data/reference/units.tsv, a region), else its node would not be this text's.
+    // A requisites line in the other language names the unit in that language: usable only when the unit's node
+    // does not depend on the language (a unit of data/reference/gazetteer.tsv, or one known by the key of its name
+    // inside its parent), else it would not be this text's.
     if stated.lang.is_some_and(|l| l != lang) {
         stated.issuer = stated.issuer.filter(|b| {
-            b.unit.is_region() || (b.unit.label_kk.is_some() && b.unit.label_ru.is_some())
+            b.unit.is_region()
+                || b.unit.gazetteer.is_some()
+                || b.unit.identity == super::units::Identity::Key
         });
     }
     let Some(res) = resolution else {
@@ -96,21 +105,33 @@ pub fn reconcile(
     if res.adilet_id.is_some() {
         res.source_page = sidecar.source(lang).map(str::to_string);
     }
-    let mut check =
-        |what: &str, text: &mut Option<String>, side: &Option<String>| match (&*text, side) {
-            (None, Some(s)) => {
-                warnings.push(format!(
-                    "the text gives no {what} of the approving act; taken from {file}: {s}"
+    let mut check = |what: &str,
+                     text: &mut Option<String>,
+                     side: &Option<String>,
+                     same: &dyn Fn(&str, &str) -> bool| match (&*text, side) {
+        (None, Some(s)) => {
+            warnings.push(format!(
+                "the text gives no {what} of the approving act; taken from {file}: {s}"
+            ));
+            *text = Some(s.clone());
+        }
+        // The sidecar is the registry's record of the act, one for both language versions: where a text
+        // misreads or mistypes it (`№ 38/675-VI` in one version, `-VII` in the other), the record decides.
+        (Some(t), Some(s)) if !same(t, s) => {
+            warnings.push(format!(
+                    "the text gives {what} {t} for the approving act, {file} states {s}; the sidecar's is taken"
                 ));
-                *text = Some(s.clone());
-            }
-            (Some(t), Some(s)) if t != s => warnings.push(format!(
-            "the text gives {what} {t} for the approving act, {file} states {s}; the text's is kept"
-        )),
-            _ => {}
-        };
-    check("date", &mut res.date, &stated.date);
-    check("number", &mut res.number, &stated.number);
+            *text = Some(s.clone());
+        }
+        _ => {}
+    };
+    check("date", &mut res.date, &stated.date, &|a, b| a == b);
+    check(
+        "number",
+        &mut res.number,
+        &stated.number,
+        &super::citations::numbers_agree,
+    );
     match (&res.issuer, &stated.issuer) {
         (None, Some(b)) => {
             warnings.push(format!(

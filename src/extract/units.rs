@@ -459,6 +459,13 @@ fn mentions(text: &str, lex: &Lexicon, lang: Lang) -> Vec<UnitMention> {
         // gazetteer knows it as written (`района Магжана Жумабаева`).
         if uw.genitive && !lex.gazetteer_knows(&proper, lang) {
             proper = lex.ru_noun_nominative(&proper);
+        } else if uw.name_after && lang == Lang::Ru && !lex.gazetteer_knows(&proper, lang) {
+            // After an abbreviation (`г.Уральска`) the case is not told by the unit word: the nominative when the
+            // gazetteer knows it.
+            let nominative = lex.ru_noun_nominative(&proper);
+            if lex.gazetteer_knows(&nominative, lang) {
+                proper = nominative;
+            }
         }
         let own_label = uw.label.replace("{}", &proper);
         let mut unit = UnitRef {

@@ -44,11 +44,6 @@ impl Base {
         self.iri(&format!("unit/{}", unit.path()))
     }
 
-    /// A region, from its slug.
-    pub fn region(&self, slug: &str) -> String {
-        self.iri(&format!("unit/{slug}"))
-    }
-
     /// A local body.
     pub fn body(&self, body: &BodyRef) -> String {
         self.iri(&format!("body/{}/{}", body.unit.path(), body.kind))
@@ -165,26 +160,6 @@ pub fn type_slug(act_type: &str) -> &'static str {
         "Regulation" => "regulation",
         _ => "act",
     }
-}
-
-/// The IRI of the named graph of a source document: readable file stem plus a short digest of its canonical path,
-/// so that the same file is the same graph however it is named on the command line.
-pub fn graph(base: &Base, canonical_path: &str) -> String {
-    use sha2::Digest;
-    let digest = sha2::Sha256::digest(canonical_path.as_bytes());
-    let hex: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
-    let path = std::path::Path::new(canonical_path);
-    let stem = path
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or("document");
-    let parent = path
-        .parent()
-        .and_then(|p| p.file_name())
-        .and_then(|s| s.to_str())
-        .unwrap_or("");
-    let name = slug(&format!("{parent}-{stem}"));
-    base.iri(&format!("graph/{name}-{hex}"))
 }
 
 /// The IRI of the graph holding provenance metadata.

@@ -1,0 +1,154 @@
+//! Real regulations of other regions and years (`data/country/`): the Kazakh and Russian versions of each act meet in
+//! one approving act, one regulation, one institution with a name in each language and one founder, with no row of
+//! reference data added for them; and as many of their provisions as can be paired carry both texts.
+
+mod common;
+use akimat_kg::lexicon::Lexicon;
+use akimat_kg::pipeline::{ingest_file_with, IngestOptions, Outcome};
+use akimat_kg::read::inputs;
+use akimat_kg::store::KgStore;
+use common::*;
+use std::collections::BTreeMap;
+
+/// The corpus in a new store; the names of the files that failed (a text that is not a regulation).
+fn ingest_corpus() -> (tempfile::TempDir, KgStore, Vec<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = KgStore::open(&dir.path().join("store"), &base()).unwrap();
+    let (files, errors) = inputs(&[root().join("data/country")]);
+    assert!(errors.is_empty(), "{errors:?}");
+    let mut failed = Vec::new();
+    for f in files
+        .iter()
+        .filter(|f| f.name.contains("/08-local-decisions/"))
+    {
+        if let Outcome::Failed(_) = ingest_file_with(
+            &store,
+            &base(),
+            f,
+            Lexicon::get(),
+            &IngestOptions::default(),
+        ) {
+            failed.push(f.name.rsplit('/').nth(1).unwrap_or("").to_string());
+        }
+    }
+    (dir, store, failed)
+}
+
+/// The roles one graph names: regulation, approving act, institution, founder.
+fn roles(store: &akimat_kg::store::KgStore, graph: &str) -> Vec<Vec<String>> {
+    rows(
+        store,
+        &format!(
+            "SELECT ?reg ?act ?inst ?founder WHERE {{ GRAPH <{graph}> {{
+               ?reg eli:type_document akg:Regulation .
+               OPTIONAL {{ ?act akg:approves ?reg }}
+               OPTIONAL {{ ?inst akg:foundingDocument ?reg OPTIONAL {{ ?inst schema:founder ?founder }} }} }} }}"
+        ),
+    )
+}
+
+/// Acts of the corpus whose two versions do not meet yet, each with why (the texts are read apart, not the units):
+/// each is asserted to stay apart, so that a newly broken act cannot hide among them.
+const APART: &[(&str, &str)] = &[
+    // The Kazakh text's approving act is not found (its stamp is read as the title).
+    (
+        "100628",
+        "Akmola revision commission 2016: no approving act read in the Kazakh text",
+    ),
+    // A 2001 akim's decision whose approving act neither text states in a form read today (both meet otherwise).
+    (
+        "11293",
+        "Akmola economy administration 2001: no approving act read",
+    ),
+    // Not a regulation of an institution: a council under the akim (2004), an enterprise whose charter is not in the
+    // act (1999), acts approving several regulations (1999, 2000).
+    (
+        "21074",
+        "Astana urban planning council 2004: no institution",
+    ),
+    (
+        "3876",
+        "Zhanaozen enterprise 1999: the charter is not in the act",
+    ),
+    (
+        "4115",
+        "Mangystau finance bodies 1999: four regulations in annexes",
+    ),
+    (
+        "7726",
+        "Akmola council on religious associations 2000: a council, not an institution",
+    ),
+    (
+        "8517",
+        "Akmola press centre 2001: no institution named in a form read today",
+    ),
+];
+
+#[test]
+fn the_two_versions_of_each_regulation_meet() {
+    let (_dir, store, failed) = ingest_corpus();
+    // Three texts are no regulation the extractor can read (a 1993 national act's order, a 1998 assembly's
+    // decision, a 1999 commission): refused, each with its reason, while the others are stored.
+    assert_eq!(failed.len(), 3, "{failed:?}");
+    let graphs = rows(
+        &store,
+        "SELECT ?g ?code ?lang WHERE { GRAPH ?m { ?g dct:identifier ?code ; dct:language ?lang ; akg:sourceDigest ?d } }",
+    );
+    let mut acts: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for r in graphs {
+        acts.entry(r[1].clone())
+            .or_default()
+            .insert(r[2].clone(), r[0].clone());
+    }
+    let (mut met, mut apart, mut provisions, mut both_texts) = (Vec::new(), Vec::new(), 0, 0);
+    let mut units = std::collections::BTreeSet::new();
+    for (code, versions) in &acts {
+        let (Some(kk), Some(ru)) = (versions.get("kk"), versions.get("ru")) else {
+            continue;
+        };
+        let (a, b) = (roles(&store, kk), roles(&store, ru));
+        let one = a.len() == 1 && a == b && a[0].iter().all(|v| !v.is_empty());
+        if !one {
+            apart.push(code.as_str());
+            continue;
+        }
+        let [_, act, inst, _] = &a[0][..] else {
+            unreachable!()
+        };
+        let names = rows(
+            &store,
+            &format!("SELECT DISTINCT (lang(?n) AS ?l) WHERE {{ <{inst}> skos:prefLabel ?n }} ORDER BY ?l"),
+        );
+        assert_eq!(names, [["kk"], ["ru"]], "{code}: {inst}");
+        units.insert(value(
+            &store,
+            &format!("SELECT ?u WHERE {{ <{act}> eli:passed_by/akg:bodyOf ?u }}"),
+        ));
+        let texts = rows(
+            &store,
+            &format!(
+                "SELECT ?p (COUNT(DISTINCT lang(?t)) AS ?n) WHERE {{ ?p eli:is_part_of <{}> ; akg:text ?t }} GROUP BY ?p",
+                a[0][0]
+            ),
+        );
+        provisions += texts.len();
+        both_texts += texts.iter().filter(|r| r[1] == "2").count();
+        met.push(code.as_str());
+    }
+    println!(
+        "{} acts in both languages meet, {} apart; {both_texts} of {provisions} of their provisions carry both texts; \
+         approving bodies of {} units",
+        met.len(),
+        apart.len(),
+        units.len()
+    );
+    let expected: Vec<&str> = APART.iter().map(|(c, _)| *c).collect();
+    assert_eq!(apart, expected, "apart: {apart:?}");
+    assert!(met.len() >= 20, "{met:?}");
+    // Approving bodies of districts, cities and regions across the corpus, every one the gazetteer's.
+    assert!(units.len() >= 16, "{units:?}");
+    assert!(
+        both_texts * 100 >= provisions * 75,
+        "{both_texts} of {provisions}"
+    );
+}
