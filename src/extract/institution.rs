@@ -214,13 +214,15 @@ pub(crate) fn institution(
         .iter()
         .map(|t| named_orgs(t, lex, lang))
         .collect();
-    let mut org = named.iter().find_map(|orgs| {
+    let titled = usize::from(doc.title.is_some());
+    let mut org = named.iter().enumerate().find_map(|(i, orgs)| {
         // In a chain (`«Білім бөлімі» мемлекеттік мекемесінің «№ 4 мектеп» мемлекеттік мекемесі`) the institution is
-        // the one whose legal form is not in the genitive.
+        // the one whose legal form is not in the genitive. A quoted name without a legal form names the institution
+        // only in the title: in the text it is as likely a newspaper, a centre or a member's organisation.
         orgs.iter()
             .find(|(o, genitive)| o.legal_form.is_some() && !genitive)
             .or(orgs.iter().find(|(o, _)| o.legal_form.is_some()))
-            .or(orgs.first())
+            .or(orgs.first().filter(|_| i < titled))
             .map(|(o, _)| o.clone())
     })?;
     // A title may give the name without its legal form, which the first paragraphs then state.

@@ -99,8 +99,13 @@ impl Builder<'_> {
         });
     }
 
-    /// A list of items of one kind; `prefix` is the number of the paragraph (and group) they stand in.
+    /// A list of items of one kind; `prefix` is the number of the paragraph (and group) they stand in. An item
+    /// with sub-items that only introduces them (`1) аудит эффективности:`) is not a provision, its sub-items are
+    /// (`16.1.1`, `16.1.2` …); one that says more is a provision of its own text, and its sub-items are too. A list
+    /// of one unmarked statement (`15. Задачи:` and the line under it) is the paragraph's provision.
     fn list(&mut self, kind: &str, prefix: &str, items: &[Item]) {
+        let lone_statement =
+            matches!(items, [only] if only.marker == Marker::Plain && only.children.is_empty());
         let mut position = 0;
         for item in items {
             if item.marker == Marker::Heading {
@@ -108,19 +113,34 @@ impl Builder<'_> {
             }
             position += 1;
             let label = match &item.label {
-                Some(l) if item.marker != Marker::Dash => {
+                Some(l) if !matches!(item.marker, Marker::Dash | Marker::Plain) => {
                     // `1.1)` inside group `1)` of paragraph 17 is 17.1.1; a bare `26)` in paragraph 18 is 18.26.
                     l.clone()
                 }
                 _ => position.to_string(),
             };
-            let number = if prefix.is_empty() {
+            let number = if lone_statement {
+                prefix.to_string()
+            } else if prefix.is_empty() {
                 label
             } else if label.contains('.') {
                 format!("{}.{label}", prefix.split('.').next().unwrap_or(prefix))
             } else {
                 format!("{prefix}.{label}")
             };
+            if item.children.iter().any(|c| c.marker != Marker::Heading) {
+                if !item.block.text.trim_end().ends_with(':') {
+                    let b = &item.block;
+                    self.push(
+                        kind,
+                        number.clone(),
+                        position,
+                        (b.char_start, b.char_end, b.start, b.end),
+                    );
+                }
+                self.list(kind, &number, &item.children);
+                continue;
+            }
             self.push(kind, number, position, span(item));
         }
     }
@@ -155,6 +175,32 @@ pub fn provisions(
     b.out
 }
 
+/// A paragraph that is itself one provision, stated as a sentence (`14. Миссией … является …`, `Тексеру
+/// комиссиясының миссиясы … болып табылады`): the kind of a `sentence` heading among its first eight words.
+fn sentence_provision(b: &mut Builder<'_>, para: &Paragraph, lex: &Lexicon) {
+    let first: Vec<String> = words(&para.head.text)
+        .into_iter()
+        .take(8)
+        .map(|w| w.2)
+        .collect();
+    let refs: Vec<&str> = first.iter().map(String::as_str).collect();
+    let Some(kind) = lex
+        .sections
+        .iter()
+        .filter(|s| s.scope == "sentence")
+        .find(|s| s.phrase.find_in(&refs).is_some())
+        .map(|s| s.kind.clone())
+    else {
+        return;
+    };
+    if b.out.iter().any(|p| p.kind == kind) {
+        return;
+    }
+    let number = para.number.clone().unwrap_or_default();
+    let h = &para.head;
+    b.push(&kind, number, 1, (h.char_start, h.char_end, h.start, h.end));
+}
+
 fn paragraph(b: &mut Builder<'_>, para: &Paragraph, lex: &Lexicon) {
     // The heading stands before a colon; a paragraph whose short first line ends with a full stop instead
     // (`21. Полномочия секретаря маслихата ….`) still heads the list of items under it.
@@ -163,10 +209,23 @@ fn paragraph(b: &mut Builder<'_>, para: &Paragraph, lex: &Lexicon) {
         (!para.items.is_empty() && head.ends_with('.') && head.chars().count() <= 200)
             .then(|| head.trim_end_matches('.'))
     }) else {
+        if para.items.is_empty() {
+            sentence_provision(b, para, lex);
+        }
         return;
     };
     let Some(kind) = section(lex, heading, &["para", "container"]) else {
         return;
+    };
+    // The Kazakh `міндеттері`: the tasks where it opens the lists, the duties where the rights came before.
+    let kind = if kind == "GoalOrDuty" {
+        if b.out.iter().any(|p| p.kind == "Right") {
+            "Duty"
+        } else {
+            "Goal"
+        }
+    } else {
+        kind
     };
     let number = para.number.clone().unwrap_or_default();
     if para.items.is_empty() {

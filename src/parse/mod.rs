@@ -62,6 +62,9 @@ pub enum Marker {
     Dash,
     /// An unnumbered sub-heading ending with a colon (`Құқықтары:`).
     Heading,
+    /// A line of its own with no mark, in a list opened by a colon (`1) аудит эффективности:` followed by
+    /// `планирования и исполнения местного бюджета;` …, or `15. Задачи:` followed by its one statement).
+    Plain,
 }
 
 /// An item of a list inside a paragraph.
@@ -719,8 +722,23 @@ impl Parser<'_> {
                 continue;
             }
 
-            // Unmarked text: continues the item right above it, else belongs to the paragraph.
+            // Unmarked text: continues the item right above it, else belongs to the paragraph; a line of its own in
+            // a list a colon opened (the last item's, or the paragraph's head's) is an item of that list.
             let b = self.line_block(l);
+            if let Some(para) = chapter.paragraphs.last_mut() {
+                if l.after_blank && opens_plain_list(para) {
+                    let item = Item {
+                        label: None,
+                        marker: Marker::Plain,
+                        block: b,
+                        children: Vec::new(),
+                    };
+                    place_item(&mut para.items, item);
+                    last_was_item = true;
+                    i += 1;
+                    continue;
+                }
+            }
             match chapter.paragraphs.last_mut() {
                 Some(para) if last_was_item && !l.after_blank => {
                     let item = last_open_item(&mut para.items).unwrap();
@@ -780,6 +798,26 @@ fn join(norm: &NormText, a: &Block, b: &Block) -> Block {
     }
 }
 
+/// Whether an unmarked line of its own after this paragraph's last line is an item of a list a colon opened: the
+/// paragraph's head ends with a colon and it has no items yet, or its deepest last item ends with a colon or is itself
+/// such a line.
+fn opens_plain_list(para: &Paragraph) -> bool {
+    fn deepest(items: &[Item]) -> Option<&Item> {
+        let last = items.last()?;
+        deepest(&last.children).or(Some(last))
+    }
+    if !para.extra.is_empty() {
+        return false;
+    }
+    match deepest(&para.items) {
+        None => para.number.is_some() && para.head.text.trim_end().ends_with(':'),
+        Some(last) => {
+            last.marker == Marker::Plain
+                || (last.block.text.trim_end().ends_with(':') && last.marker != Marker::Heading)
+        }
+    }
+}
+
 /// The deepest last item, the one an unmarked line would continue.
 fn last_open_item(items: &mut [Item]) -> Option<&mut Item> {
     let last = items.last_mut()?;
@@ -815,13 +853,13 @@ fn place_item(items: &mut Vec<Item>, item: Item) {
                     || last.marker == Marker::Heading
                     || (!sibling && opens && last.children.iter().all(|c| c.marker == item.marker))
             }
-            Marker::Dash => {
+            Marker::Dash | Marker::Plain => {
                 last.marker == Marker::Heading
                     || opens
                     || last
                         .children
                         .last()
-                        .is_some_and(|c| c.marker == Marker::Dash)
+                        .is_some_and(|c| c.marker == item.marker)
             }
         };
         if goes_under {
