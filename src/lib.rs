@@ -4,7 +4,8 @@
 //! tied together by [`pipeline`]. [`lexicon`] holds the keyword tables loaded from `data/`,
 //! [`query`] runs SPARQL over the store, [`validate`] checks it against SHACL shapes. Around the path:
 //! [`fetch`] downloads acts from Әділет, [`serve`] publishes the store over HTTP, [`publish`] pushes it to
-//! remote triple stores ([`http`] is their shared client), [`synth`] makes scale corpora.
+//! remote triple stores ([`http`] is their shared client), [`synth`] makes scale corpora, [`train`] fits the
+//! competence model from hand labels.
 
 pub mod bilingual;
 pub mod cli;
@@ -26,6 +27,7 @@ pub mod reconcile;
 pub mod serve;
 pub mod store;
 pub mod synth;
+pub mod train;
 pub mod validate;
 
 /// Version of the extractor, recorded in the provenance of every named graph.

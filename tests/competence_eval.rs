@@ -1,5 +1,5 @@
 //! Precision and recall of the competence classifier against the hand-labelled provisions in
-//! `tests/competences/labels.tsv` (every provision of the shipped regulations, labelled without the classifier).
+//! `data/labels/shipped-areas.tsv` (every provision of the shipped regulations, labelled without the classifier).
 //!
 //! Scored three ways: on the graph (a provision's areas from both its language versions, as users query them), and
 //! on each language's text alone. Micro figures count every (provision, area) decision; macro figures average the
@@ -15,22 +15,22 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 type Areas = BTreeSet<String>;
 
-/// Provision id → (Kazakh text, Russian text).
-fn texts() -> HashMap<String, (Option<String>, Option<String>)> {
-    let t = std::fs::read_to_string(root().join("tests/competences/provisions.tsv")).unwrap();
+/// Provision id → (kind, Kazakh text, Russian text).
+fn texts() -> HashMap<String, (String, Option<String>, Option<String>)> {
+    let t = std::fs::read_to_string(root().join("data/labels/shipped-provisions.tsv")).unwrap();
     t.lines()
         .filter(|l| !l.starts_with('#'))
         .skip(1)
         .map(|l| {
             let f: Vec<&str> = l.split('\t').collect();
             let opt = |s: &str| (s != "-").then(|| s.to_string());
-            (f[0].to_string(), (opt(f[4]), opt(f[5])))
+            (f[0].to_string(), (f[1].to_string(), opt(f[4]), opt(f[5])))
         })
         .collect()
 }
 
 fn labels() -> Vec<(String, Areas)> {
-    let t = std::fs::read_to_string(root().join("tests/competences/labels.tsv")).unwrap();
+    let t = std::fs::read_to_string(root().join("data/labels/shipped-areas.tsv")).unwrap();
     t.lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .skip(1)
@@ -133,9 +133,9 @@ fn competence_classification_meets_its_targets() {
     let texts = texts();
     assert_eq!(labels.len(), texts.len(), "every provision is labelled");
     let lex = Lexicon::get();
-    let predict = |text: &str, lang: Lang| -> Areas {
+    let predict = |text: &str, kind: &str, lang: Lang| -> Areas {
         let norm = normalize(text);
-        areas(&classify(&norm.text, lang, lex))
+        areas(&classify(&norm.text, kind, lang, lex))
             .into_iter()
             .map(str::to_string)
             .collect()
@@ -170,10 +170,10 @@ fn competence_classification_meets_its_targets() {
         let pairs: Vec<(String, Areas, Areas)> = labels
             .iter()
             .filter_map(|(id, want)| {
-                let (kk, ru) = &texts[id];
+                let (kind, kk, ru) = &texts[id];
                 let text = if lang == Lang::Kk { kk } else { ru };
                 text.as_ref()
-                    .map(|t| (id.clone(), want.clone(), predict(t, lang)))
+                    .map(|t| (id.clone(), want.clone(), predict(t, kind, lang)))
             })
             .collect();
         by_lang.push((name, score(name, &pairs)));

@@ -224,7 +224,7 @@ fn compare_command_and_query_agree_and_pair_similar_provisions() {
         ],
     ));
     assert!(
-        text.contains("only A (9):") && text.contains("religion"),
+        text.contains("only A (8):") && text.contains("religion"),
         "{text}"
     );
     let bad = kg(dir.path(), &["compare", "аппараты", "Ақсу"]);

@@ -143,6 +143,24 @@ enum Command {
         #[arg(long, short, value_enum, default_value = "table")]
         format: ResultFormat,
     },
+    /// Trains the competence classifier from the hand labels of data/labels/ and writes its weights
+    /// (data/lexicon/competence-model.tsv).
+    ///
+    /// The labelled provisions of data/country/ are read by the extractor and paired with their labels; those of the
+    /// held-out regions (data/country/studied.tsv) are never trained on. Settings are chosen by leaving one training
+    /// region out at a time; the chosen model is fitted on all the training regions and measured, with the rules
+    /// alone, on the held-out part. The report goes to standard output and into the table's header.
+    TrainCompetence {
+        /// The data folder whose labels, corpus and split are read (its parent holds the documents' paths).
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
+        /// Where the model's table is written.
+        #[arg(long, short, default_value = "data/lexicon/competence-model.tsv")]
+        output: PathBuf,
+        /// Report only: write no table.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// The competence map: administrative units × competence areas, each cell the bodies holding the area in the
     /// unit with their provision counts and weights (queries/competence-matrix.rq).
     ///
@@ -593,6 +611,27 @@ fn run(cli: Cli) -> Result<ExitCode> {
             )?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::TrainCompetence {
+            data,
+            output,
+            dry_run,
+        } => {
+            let report = crate::train::train(data, lex, &crate::train::grid())?;
+            let text = report.text();
+            print!("{text}");
+            if !*dry_run {
+                let header = format!(
+                    "The competence model: one logistic regression per area over word stems, stem pairs, the \
+                     provision's kind\nand the rules' areas. Written by `akimat-kg train-competence` from the labels \
+                     of data/labels/; do not edit by hand.\n\n{text}"
+                );
+                let table = report.model.to_table(&header);
+                std::fs::write(output, table)
+                    .with_context(|| format!("cannot write {}", output.display()))?;
+                eprintln!("wrote {}", output.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Stats => {
             let store = KgStore::open_read_only(&cli.store, &base(&cli)?)?;
             print!("{}", crate::stats::stats(store.inner())?);
@@ -898,7 +937,8 @@ fn print_comparison(out: &mut dyn Write, c: &crate::competence::Comparison) -> R
     Ok(())
 }
 
-/// `extract --explain`: every provision with its areas, the rules that put it there and the words they matched.
+/// `extract --explain`: every provision with its areas and what put it there: a rule and the words it matched, or
+/// the model's probability with the rule or the features that weighed most.
 fn explain_competences(lex: &Lexicon, file: &Path) -> Result<ExitCode> {
     let processed = pipeline::process_file(file, lex)?;
     let stdout = std::io::stdout();
@@ -910,11 +950,22 @@ fn explain_competences(lex: &Lexicon, file: &Path) -> Result<ExitCode> {
             writeln!(out, "    (no area)")?;
         }
         for h in &p.competences {
-            writeln!(
-                out,
-                "    {:<34} rule {:>4} of data/lexicon/competence-rules.tsv matched {:?}",
-                h.area, h.rule, h.words
-            )?;
+            let why = match (h.rule, h.score) {
+                (Some(rule), None) => format!(
+                    "rule {rule:>4} of data/lexicon/competence-rules.tsv matched {:?}",
+                    h.words
+                ),
+                (Some(rule), Some(score)) => format!(
+                    "model {score:.3} of data/lexicon/competence-model.tsv, with rule {rule} matching {:?}",
+                    h.words
+                ),
+                (None, score) => format!(
+                    "model {:.3} of data/lexicon/competence-model.tsv, strongest features {}",
+                    score.unwrap_or_default(),
+                    h.words
+                ),
+            };
+            writeln!(out, "    {:<34} {why}", h.area)?;
         }
     }
     Ok(ExitCode::SUCCESS)

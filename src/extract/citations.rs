@@ -176,6 +176,34 @@ fn similar_titles(a: &str, b: &str) -> bool {
     score >= 0.85
 }
 
+/// The byte spans of the outermost round brackets of a text (an unclosed one runs to its end).
+fn round_brackets(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut open = 0usize;
+    for (i, c) in text.char_indices() {
+        match c {
+            '(' => {
+                if depth == 0 {
+                    open = i;
+                }
+                depth += 1;
+            }
+            ')' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    out.push((open, i));
+                }
+            }
+            _ => {}
+        }
+    }
+    if depth > 0 {
+        out.push((open, text.len()));
+    }
+    out
+}
+
 /// Whether two numbers of one act agree: the same once written alike (Latin look-alikes of Roman numerals, the
 /// `ЗРК` suffix and spaces aside), or one the bare number of the other (`148` and `148-II`: tables and texts drop the
 /// convocation).
@@ -189,6 +217,7 @@ pub fn numbers_agree(a: &str, b: &str) -> bool {
                 'Х' | 'х' | 'x' => 'X',
                 'В' | 'в' | 'v' => 'V',
                 'Ш' => 'I',
+                '–' | '—' => '-',
                 c => c.to_ascii_uppercase(),
             })
             .collect();
@@ -511,15 +540,21 @@ pub fn find_citations(seg: &Segment<'_>, ctx: &Context<'_>) -> Found {
             Lang::Kk => v.pop(),
             Lang::Ru => (!v.is_empty()).then(|| v.remove(0)),
         };
+        // Dates and numbers in round brackets are the act's registration and publication (`(… 2015 жылдың 6
+        // тамызында №3308 тіркелген, … 2015 жылғы 21 тамыздағы №35 … жарияланған)`), not its own.
+        let bracketed = round_brackets(window);
+        let outside = |at: usize| !bracketed.iter().any(|&(o, c)| o < at && at < c);
         let date = nearest(
             dates(window, lex)
                 .into_iter()
+                .filter(|d| outside(d.start))
                 .map(|d| (d.iso, elements_from + d.start, elements_from + d.end))
                 .collect(),
         );
         let number = nearest(
             numbers(window)
                 .into_iter()
+                .filter(|(_, s, _)| outside(*s))
                 .map(|(n, s, e)| (n, elements_from + s, elements_from + e))
                 .collect(),
         );

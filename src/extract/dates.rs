@@ -13,8 +13,14 @@ static RU_DATE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static NUMERIC_DATE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b").unwrap());
+/// `№` and the number as written: digit groups joined by `/`, `-`, `–` or `.`, each group possibly with a letter or
+/// two attached (`47/360-5с`, `5С-47-6`), and parts in capitals after a joiner (`148-II`, `44-314/V`, `5-29/VІ`,
+/// `39–237–V`, `1-6/VII`, `88-V ЗРК`).
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"№\s*(\d+(?:\s?[/\-.]\s?\d+)*(?:-[IVXА-ЯA-Z]+)?(?:\s+ЗРК)?)").unwrap()
+    Regex::new(
+        r"№\s*(\d+(?:[a-zA-Zа-яА-ЯёЁәіңғүұқөһӘІҢҒҮҰҚӨҺ]{1,2}\b)?(?:(?:\s?[/\-–]\s?|\.)(?:\d+(?:[a-zA-Zа-яА-ЯёЁәіңғүұқөһӘІҢҒҮҰҚӨҺ]{1,2}\b)?|[IVXА-ЯA-ZІ]{1,4}\b))*(?:\s+ЗРК)?)",
+    )
+    .unwrap()
 });
 
 /// A date found in text.
@@ -88,7 +94,9 @@ pub fn numbers(text: &str) -> Vec<(String, usize, usize)> {
                 .replace(" /", "/")
                 .replace("/ ", "/")
                 .replace(" -", "-")
-                .replace("- ", "-");
+                .replace("- ", "-")
+                .replace(" –", "–")
+                .replace("– ", "–");
             (n, all.start(), all.end())
         })
         .collect()
@@ -122,5 +130,22 @@ mod tests {
         let n = numbers("№ 403/3 қаулысына, № 148-II, №590 және № 88-V ЗРК");
         let n: Vec<_> = n.into_iter().map(|(n, _, _)| n).collect();
         assert_eq!(n, ["403/3", "148-II", "590", "88-V ЗРК"]);
+        // Session and convocation marks of maslikhat decisions, as the registry writes them.
+        let n = numbers(
+            "№ 47/360-5с. Зарегистрировано … № 44-314/V, № 5-29/VІ шешімі, № 39–237–V, №5С-47-6 и № 1-6/VII шешімі, № 12 қаулысы",
+        );
+        let n: Vec<_> = n.into_iter().map(|(n, _, _)| n).collect();
+        assert_eq!(
+            n,
+            [
+                "47/360-5с",
+                "44-314/V",
+                "5-29/VІ",
+                "39–237–V",
+                "5С-47-6",
+                "1-6/VII",
+                "12"
+            ]
+        );
     }
 }

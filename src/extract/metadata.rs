@@ -25,9 +25,9 @@ pub struct Stated {
     pub lang: Option<crate::lexicon::Lang>,
 }
 
-/// Reads the approving act's date, number and issuer from a sidecar: its own fields first, then its requisites
-/// line (`Решение маслихата Алгинского района Актюбинской области от 12 февраля 2016 года № 261. …`), whose first
-/// date and number are the act's own (later ones are its registration and repeal).
+/// Reads the approving act's date, number and issuer from a sidecar's fields and its requisites line (`Решение
+/// маслихата Алгинского района Актюбинской области от 12 февраля 2016 года № 261. …`), whose first date and number
+/// are the act's own (later ones are its registration and repeal).
 pub fn stated(sidecar: &Sidecar, lex: &Lexicon, lang: crate::lexicon::Lang) -> Stated {
     let requisites = sidecar.requisites(lang).unwrap_or("");
     let iso = |d: &str| {
@@ -41,11 +41,13 @@ pub fn stated(sidecar: &Sidecar, lex: &Lexicon, lang: crate::lexicon::Lang) -> S
             });
         ok.then(|| d.to_string())
     };
-    let date = sidecar
-        .date
-        .as_deref()
-        .and_then(iso)
-        .or_else(|| dates(requisites, lex).into_iter().next().map(|d| d.iso));
+    // The requisites line first: the registry's date field is at times a day early (a midnight stored in another
+    // time zone: `approved_on: 1999-08-31` for an act `от 1 сентября 1999 года`).
+    let date = dates(requisites, lex)
+        .into_iter()
+        .next()
+        .map(|d| d.iso)
+        .or_else(|| sidecar.date.as_deref().and_then(iso));
     let number = sidecar
         .number
         .clone()
@@ -76,7 +78,7 @@ pub fn stated(sidecar: &Sidecar, lex: &Lexicon, lang: crate::lexicon::Lang) -> S
 /// Checks the approving act found in the text against the sidecar: fills its date, number and issuer where the text
 /// gives none, and warns where the two disagree.
 pub fn reconcile(
-    resolution: Option<&mut Resolution>,
+    resolution: &mut Option<Resolution>,
     sidecar: &Sidecar,
     lex: &Lexicon,
     lang: crate::lexicon::Lang,
@@ -98,7 +100,24 @@ pub fn reconcile(
                 || b.unit.identity == super::units::Identity::Key
         });
     }
-    let Some(res) = resolution else {
+    // A text whose approving act was not read (an old layout, an excerpt of the regulation alone) is still the
+    // act the sidecar records: its type, issuer, date and number are the record's.
+    if resolution.is_none()
+        && stated.issuer.is_some()
+        && (stated.date.is_some() || stated.number.is_some())
+    {
+        warnings.push(format!(
+            "the approving act was not read in the text; {file} records it"
+        ));
+        *resolution = Some(Resolution {
+            act_type: super::resolution::act_type_of(
+                stated.issuer.as_ref().map_or("", |b| b.kind.as_str()),
+            )
+            .to_string(),
+            ..Resolution::default()
+        });
+    }
+    let Some(res) = resolution.as_mut() else {
         return;
     };
     res.adilet_id = sidecar.adilet_id.clone();
@@ -138,6 +157,7 @@ pub fn reconcile(
                 "the text names no approving body; taken from {file}: {} of {}",
                 b.kind, b.unit.label
             ));
+            res.act_type = super::resolution::act_type_of(&b.kind).to_string();
             res.issuer = Some(b.clone());
         }
         (Some(t), Some(s)) if t.kind != s.kind || t.unit.path() != s.unit.path() => {

@@ -46,7 +46,7 @@ pub struct Signatory {
 }
 
 /// The resolution (or decision) that approves the regulation.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Resolution {
     /// `AkimatResolution`, `MaslikhatDecision` or `AkimDecision`.
     pub act_type: String,
@@ -246,7 +246,7 @@ pub fn extract(
     });
     let mut resolution = resolution(doc, lex, lang, region.as_ref(), &mut warnings);
     if let Some(s) = sidecar {
-        metadata::reconcile(resolution.as_mut(), s, lex, lang, &mut warnings);
+        metadata::reconcile(&mut resolution, s, lex, lang, &mut warnings);
     }
     let mut institution = institution(
         doc,
@@ -259,7 +259,8 @@ pub fn extract(
     let subordinates = subordinates(doc, lex, lang);
     let mut provisions = provisions::provisions(doc, norm, &original_chars, lex);
     for p in &mut provisions {
-        p.competences = competences::classify(&norm.text[p.norm_start..p.norm_end], lang, lex);
+        p.competences =
+            competences::classify(&norm.text[p.norm_start..p.norm_end], &p.kind, lang, lex);
     }
 
     // Citations: preamble and points belong to the resolution; paragraphs to the regulation or a provision.

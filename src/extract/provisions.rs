@@ -7,7 +7,7 @@ use crate::parse::{Document, Item, Marker, Paragraph};
 use serde::Serialize;
 
 /// A provision of the regulation.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Provision {
     /// `akg:` provision kind local name (`Goal`, `Right`, …).
     pub kind: String,
@@ -42,17 +42,19 @@ fn heading_of(text: &str) -> Option<&str> {
     (text[..colon].chars().count() <= 200).then(|| &text[..colon])
 }
 
-/// The most specific section heading of a scope matching `heading`.
+/// The most specific section heading of a scope matching `heading`; between equally specific ones, the one that
+/// ends last: the list's own noun stands last in both languages (`Негізгі міндеттерге сәйкес … мынадай функциялар
+/// жүктеледі:`, `В соответствии с основными задачами … возлагаются следующие функции:`).
 fn section<'a>(lex: &'a Lexicon, heading: &str, scopes: &[&str]) -> Option<&'a str> {
     let ws: Vec<String> = words(heading).into_iter().map(|w| w.2).collect();
     let refs: Vec<&str> = ws.iter().map(String::as_str).collect();
     lex.sections
         .iter()
         .filter(|s| scopes.contains(&s.scope.as_str()))
-        .filter(|s| s.phrase.find_in(&refs).is_some())
-        .rev() // on a tie, the row that comes first in the table wins
-        .max_by_key(|s| s.phrase.stems.len())
-        .map(|s| s.kind.as_str())
+        .filter_map(|s| Some((s, s.phrase.find_in(&refs)? + s.phrase.stems.len())))
+        .rev() // on a full tie, the row that comes first in the table wins
+        .max_by_key(|(s, end)| (s.phrase.stems.len(), *end))
+        .map(|(s, _)| s.kind.as_str())
 }
 
 struct Builder<'a> {

@@ -15,21 +15,44 @@ static CONTROL_KK: LazyLock<Regex> = LazyLock::new(|| {
 });
 static CONTROL_RU: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)возложить\s+на\s+(.+?)\.?$").unwrap());
-/// The local body named just before a body word (әкімдігі, мәслихаты) in a text.
+/// The local body named just before a body word (әкімдігі, мәслихаты) in a text; where the text names no akimat or
+/// maslikhat, an akim (`облыс әкімінің шешімі`, `Решение акима области`), who issued decisions in the years before
+/// akimats were collegial bodies and still does.
 pub(crate) fn body_in(
     text: &str,
     lex: &Lexicon,
     lang: Lang,
     region: Option<&RegionRef>,
 ) -> Option<BodyRef> {
+    body_of_kinds(text, lex, lang, region, false)
+        .or_else(|| body_of_kinds(text, lex, lang, region, true))
+}
+
+/// The kind of local body a lowercase word names: an akimat or a maslikhat, or (when `akim` is asked) an akim.
+fn body_word(w: &str, lex: &Lexicon, akim: bool) -> Option<&'static str> {
+    let akimat = lex.phrases("body_akimat").any(|p| w.starts_with(p));
+    if akim {
+        (!akimat && lex.phrases("body_akim").any(|p| w.starts_with(p))).then_some("akim")
+    } else if akimat {
+        Some("akimat")
+    } else if lex.phrases("body_maslikhat").any(|p| w.starts_with(p)) {
+        Some("maslikhat")
+    } else {
+        None
+    }
+}
+
+fn body_of_kinds(
+    text: &str,
+    lex: &Lexicon,
+    lang: Lang,
+    region: Option<&RegionRef>,
+    akim: bool,
+) -> Option<BodyRef> {
     let lower = lower_same_len(text);
     let ws = words(&lower);
     for (s, _, w) in &ws {
-        let kind = if lex.phrases("body_akimat").any(|p| w.starts_with(p)) {
-            "akimat"
-        } else if lex.phrases("body_maslikhat").any(|p| w.starts_with(p)) {
-            "maslikhat"
-        } else {
+        let Some(kind) = body_word(w, lex, akim) else {
             continue;
         };
         // Kazakh names the unit before the body word. Russian names it after (`маслихата Алгинского района`),
@@ -56,17 +79,20 @@ pub(crate) fn body_in(
     let m = mentions.first()?;
     let after = &lower[m.end.min(lower.len())..];
     let next = words(after).into_iter().next()?;
-    let kind = if lex.phrases("body_maslikhat").any(|p| next.2.starts_with(p)) {
-        "maslikhat"
-    } else if lex.phrases("body_akimat").any(|p| next.2.starts_with(p)) {
-        "akimat"
-    } else {
-        return None;
-    };
+    let kind = body_word(&next.2, lex, akim)?;
     Some(BodyRef {
         kind: kind.into(),
         unit: with_region(m.unit.clone(), region, lex),
     })
+}
+
+/// The type of the act a local body of this kind passes: an akimat's resolution, a maslikhat's or an akim's decision.
+pub(crate) fn act_type_of(kind: &str) -> &'static str {
+    match kind {
+        "maslikhat" => "MaslikhatDecision",
+        "akim" => "AkimDecision",
+        _ => "AkimatResolution",
+    }
 }
 
 pub(crate) fn resolution(
@@ -123,11 +149,7 @@ pub(crate) fn resolution(
             "akimat"
         }
     });
-    let act_type = match kind {
-        "maslikhat" => "MaslikhatDecision",
-        "akim" => "AkimDecision",
-        _ => "AkimatResolution",
-    };
+    let act_type = act_type_of(kind);
     let mut controlled_by = None;
     let mut entry_into_force = None;
     let mut entry_rule = None;

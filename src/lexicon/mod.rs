@@ -3,6 +3,9 @@
 //! without touching Rust; they are compiled into the binary and can be replaced at run time by pointing the
 //! `AKIMAT_KG_DATA` environment variable at another `data/` folder. Loaded once, then passed around by reference.
 
+pub mod model;
+
+use model::LinearModel;
 use regex::Regex;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -299,6 +302,8 @@ pub struct Lexicon {
     competence_index: Vec<(Lang, HashMap<String, Vec<usize>>)>,
     /// Words left out when provisions are compared, by language.
     pub stopwords: Vec<(Lang, String)>,
+    /// The trained competence classifier (empty when none is shipped: the rules alone decide then).
+    pub competence_model: LinearModel,
 }
 
 const TABLES: &[(&str, &str)] = &[
@@ -365,6 +370,10 @@ const TABLES: &[(&str, &str)] = &[
     (
         "lexicon/stopwords.tsv",
         include_str!("../../data/lexicon/stopwords.tsv"),
+    ),
+    (
+        "lexicon/competence-model.tsv",
+        include_str!("../../data/lexicon/competence-model.tsv"),
     ),
 ];
 
@@ -755,6 +764,9 @@ impl Lexicon {
             .map(|w| (w.lang, w.word.to_lowercase()))
             .collect();
 
+        let (n, text) = t("lexicon/competence-model.tsv")?;
+        let competence_model = LinearModel::parse(&n, &text)?;
+
         Ok(Lexicon {
             months,
             legal_forms,
@@ -774,6 +786,7 @@ impl Lexicon {
             competence_rules,
             competence_index,
             stopwords,
+            competence_model,
         })
     }
 

@@ -260,14 +260,53 @@ pub fn parse(norm: &NormText, lex: &Lexicon) -> Document {
 }
 
 impl Parser<'_> {
+    /// The preamble of an act that states no enacting words (`… в целях …:`, `… мақсаттарында:`, or no colon at
+    /// all): the first text paragraph, or a paragraph near the top ending with a colon, that is followed at once by
+    /// points `1.`, `2.`, … of which one enacts (`resolution_point`: утвердить, создать, бекітілсін, құрылсын …).
+    fn colon_preamble(&self) -> Option<usize> {
+        let n = self.lines.len();
+        let mut first = true;
+        for i in 0..n.min(60) {
+            let l = &self.lines[i];
+            let t = self.text(l);
+            if l.heading > 0 || l.quoted || NOTE.is_match(t) || t.trim().is_empty() {
+                continue;
+            }
+            let opening = std::mem::replace(&mut first, false) && !PARA.is_match(t);
+            if !opening && !t.trim_end().ends_with(':') {
+                continue;
+            }
+            let mut expected = 1u32;
+            for next in &self.lines[i + 1..n.min(i + 40)] {
+                let point = PARA
+                    .captures(self.text(next))
+                    .filter(|c| c[1].parse::<u32>().ok() == Some(expected))
+                    .is_some()
+                    && next.heading == 0
+                    && !next.quoted;
+                if point {
+                    if self.lex.has("resolution_point", &self.lower(next)) {
+                        return Some(i);
+                    }
+                    expected += 1;
+                } else if expected == 1 || next.heading > 0 {
+                    break;
+                }
+            }
+        }
+        None
+    }
+
     /// Header, preamble, points, signatures, stamp and title. Returns the index (in `self.lines`) where the
     /// regulation's body starts.
     fn resolution_part(&mut self) -> usize {
         let n = self.lines.len();
-        let preamble_end = (0..n.min(60)).find(|&i| {
-            let lower = self.lower(&self.lines[i]);
-            self.lex.has("preamble_end", &lower)
-        });
+        let preamble_end = (0..n.min(60))
+            .find(|&i| {
+                let lower = self.lower(&self.lines[i]);
+                self.lex.has("preamble_end", &lower)
+            })
+            .or_else(|| self.colon_preamble());
         let Some(pe) = preamble_end else {
             // A regulation or charter without its approving resolution: find the title near the top.
             return self.title_from(0, true);

@@ -139,6 +139,7 @@ impl Mapper<'_> {
         let unit = self.unit(&b.unit);
         let class = match b.kind.as_str() {
             "maslikhat" => "Maslikhat",
+            "akim" => "Akim",
             _ => "Akimat",
         };
         self.e.class(&iri, AKG, class);

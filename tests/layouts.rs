@@ -1,0 +1,164 @@
+//! One test per layout feature of the country's regulations, each on the real act of `data/country/` (dev part of
+//! the split) that showed it: lists under every heading phrasing, mission as a sentence, old numbering under Roman
+//! chapters, acts with no enacting words, akims' decisions, signatures as separate bold lines, registration details
+//! in brackets, act numbers with session and convocation marks.
+
+mod common;
+use akimat_kg::extract::Extraction;
+use akimat_kg::lexicon::Lexicon;
+use akimat_kg::pipeline::process_file;
+use common::*;
+
+/// The extraction of one text of the act whose code is `code`.
+fn act(code: &str, file: &str) -> Extraction {
+    let dir = walk(&root().join("data/country"))
+        .into_iter()
+        .find(|d| d.ends_with(&format!("-{code}")))
+        .unwrap_or_else(|| panic!("act {code} not in data/country"));
+    process_file(&root().join(&dir).join(file), Lexicon::get())
+        .unwrap_or_else(|e| panic!("{dir}/{file}: {e}"))
+        .extraction
+}
+
+/// The act folders under a folder (those holding a meta.yaml), as paths relative to the repository.
+fn walk(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            if p.join("meta.yaml").exists() {
+                out.push(
+                    p.strip_prefix(root())
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned(),
+                );
+            } else {
+                out.extend(walk(&p));
+            }
+        }
+    }
+    out
+}
+
+/// The (kind, number) of the provisions whose number starts with `prefix`.
+fn numbered(e: &Extraction, prefix: &str) -> Vec<(String, String)> {
+    e.provisions
+        .iter()
+        .filter(|p| p.number.starts_with(prefix))
+        .map(|p| (p.kind.clone(), p.number.clone()))
+        .collect()
+}
+
+fn kinds(e: &Extraction, prefix: &str) -> Vec<String> {
+    let mut k: Vec<String> = numbered(e, prefix).into_iter().map(|x| x.0).collect();
+    k.dedup();
+    k
+}
+
+/// `14. Миссией … является …` is one provision; `17. Права …:` and `18. Обязанности …:` lists give rights and duties.
+/// In Kazakh `15. … негізгі міндеттері:` are tasks while `18. … міндеттері:` after the rights are duties.
+#[test]
+fn mission_sentence_rights_and_duties_lists_in_both_languages() {
+    for file in ["rus.md", "kaz.md"] {
+        let e = act("100628", file);
+        assert_eq!(kinds(&e, "14"), ["Mission"], "{file}");
+        assert_eq!(kinds(&e, "15."), ["Goal"], "{file}");
+        assert_eq!(kinds(&e, "16."), ["Function"], "{file}");
+        assert_eq!(kinds(&e, "17."), ["Right"], "{file}");
+        assert_eq!(kinds(&e, "18."), ["Duty"], "{file}");
+        assert!(
+            numbered(&e, "17.").len() >= 5,
+            "{file}: {:?}",
+            numbered(&e, "17.")
+        );
+        assert!(
+            numbered(&e, "18.").len() >= 5,
+            "{file}: {:?}",
+            numbered(&e, "18.")
+        );
+        // The head's powers, under the chairman's title.
+        assert!(e.provisions.iter().any(|p| p.kind == "HeadPower"), "{file}");
+    }
+}
+
+/// A function item that introduces unmarked lines (`1) аудит эффективности:` and its lines without numbers) gives
+/// each line as a provision.
+#[test]
+fn unmarked_lines_under_an_item_are_provisions() {
+    let e = act("100628", "rus.md");
+    let audit: Vec<(String, String)> = numbered(&e, "16.1.");
+    assert!(audit.len() >= 4, "{audit:?}");
+}
+
+/// A 2001 akim's decision with no enacting words (`… в целях …` then points), Roman-numbered chapters, tasks and
+/// functions under old headings (`атқаратын қызмет түрлері`, `возлагаются следующие функции`), and a signature of a
+/// name alone in bold.
+#[test]
+fn an_old_akim_decision_with_roman_chapters() {
+    for file in ["rus.md", "kaz.md"] {
+        let e = act("8517", file);
+        let r = e.resolution.as_ref().unwrap();
+        assert_eq!(r.act_type, "AkimDecision", "{file}");
+        assert_eq!(r.issuer.as_ref().unwrap().kind, "akim", "{file}");
+        assert_eq!(r.date.as_deref(), Some("2001-02-13"), "{file}");
+        assert_eq!(r.number.as_deref(), Some("28"), "{file}");
+        assert_eq!(kinds(&e, "4."), ["Goal"], "{file}");
+        assert_eq!(kinds(&e, "5."), ["Function"], "{file}");
+        assert_eq!(numbered(&e, "5.").len(), 5, "{file}");
+        let names: Vec<&str> = r.signatories.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["С. Кулагин"], "{file}");
+    }
+}
+
+/// A Kazakh akim's decision whose preamble ends `… мақсаттарында:` and whose points enact (`… өзгертілсін`).
+#[test]
+fn a_preamble_without_enacting_words() {
+    let e = act("11293", "kaz.md");
+    let r = e.resolution.as_ref().unwrap();
+    assert_eq!(r.act_type, "AkimDecision");
+    assert_eq!(r.number.as_deref(), Some("68"));
+    assert_eq!(r.date.as_deref(), Some("2001-04-10"));
+    assert_eq!(r.signatories.len(), 1);
+}
+
+/// A maslikhat decision signed on separate bold lines (`**Председатель сессии**` / `**Е.Беркинбаев**`), numbered
+/// with its session and convocation (`№5-29/VІ`), repealing an act whose registration and publication dates stand
+/// in brackets between its number and its type word (Kazakh).
+#[test]
+fn bold_signatures_numbers_with_marks_and_bracketed_registration() {
+    for file in ["rus.md", "kaz.md"] {
+        let e = act("103755", file);
+        let r = e.resolution.as_ref().unwrap();
+        assert_eq!(r.number.as_deref(), Some("5-29/VІ"), "{file}");
+        assert_eq!(r.signatories.len(), 2, "{file}: {:?}", r.signatories);
+        assert!(
+            r.signatories[0].name.contains("Беркинбаев")
+                || r.signatories[0].name.contains("Беркінбаев")
+        );
+        let repealed: Vec<Option<&str>> = r.repeals.iter().map(|a| a.date.as_deref()).collect();
+        assert_eq!(repealed, [Some("2015-07-21")], "{file}");
+        assert!(
+            r.repeals[0]
+                .number
+                .as_deref()
+                .unwrap_or("")
+                .starts_with("44-314/"),
+            "{file}"
+        );
+    }
+}
+
+/// A 1998 regulation numbered `5.5.1` under Roman chapters (an assembly's: its rights are read though it is no
+/// institution).
+#[test]
+fn decimal_numbering_under_roman_chapters() {
+    let e = act("1973", "rus.md");
+    let rights = numbered(&e, "5.5.");
+    assert!(rights.len() >= 3, "{rights:?}");
+    assert!(rights.iter().all(|(k, _)| k == "Right"), "{rights:?}");
+    assert!(
+        e.institution.is_none(),
+        "a quoted member's organisation is no institution"
+    );
+}
