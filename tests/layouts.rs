@@ -162,3 +162,17 @@ fn decimal_numbering_under_roman_chapters() {
         "a quoted member's organisation is no institution"
     );
 }
+
+/// `18. Права и обязанности …:` split by the sentences `Ревизионная комиссия вправе:` and `… обязана:` into rights
+/// and duties (with escaped Markdown markers `1\)`), and functions whose item `2) контроль:` introduces unmarked lines.
+#[test]
+fn rights_and_duties_under_sentences_and_unmarked_sub_items() {
+    let e = act("85902", "rus.md");
+    assert_eq!(kinds(&e, "18.1."), ["Right"]);
+    assert_eq!(numbered(&e, "18.1.").len(), 9);
+    assert_eq!(kinds(&e, "18.2."), ["Duty"]);
+    assert_eq!(numbered(&e, "18.2.").len(), 4);
+    assert_eq!(numbered(&e, "17.2.").len(), 5);
+    // `1) оценка: исполнения …;` and the lowercase line after it, `реализации …`: an item and its sub-item.
+    assert_eq!(numbered(&e, "17.1").len(), 2);
+}

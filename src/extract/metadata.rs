@@ -17,6 +17,8 @@ use crate::read::sidecar::Sidecar;
 pub struct Stated {
     /// ISO date.
     pub date: Option<String>,
+    /// Another date the sidecar gives the act (its date field, where its requisites line says otherwise).
+    pub other_date: Option<String>,
     /// Number as written.
     pub number: Option<String>,
     /// The issuing body, as `kind` and unit path (`maslikhat` of `aktobe/alga-district`).
@@ -42,12 +44,13 @@ pub fn stated(sidecar: &Sidecar, lex: &Lexicon, lang: crate::lexicon::Lang) -> S
         ok.then(|| d.to_string())
     };
     // The requisites line first: the registry's date field is at times a day early (a midnight stored in another
-    // time zone: `approved_on: 1999-08-31` for an act `от 1 сентября 1999 года`).
-    let date = dates(requisites, lex)
-        .into_iter()
-        .next()
-        .map(|d| d.iso)
-        .or_else(|| sidecar.date.as_deref().and_then(iso));
+    // time zone: `approved_on: 1999-08-31` for an act `от 1 сентября 1999 года`), though the line too may be wrong
+    // where the field is right (`от 21 декабря 2014` for an act of 11 December): both are kept, and a text that
+    // agrees with either keeps its date.
+    let line_date = dates(requisites, lex).into_iter().next().map(|d| d.iso);
+    let field_date = sidecar.date.as_deref().and_then(iso);
+    let date = line_date.clone().or_else(|| field_date.clone());
+    let other_date = field_date.filter(|d| Some(d) != date.as_ref());
     let number = sidecar
         .number
         .clone()
@@ -69,6 +72,7 @@ pub fn stated(sidecar: &Sidecar, lex: &Lexicon, lang: crate::lexicon::Lang) -> S
     };
     Stated {
         date,
+        other_date,
         number,
         issuer,
         lang,
@@ -144,7 +148,10 @@ pub fn reconcile(
         }
         _ => {}
     };
-    check("date", &mut res.date, &stated.date, &|a, b| a == b);
+    let other_date = stated.other_date.clone();
+    check("date", &mut res.date, &stated.date, &|a, b| {
+        a == b || other_date.as_deref() == Some(a)
+    });
     check(
         "number",
         &mut res.number,

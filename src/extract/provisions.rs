@@ -104,10 +104,11 @@ impl Builder<'_> {
     /// A list of items of one kind; `prefix` is the number of the paragraph (and group) they stand in. An item
     /// with sub-items that only introduces them (`1) аудит эффективности:`) is not a provision, its sub-items are
     /// (`16.1.1`, `16.1.2` …); one that says more is a provision of its own text, and its sub-items are too. A list
-    /// of one unmarked statement (`15. Задачи:` and the line under it) is the paragraph's provision.
-    fn list(&mut self, kind: &str, prefix: &str, items: &[Item]) {
-        let lone_statement =
-            matches!(items, [only] if only.marker == Marker::Plain && only.children.is_empty());
+    /// of one unmarked statement (`15. Задачи:` and the line under it) is the paragraph's provision; `whole` says
+    /// whether `items` is a paragraph's (or group's) whole list rather than an item's sub-items.
+    fn list(&mut self, kind: &str, prefix: &str, items: &[Item], whole: bool) {
+        let lone_statement = whole
+            && matches!(items, [only] if only.marker == Marker::Plain && only.children.is_empty());
         let mut position = 0;
         for item in items {
             if item.marker == Marker::Heading {
@@ -140,7 +141,7 @@ impl Builder<'_> {
                         (b.char_start, b.char_end, b.start, b.end),
                     );
                 }
-                self.list(kind, &number, &item.children);
+                self.list(kind, &number, &item.children, false);
                 continue;
             }
             self.push(kind, number, position, span(item));
@@ -273,6 +274,7 @@ fn paragraph(b: &mut Builder<'_>, para: &Paragraph, lex: &Lexicon) {
                     group_kind,
                     &format!("{number}.{group_number}"),
                     &item.children,
+                    true,
                 );
             }
         }
@@ -281,5 +283,5 @@ fn paragraph(b: &mut Builder<'_>, para: &Paragraph, lex: &Lexicon) {
     if kind == "Powers" {
         return;
     }
-    b.list(kind, &number, &para.items);
+    b.list(kind, &number, &para.items, true);
 }

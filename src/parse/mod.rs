@@ -762,20 +762,32 @@ impl Parser<'_> {
             }
 
             // Unmarked text: continues the item right above it, else belongs to the paragraph; a line of its own in
-            // a list a colon opened (the last item's, or the paragraph's head's) is an item of that list.
+            // a list a colon opened (the last item's, or the paragraph's head's) is an item of that list, and so is
+            // a line of its own that starts in lowercase right after an item (`1) оценка: исполнения …;` then
+            // `реализации …;`) goes on enumerating what that item began: it is the item's sub-item.
             let b = self.line_block(l);
             if let Some(para) = chapter.paragraphs.last_mut() {
+                let item = Item {
+                    label: None,
+                    marker: Marker::Plain,
+                    block: b.clone(),
+                    children: Vec::new(),
+                };
                 if l.after_blank && opens_plain_list(para) {
-                    let item = Item {
-                        label: None,
-                        marker: Marker::Plain,
-                        block: b,
-                        children: Vec::new(),
-                    };
                     place_item(&mut para.items, item);
                     last_was_item = true;
                     i += 1;
                     continue;
+                }
+                let enumerates = last_was_item
+                    && para.extra.is_empty()
+                    && b.text.chars().next().is_some_and(char::is_lowercase);
+                if l.after_blank && enumerates {
+                    if let Some(open) = last_open_item(&mut para.items) {
+                        open.children.push(item);
+                        i += 1;
+                        continue;
+                    }
                 }
             }
             match chapter.paragraphs.last_mut() {
