@@ -257,7 +257,7 @@ pub fn extract(
         &original_chars,
     );
     let subordinates = subordinates(doc, lex, lang);
-    let mut provisions = provisions::provisions(doc, norm, &original_chars, lex);
+    let mut provisions = provisions::provisions(doc, norm, &original_chars, lex, &mut warnings);
     for p in &mut provisions {
         p.competences =
             competences::classify(&norm.text[p.norm_start..p.norm_end], &p.kind, lang, lex);

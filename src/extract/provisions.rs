@@ -61,6 +61,7 @@ struct Builder<'a> {
     norm: &'a NormText,
     original: &'a [char],
     out: Vec<Provision>,
+    warnings: Vec<String>,
 }
 
 impl Builder<'_> {
@@ -166,15 +167,18 @@ pub fn provisions(
     norm: &NormText,
     original: &[char],
     lex: &Lexicon,
+    warnings: &mut Vec<String>,
 ) -> Vec<Provision> {
     let mut b = Builder {
         norm,
         original,
         out: Vec::new(),
+        warnings: Vec::new(),
     };
     for para in doc.paragraphs() {
         paragraph(&mut b, para, lex);
     }
+    warnings.append(&mut b.warnings);
     b.out
 }
 
@@ -218,6 +222,23 @@ fn paragraph(b: &mut Builder<'_>, para: &Paragraph, lex: &Lexicon) {
         return;
     };
     let Some(kind) = section(lex, heading, &["para", "container"]) else {
+        // A list the headings do not place: said, so that a reader sees what was not read.
+        let items = para
+            .items
+            .iter()
+            .filter(|i| i.marker != Marker::Heading)
+            .count();
+        if items >= 2 && head.ends_with(':') {
+            let line = b.original[..para.head.char_start.min(b.original.len())]
+                .iter()
+                .filter(|c| **c == '\n')
+                .count()
+                + 1;
+            let shown: String = heading.chars().take(80).collect();
+            b.warnings.push(format!(
+                "line {line}: a list of {items} items under «{shown}» is not read as provisions: its heading names no kind of data/lexicon/sections.tsv"
+            ));
+        }
         return;
     };
     // The Kazakh `міндеттері`: the tasks where it opens the lists, the duties where the rights came before.
