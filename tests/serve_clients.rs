@@ -84,7 +84,7 @@ fn python_sparqlwrapper_and_rdflib_query_and_parse() {
     }
     assert_eq!(
         v["deref_json-ld_type"],
-        "application/ld+json; charset=utf-8"
+        "application/ld+json; profile=\"http://www.w3.org/ns/json-ld#expanded\""
     );
 }
 

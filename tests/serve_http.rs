@@ -215,13 +215,43 @@ fn construct_answers_in_each_rdf_format_with_the_same_triples() {
             Some(first) => assert_eq!(&c, first, "{accept} differs from Turtle"),
         }
     }
-    // The JSON-LD is compacted against the project's context.
+    // Plain JSON-LD is the expanded form: an array of nodes with every IRI written out and no context.
     let r = query(&s, &q, "application/ld+json");
+    assert_eq!(
+        r.header("content-type"),
+        Some("application/ld+json; profile=\"http://www.w3.org/ns/json-ld#expanded\"")
+    );
     let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
-    assert_eq!(v["@context"], format!("{}context.jsonld", shared().base));
+    let node = &v.as_array().expect("expanded JSON-LD is an array")[0];
+    assert_eq!(node["@id"], iri);
+    assert_eq!(
+        node["http://www.w3.org/2004/02/skos/core#prefLabel"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    assert!(!r.text().contains("@context"));
+    // Asked for, it is compacted against the project's context, which the document embeds.
+    let compacted = query(
+        &s,
+        &q,
+        "application/ld+json;profile=\"http://www.w3.org/ns/json-ld#compacted\"",
+    );
+    assert_eq!(
+        compacted.header("content-type"),
+        Some("application/ld+json; profile=\"http://www.w3.org/ns/json-ld#compacted\"")
+    );
+    let v: serde_json::Value = serde_json::from_slice(&compacted.body).unwrap();
+    assert_eq!(v["@context"]["akg"], "https://w3id.org/akimat-kg/ontology#");
     let node = &v["@graph"][0];
     assert_eq!(node["prefLabel"]["kk"], "Ақсу қаласының ішкі саясат бөлімі");
     assert_eq!(node["legalForm"], "form:state-institution");
+    assert_eq!(
+        canonical(parse(jsonld(), &compacted.body, &s)),
+        reference.unwrap(),
+        "compacted JSON-LD gives the triples of the Turtle answer"
+    );
 }
 
 #[test]
@@ -541,7 +571,10 @@ fn vocabularies_answer_at_their_namespaces() {
     assert!(comp.contains("id=\"religion\"") && comp.contains("Религия"));
     let forms = get(&["-H", "Accept: application/ld+json", &s.at("/legal-form/")]);
     let v: serde_json::Value = serde_json::from_slice(&forms.body).unwrap();
-    assert!(v["@graph"].as_array().unwrap().len() >= 5);
+    assert!(
+        v.as_array().unwrap().len() >= 5,
+        "expanded: one node per form and the scheme"
+    );
     // A concept of a scheme is a resource like any other.
     let concept = get(&[
         "-H",

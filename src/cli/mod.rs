@@ -1019,6 +1019,18 @@ pub fn export(
     format: RdfFormat,
     out: &mut dyn Write,
 ) -> Result<()> {
+    if let RdfFormat::JsonLd { .. } = format {
+        // Expanded JSON-LD, one graph object per named graph: readable with no context and no network.
+        let mut w = crate::rdf::jsonld::ExpandedWriter::new(out)?;
+        for q in store.iter() {
+            let q = q?;
+            if !q.graph_name.is_default_graph() {
+                w.add(q.as_ref())?;
+            }
+        }
+        w.finish()?;
+        return Ok(());
+    }
     let mut serializer = RdfSerializer::from_format(format);
     if matches!(
         format,

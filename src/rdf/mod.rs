@@ -4,6 +4,7 @@
 //! sorted and without duplicates, and the provenance record that goes into the metadata graph.
 
 pub mod iri;
+pub mod jsonld;
 pub mod vocab;
 
 use crate::extract::citations::ActRef;

@@ -1,5 +1,6 @@
-//! Writing triples in the representation a client chose: Oxigraph's serializers with the project's prefixes, and
-//! compacted JSON-LD from [`super::jsonld`].
+//! Writing triples in the representation a client chose: Oxigraph's serializers with the project's prefixes,
+//! expanded JSON-LD from [`crate::rdf::jsonld`], and compacted JSON-LD, with its context embedded, from
+//! [`super::jsonld`].
 
 use super::jsonld::Context;
 use super::negotiate::Representation;
@@ -35,9 +36,24 @@ pub fn write_triples(
     out: &mut impl Write,
 ) -> std::io::Result<()> {
     match representation {
-        Representation::Rdf(RdfFormat::JsonLd { .. }) => {
+        Representation::Rdf(RdfFormat::JsonLd { .. })
+            if super::negotiate::is_compacted(representation) =>
+        {
             let doc = context.compact(triples, first);
             serde_json::to_writer_pretty(&mut *out, &doc)?;
+            out.write_all(b"\n")
+        }
+        Representation::Rdf(RdfFormat::JsonLd { .. }) => {
+            let quads = triples.iter().map(|t| {
+                oxigraph::model::QuadRef::new(
+                    t.subject.as_ref(),
+                    t.predicate.as_ref(),
+                    t.object.as_ref(),
+                    oxigraph::model::GraphNameRef::DefaultGraph,
+                )
+            });
+            let doc = crate::rdf::jsonld::expanded(quads).map_err(std::io::Error::other)?;
+            out.write_all(doc.as_bytes())?;
             out.write_all(b"\n")
         }
         Representation::Rdf(format) => {
@@ -55,8 +71,7 @@ pub fn write_triples(
     }
 }
 
-/// An HTTP answer of triples in a representation (JSON-LD compacted, `main` first where the format orders
-/// subjects), with its `Content-Type` and `Vary: Accept`.
+/// An HTTP answer of triples in a representation (`main` first where the format orders subjects), with its `Content-Type` and `Vary: Accept`.
 pub fn triples_response(
     triples: &[Triple],
     representation: Representation,

@@ -17,7 +17,7 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, Uri};
 use axum::response::{IntoResponse, Response};
 use oxigraph::io::RdfFormat;
-use oxigraph::model::{GraphNameRef, NamedNode, NamedOrBlankNode, Quad, Triple};
+use oxigraph::model::{GraphName, GraphNameRef, NamedNode, NamedOrBlankNode, Quad, Triple};
 use serde_json::Value;
 use std::io::Write;
 use std::sync::Arc;
@@ -111,6 +111,10 @@ pub async fn dump(
     representation: Representation,
 ) -> Response {
     let snapshot = state.live.snapshot();
+    let accept = headers
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok());
+    let representation = negotiate::with_profile(representation, accept);
     respond(
         &state,
         snapshot,
@@ -134,7 +138,7 @@ fn respond(
         &format!(
             "store\u{0}{:?}\u{0}{}",
             selection,
-            representation.media_type()
+            representation.content_type()
         ),
     );
     if if_none_match(headers, &tag) {
@@ -257,8 +261,25 @@ fn write_selection(
                 Box::new(store.quads_for_pattern(None, None, None, Some(g.as_ref().into())))
             }
         };
-    if let RdfFormat::JsonLd { .. } = format {
+    if negotiate::is_compacted(representation) {
         return write_jsonld(context, quads, matches!(selection, Selection::Dataset), out);
+    }
+    if let RdfFormat::JsonLd { .. } = format {
+        // One graph is answered as its triples; the dataset as one graph object per named graph.
+        let named = matches!(selection, Selection::Dataset);
+        let mut w =
+            crate::rdf::jsonld::ExpandedWriter::new(&mut *out).map_err(std::io::Error::other)?;
+        for q in quads {
+            let q = q.map_err(store_err)?;
+            let q = if named {
+                q
+            } else {
+                Quad::new(q.subject, q.predicate, q.object, GraphName::DefaultGraph)
+            };
+            w.add(q.as_ref()).map_err(std::io::Error::other)?;
+        }
+        w.finish().map_err(std::io::Error::other)?;
+        return Ok(());
     }
     let mut w = super::encode::serializer(format).for_writer(&mut *out);
     for q in quads {
@@ -284,7 +305,7 @@ fn write_jsonld(
     write!(
         out,
         "{{\n  \"@context\": {},\n  \"@graph\": [",
-        Value::String(context.url().to_string())
+        context.inline()
     )?;
     let mut first_graph = true;
     let mut first_node = true;

@@ -1,6 +1,7 @@
-//! JSON-LD compacted against the project's own `@context` (`ontology/context.jsonld`).
+//! JSON-LD compacted against the project's own `@context` (`ontology/context.jsonld`), for clients that ask for
+//! the compacted profile; the context is embedded in each document, so it reads without the network.
 //!
-//! Oxigraph writes expanded JSON-LD; a web developer wants `"prefLabel": {"kk": …, "ru": …}`. This module does the
+//! The default answer is expanded JSON-LD ([`crate::rdf::jsonld`]); a web developer wants `"prefLabel": {"kk": …, "ru": …}`. This module does the
 //! part of JSON-LD compaction the graph needs, and nothing that could change the meaning: a value takes a term of
 //! the context only when the term's definition fits it exactly (`"@type": "@id"` for IRIs, a datatype for literals of
 //! that datatype, `"@container": "@language"` for language-tagged strings, no coercion for plain strings); anything
@@ -49,6 +50,8 @@ pub struct Context {
     terms: Vec<TermDef>,
     /// The context document itself, served at `url`.
     document: String,
+    /// The `@context` object, embedded in every compacted document so that it reads without the network.
+    inline: Value,
 }
 
 impl Context {
@@ -59,6 +62,7 @@ impl Context {
         let Some(ctx) = value.get("@context").and_then(Value::as_object) else {
             return Err(ContextError("no \"@context\" object".into()));
         };
+        let inline = Value::Object(ctx.clone());
         // Prefixes first: simple string definitions ending in a delimiter.
         let mut prefixes = Vec::new();
         for (name, def) in ctx {
@@ -126,12 +130,18 @@ impl Context {
             prefixes,
             terms,
             document: document.to_string(),
+            inline,
         })
     }
 
-    /// The URL the context is served at, written as `"@context"` in every document.
+    /// The URL the context is served at (`/context.jsonld`), for clients that want to compact their own data.
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    /// The `@context` object that compacted documents embed.
+    pub fn inline(&self) -> &Value {
+        &self.inline
     }
 
     /// The context document.
@@ -238,7 +248,7 @@ impl Context {
         Value::Object(m)
     }
 
-    /// Compacts triples into one JSON-LD document: `{"@context": url, "@graph": [nodes]}`, the node of `first` (if
+    /// Compacts triples into one JSON-LD document: `{"@context": {…}, "@graph": [nodes]}` with the context embedded, the node of `first` (if
     /// given) leading, the others by `@id`. Blank nodes used exactly once as an object are embedded there.
     pub fn compact(&self, triples: &[Triple], first: Option<&str>) -> Value {
         // Group by subject, keeping the subjects' order of first appearance out of the picture (sorted below).
@@ -293,7 +303,7 @@ impl Context {
             out.push(Value::Object(node));
         }
         let mut doc = Map::new();
-        doc.insert("@context".into(), Value::String(self.url.clone()));
+        doc.insert("@context".into(), self.inline.clone());
         doc.insert("@graph".into(), Value::Array(out));
         Value::Object(doc)
     }

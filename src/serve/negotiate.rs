@@ -13,7 +13,7 @@ use oxigraph::sparql::results::QueryResultsFormat;
 pub enum Representation {
     /// SPARQL results in one of the result formats.
     Results(QueryResultsFormat),
-    /// RDF in one of the RDF formats (JSON-LD is compacted against the project's context).
+    /// RDF in one of the RDF formats (JSON-LD expanded, or compacted when the profile says so).
     Rdf(RdfFormat),
     /// A page for a browser.
     Html,
@@ -39,7 +39,12 @@ impl Representation {
             Representation::Rdf(RdfFormat::NQuads) => "application/n-quads; charset=utf-8",
             Representation::Rdf(RdfFormat::TriG) => "application/trig; charset=utf-8",
             Representation::Rdf(RdfFormat::RdfXml) => "application/rdf+xml; charset=utf-8",
-            Representation::Rdf(RdfFormat::JsonLd { .. }) => "application/ld+json; charset=utf-8",
+            Representation::Rdf(RdfFormat::JsonLd { profile }) if profile.contains(COMPACTED) => {
+                "application/ld+json; profile=\"http://www.w3.org/ns/json-ld#compacted\""
+            }
+            Representation::Rdf(RdfFormat::JsonLd { .. }) => {
+                "application/ld+json; profile=\"http://www.w3.org/ns/json-ld#expanded\""
+            }
             Representation::Rdf(_) => "application/octet-stream",
             Representation::Html => "text/html; charset=utf-8",
         }
@@ -62,11 +67,40 @@ impl Representation {
     }
 }
 
-/// The JSON-LD format (plain profile).
+const COMPACTED: oxigraph::io::JsonLdProfile = oxigraph::io::JsonLdProfile::Compacted;
+
+/// JSON-LD in expanded document form, what a client gets unless it asks for compaction: every IRI written out and
+/// no `@context`, so that any processor reads it without the network.
 pub fn jsonld() -> RdfFormat {
     RdfFormat::JsonLd {
         profile: oxigraph::io::JsonLdProfileSet::empty(),
     }
+}
+
+/// JSON-LD compacted against the project's context, which the document embeds: asked for with
+/// `Accept: application/ld+json;profile="http://www.w3.org/ns/json-ld#compacted"`.
+pub fn jsonld_compacted() -> RdfFormat {
+    RdfFormat::JsonLd {
+        profile: oxigraph::io::JsonLdProfileSet::from_profile(COMPACTED),
+    }
+}
+
+/// A JSON-LD representation chosen by other means (a dump's file extension) made compacted when `Accept` asks for
+/// the compacted profile.
+pub fn with_profile(representation: Representation, accept: Option<&str>) -> Representation {
+    match (representation, accept) {
+        (Representation::Rdf(RdfFormat::JsonLd { .. }), Some(a))
+            if wants_compacted(&parse_accept(a)) =>
+        {
+            Representation::Rdf(jsonld_compacted())
+        }
+        _ => representation,
+    }
+}
+
+/// Whether a representation is compacted JSON-LD.
+pub fn is_compacted(representation: Representation) -> bool {
+    matches!(representation, Representation::Rdf(RdfFormat::JsonLd { profile }) if profile.contains(COMPACTED))
 }
 
 /// Result formats for SELECT and ASK, the default first.
@@ -215,19 +249,35 @@ pub fn choose(
             best = Some((key.0, key.1, *offer));
         }
     }
-    best.map(|(_, _, o)| o)
-        .ok_or_else(|| NegotiationError::NotAcceptable {
-            accept: accept.chars().take(200).collect(),
-            offered: offered_list(offers),
-        })
+    best.map(|(_, _, o)| match o {
+        Representation::Rdf(RdfFormat::JsonLd { .. }) if wants_compacted(&ranges) => {
+            Representation::Rdf(jsonld_compacted())
+        }
+        o => o,
+    })
+    .ok_or_else(|| NegotiationError::NotAcceptable {
+        accept: accept.chars().take(200).collect(),
+        offered: offered_list(offers),
+    })
 }
 
-/// One media range of an `Accept` header: type, subtype, quality.
+/// One media range of an `Accept` header: type, subtype, quality, and the JSON-LD profiles it names.
 #[derive(Debug, Clone, PartialEq)]
 struct MediaRange {
     kind: String,
     subtype: String,
     q: f32,
+    profile: Vec<String>,
+}
+
+/// Whether an `application/ld+json` range with a positive quality names the compacted profile.
+fn wants_compacted(ranges: &[MediaRange]) -> bool {
+    ranges.iter().any(|r| {
+        r.kind == "application"
+            && r.subtype == "ld+json"
+            && r.q > 0.0
+            && r.profile.iter().any(|p| p == COMPACTED.iri())
+    })
 }
 
 fn parse_accept(accept: &str) -> Vec<MediaRange> {
@@ -239,10 +289,19 @@ fn parse_accept(accept: &str) -> Vec<MediaRange> {
             continue;
         };
         let mut q = 1.0f32;
+        let mut profile = Vec::new();
         for param in pieces {
             if let Some((k, v)) = param.split_once('=') {
                 if k.trim().eq_ignore_ascii_case("q") {
                     q = v.trim().parse::<f32>().unwrap_or(0.0).clamp(0.0, 1.0);
+                } else if k.trim().eq_ignore_ascii_case("profile") {
+                    // A space-separated list of IRIs, quoted when it holds more than one.
+                    profile.extend(
+                        v.trim()
+                            .trim_matches('"')
+                            .split_whitespace()
+                            .map(str::to_string),
+                    );
                 }
             }
         }
@@ -250,6 +309,7 @@ fn parse_accept(accept: &str) -> Vec<MediaRange> {
             kind: kind.trim().to_string(),
             subtype: subtype.trim().to_string(),
             q,
+            profile,
         });
     }
     out

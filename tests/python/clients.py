@@ -1,6 +1,6 @@
 """Real Python clients against a running `akimat-kg serve`: SPARQLWrapper and rdflib's SPARQLStore query the
-endpoint; rdflib parses the RDF the server sends (CONSTRUCT results, dereferenced resources, JSON-LD with the
-context fetched from the server). Prints what it found as JSON for the Rust test to check.
+endpoint; rdflib parses the RDF the server sends (CONSTRUCT results, dereferenced resources, JSON-LD). Prints
+what it found as JSON for the Rust test to check.
 
 usage: python3 tests/python/clients.py ENDPOINT BASE INSTITUTION_IRI
 """
@@ -41,7 +41,7 @@ out["wrapper_csv_rows"] = len(res.decode("utf-8").strip().splitlines()) - 1
 res = wrapper(PREFIXES + "ASK { ?p a akg:Provision }", JSON)
 out["wrapper_ask"] = res["boolean"]
 
-# SPARQLWrapper: CONSTRUCT as Turtle and as JSON-LD, parsed by rdflib (the JSON-LD context comes from the server).
+# SPARQLWrapper: CONSTRUCT as Turtle and as JSON-LD (expanded, no context), parsed by rdflib.
 g = wrapper(DESCRIBE, TURTLE)
 if isinstance(g, bytes):
     g = rdflib.Graph().parse(data=g, format="turtle")
