@@ -2,7 +2,7 @@
 //! with its paragraph boundaries and numbering, the notes set apart from it, and the header (title, status,
 //! requisites line). Other HTML is read from its `<body>`.
 //!
-//! The page's shape (DOMAIN.md): the body is a `div` whose classes start with `container_gamma` and `text`
+//! The page's shape (docs/domain.md): the body is a `div` whose classes start with `container_gamma` and `text`
 //! (`text_new`, `text_upd`, `text_yts`, … after the status), holding an `<article>` of `<p id="zNNN">`
 //! paragraphs; notes are elements with a class starting with `note`; the header holds an `<h1>` title, a
 //! `<span class="status status_…">` and a `<p>` requisites line. Class names are matched by prefix, so a new

@@ -1,4 +1,4 @@
-//! Stage 5: extraction of the facts MODEL.md names from a parsed document.
+//! Stage 5: extraction of the facts docs/model.md names from a parsed document.
 //!
 //! Input: the [`Document`] tree, its [`NormText`] and the decoded original. Output: an [`Extraction`], the
 //! documented, stable extraction report (`akimat-kg extract --format json`): the approving resolution, the

@@ -18,7 +18,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-/// The host of the server-rendered pages (DOMAIN.md: the main host became a single-page app behind a login).
+/// The host of the server-rendered pages (docs/domain.md: the main host became a single-page app behind a login).
 pub const DEFAULT_HOST: &str = "https://old.adilet.zan.kz";
 
 /// A browser's User-Agent: the site answers scripts that announce themselves differently.

@@ -1,4 +1,4 @@
-//! SPARQL over the store: the default graph is the union of all named graphs (MODEL.md; the store keeps it so),
+//! SPARQL over the store: the default graph is the union of all named graphs (docs/model.md; the store keeps it so),
 //! results are printed as a table for a terminal or in the standard result formats.
 
 pub mod order;

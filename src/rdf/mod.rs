@@ -1,4 +1,4 @@
-//! Stage 6: mapping an [`Extraction`] to RDF quads in the terms of MODEL.md.
+//! Stage 6: mapping an [`Extraction`] to RDF quads in the terms of docs/model.md.
 //!
 //! Input: the extraction report of one document and the IRI of its named graph. Output: the quads of that graph,
 //! sorted and without duplicates, and the provenance record that goes into the metadata graph.

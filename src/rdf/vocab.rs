@@ -1,4 +1,4 @@
-//! Namespaces of the data model (MODEL.md) and constructors for their terms.
+//! Namespaces of the data model (docs/model.md) and constructors for their terms.
 
 use oxigraph::model::NamedNode;
 

@@ -639,7 +639,7 @@ fn document_quads(
     Ok(out)
 }
 
-/// Keeps the default graph equal to the union, as a set, of all named graphs (MODEL.md: queries see the union of
+/// Keeps the default graph equal to the union, as a set, of all named graphs (docs/model.md: queries see the union of
 /// all graphs as their default graph). Oxigraph's own union view repeats a triple once per graph holding it, which
 /// multiplies rows and slows joins, so the store materialises the union instead: a document's new triples are added
 /// to the default graph, and each of its old triples leaves it unless another named graph still holds it. Runs
