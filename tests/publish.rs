@@ -492,3 +492,215 @@ fn bad_endpoints_and_unknown_graphs_are_named() {
         output_text(&out)
     );
 }
+
+/// A real Virtuoso (Debian's `virtuoso-opensource`, installed by `.ci/run`) on a fresh database in a temporary
+/// folder, its SQL and HTTP ports on 127.0.0.1, killed when dropped. Anonymous SPARQL Update and Graph Store writes
+/// are granted through its own `isql` at start, as a publisher would configure a private instance.
+struct Virtuoso {
+    child: Child,
+    url: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Virtuoso {
+    fn start() -> Virtuoso {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().display();
+        let (sql, http) = (free_port(), free_port());
+        let ini = dir.path().join("virtuoso.ini");
+        std::fs::write(
+            &ini,
+            format!(
+                "[Database]\nDatabaseFile = {d}/virtuoso.db\nErrorLogFile = {d}/virtuoso.log\n\
+                 LockFile = {d}/virtuoso.lck\nTransactionFile = {d}/virtuoso.trx\n\
+                 xa_persistent_file = {d}/virtuoso.pxa\n\
+                 [TempDatabase]\nDatabaseFile = {d}/virtuoso-temp.db\nTransactionFile = {d}/virtuoso-temp.trx\n\
+                 [Parameters]\nServerPort = 127.0.0.1:{sql}\nDisableUnixSocket = 1\nDirsAllowed = ., {d}\n\
+                 NumberOfBuffers = 10000\nMaxDirtyBuffers = 6000\n\
+                 [HTTPServer]\nServerPort = 127.0.0.1:{http}\nServerRoot = {d}\nServerThreads = 10\n\
+                 [SPARQL]\nResultSetMaxRows = 1000000\nMaxQueryExecutionTime = 300\n\
+                 MaxQueryCostEstimationTime = 0\n"
+            ),
+        )
+        .unwrap();
+        let bin = std::env::var("VIRTUOSO").unwrap_or_else(|_| "virtuoso-t".into());
+        let child = Command::new(&bin)
+            .args(["+foreground", "+configfile"])
+            .arg(&ini)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("{bin}: {e} (apt-get install virtuoso-opensource; .ci/run does)")
+            });
+        let url = format!("http://127.0.0.1:{http}");
+        let started = Instant::now();
+        while server::curl(&[&format!("{url}/sparql?query=ASK%7B%7D")])
+            .map_or(true, |r| r.status != 200)
+        {
+            assert!(
+                started.elapsed() < Duration::from_secs(120),
+                "Virtuoso did not start: {}",
+                std::fs::read_to_string(dir.path().join("virtuoso.log")).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        let grant = Command::new("isql-vt")
+            .arg(format!("127.0.0.1:{sql}"))
+            .args(["dba", "dba"])
+            .arg("exec=GRANT SPARQL_UPDATE TO \"SPARQL\"; DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 7);")
+            .output()
+            .expect("isql-vt (virtuoso-opensource)");
+        assert!(grant.status.success(), "{}", output_text(&grant));
+        Virtuoso {
+            child,
+            url,
+            _dir: dir,
+        }
+    }
+
+    fn endpoint(&self) -> String {
+        format!("{}/sparql", self.url)
+    }
+
+    /// Quads per graph, for the graphs under this dataset's base (Virtuoso keeps graphs of its own beside them).
+    fn graph_counts(&self) -> BTreeMap<String, u64> {
+        csv_rows(&remote_csv(&self.endpoint(), GRAPH_COUNTS))
+            .into_iter()
+            .filter(|r| r[0].starts_with(BASE))
+            .map(|r| (r[0].clone(), r[1].parse::<f64>().unwrap() as u64))
+            .collect()
+    }
+
+    /// Every graph under the base as a set of N-Triples lines, read back by CONSTRUCT.
+    fn graphs(&self) -> BTreeMap<String, BTreeSet<String>> {
+        self.graph_counts()
+            .into_keys()
+            .map(|g| {
+                let r = server::curl(&[
+                    "-G",
+                    "-H",
+                    "Accept: application/n-triples",
+                    "--data-urlencode",
+                    &format!(
+                        "query=CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}"
+                    ),
+                    &self.endpoint(),
+                ])
+                .unwrap();
+                assert_eq!(r.status, 200, "{}", r.text());
+                let lines = r.text().lines().map(str::to_string).collect();
+                (g, lines)
+            })
+            .collect()
+    }
+}
+
+impl Drop for Virtuoso {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The rows of a CSV answer, sorted, each value as written except numbers, which are compared as numbers (stores
+/// write `1.0` or `1`, and quote strings or not, as SPARQL's CSV format allows).
+fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    let mut rows: Vec<Vec<String>> = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| {
+            r.unwrap_or_else(|e| panic!("{e}: {text}"))
+                .iter()
+                .map(|v| match v.parse::<f64>() {
+                    Ok(n) if !v.is_empty() => format!("{n:.6}"),
+                    _ => v.to_string(),
+                })
+                .collect()
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+#[test]
+fn virtuoso_takes_the_publication_whole_answers_every_query_as_here_and_a_republish_replaces_one_graph(
+) {
+    let (_dir, data, store) = local();
+    let v = Virtuoso::start();
+    let endpoint = v.endpoint();
+    let graph_store = format!("{}/sparql-graph-crud", v.url);
+    // Virtuoso reads the union of its graphs as the default graph: no default graph of ours is sent.
+    let args = [
+        "--endpoint",
+        &endpoint,
+        "--graph-store",
+        &graph_store,
+        "--update-endpoint",
+        &endpoint,
+        "--no-default-graph",
+    ];
+    let out = publish(&store, &args);
+    let t = output_text(&out);
+    assert!(out.status.success(), "{t}");
+    assert!(
+        t.contains("30 graphs sent, 0 unchanged, 0 failed; remote check: every graph holds as many quads as here"),
+        "{t}"
+    );
+    assert_eq!(t.matches("(graph store PUT)").count(), 30, "{t}");
+    // The same quads per graph, by Virtuoso's own count.
+    let local = graph_counts(&store);
+    assert_eq!(local.len(), 30);
+    assert_eq!(v.graph_counts(), local);
+
+    // Every ready-made query gives the same rows there as here.
+    let mut compared = 0;
+    for e in std::fs::read_dir(root().join("queries")).unwrap() {
+        let path = e.unwrap().path();
+        let here = csv_rows(&local_csv(&store, &path));
+        let there = csv_rows(&remote_csv(
+            &endpoint,
+            &std::fs::read_to_string(&path).unwrap(),
+        ));
+        assert_eq!(here, there, "{}", path.display());
+        compared += usize::from(!here.is_empty());
+    }
+    assert!(compared >= 15, "only {compared} queries gave rows");
+
+    // Nothing changed: nothing is sent.
+    let out = publish(&store, &args);
+    assert!(
+        output_text(&out).contains("0 graphs sent, 30 unchanged"),
+        "{}",
+        output_text(&out)
+    );
+
+    // One document changes: its graph and the metadata graph go, and only those change on Virtuoso.
+    let before = v.graphs();
+    let doc = data.join("pairs/100709/rus.md");
+    let edited = std::fs::read_to_string(&doc)
+        .unwrap()
+        .replacen("Аппарат", "Аппарат (ред.)", 1);
+    std::fs::write(&doc, edited).unwrap();
+    server::run(&[
+        "--store",
+        store.to_str().unwrap(),
+        "ingest",
+        "--quiet",
+        data.to_str().unwrap(),
+    ]);
+    let out = publish(&store, &args);
+    let t = output_text(&out);
+    assert!(out.status.success(), "{t}");
+    assert!(t.contains("2 graphs sent, 28 unchanged, 0 failed"), "{t}");
+    let after = v.graphs();
+    let changed: Vec<&String> = before.keys().filter(|g| before[*g] != after[*g]).collect();
+    assert_eq!(changed.len(), 2, "{changed:?}");
+    assert!(changed.iter().any(|g| g.contains("100709")), "{changed:?}");
+    assert!(
+        changed.iter().any(|g| g.ends_with("graph/meta")),
+        "{changed:?}"
+    );
+    assert_eq!(v.graph_counts(), graph_counts(&store));
+}
