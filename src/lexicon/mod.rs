@@ -1032,28 +1032,17 @@ pub fn stem_close(word: &str, stem: &str) -> bool {
     if word.starts_with(stem) {
         return true;
     }
-    let stem: Vec<char> = stem.chars().collect();
-    if stem.len() < 7 {
+    let letters = stem.chars().count();
+    if letters < 7 {
         return false;
     }
-    let word: Vec<char> = word.chars().collect();
-    (stem.len() - 1..=stem.len() + 1)
-        .filter(|&k| k <= word.len())
-        .any(|k| edit_distance(&word[..k], &stem) <= 1)
-}
-
-/// Levenshtein distance of two short strings.
-fn edit_distance(a: &[char], b: &[char]) -> usize {
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
+    let word_letters = word.chars().count();
+    (letters - 1..=letters + 1)
+        .filter(|&k| k <= word_letters)
+        .any(|k| {
+            let prefix: String = word.chars().take(k).collect();
+            strsim::levenshtein(&prefix, stem) <= 1
+        })
 }
 
 /// Splits text into lowercase words with their byte ranges (letters, digits and inner hyphens).

@@ -14,7 +14,7 @@ use crate::rdf::iri::{meta_graph, Base};
 use crate::rdf::vocab::{AKG, PROV};
 use crate::store::{KgStore, StoreError};
 use oxigraph::model::{GraphName, GraphNameRef, NamedNode, NamedOrBlankNode, Term};
-use remote::{insert_data, Remote, RemoteError};
+use remote::{count, insert_data, term_value, Remote, RemoteError};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What to publish, and how.
@@ -169,7 +169,11 @@ pub fn publish(
             &mut note,
         )? {
             if let (Some(g), Some(p), Some(o)) = (r.remove("g"), r.remove("p"), r.remove("o")) {
-                parts.entry(g).or_default().push(format!("{p}={o}"));
+                parts.entry(term_value(&g)).or_default().push(format!(
+                    "{}={}",
+                    term_value(&p),
+                    term_value(&o)
+                ));
             }
         }
         parts
@@ -345,14 +349,7 @@ fn local_graphs(store: &KgStore, meta: &str) -> Result<Vec<Local>, PublishError>
             )
             .filter_map(Result::ok)
             .filter(|q| terms.iter().any(|t| t == q.predicate.as_str()))
-            .map(|q| {
-                let o = match &q.object {
-                    Term::Literal(l) => l.value().to_string(),
-                    Term::NamedNode(n) => n.as_str().to_string(),
-                    other => other.to_string(),
-                };
-                format!("{}={o}", q.predicate.as_str())
-            })
+            .map(|q| format!("{}={}", q.predicate.as_str(), term_value(&q.object)))
             .collect();
         parts.sort();
         out.push(Local {
@@ -377,7 +374,7 @@ fn remote_default_count(
     Ok(remote
         .select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", note)?
         .into_iter()
-        .find_map(|mut r| r.remove("n")?.parse().ok())
+        .find_map(|r| count(r.get("n")))
         .unwrap_or(0))
 }
 
@@ -392,7 +389,10 @@ fn remote_counts(
             note,
         )?
         .into_iter()
-        .filter_map(|mut r| Some((r.remove("g")?, r.remove("n")?.parse().ok()?)))
+        .filter_map(|r| match r.get("g")? {
+            Term::NamedNode(g) => Some((g.as_str().to_string(), count(r.get("n"))?)),
+            _ => None,
+        })
         .collect())
 }
 

@@ -2,9 +2,12 @@
 //! stores without it, and SPARQL queries to read back counts and provenance.
 
 use crate::http::{self, HttpError, Retry};
+use oxigraph::model::Term;
 use reqwest::blocking::{Client, RequestBuilder};
 use reqwest::StatusCode;
+use sparesults::{QueryResultsFormat, QueryResultsParser, SliceQueryResultsParserOutput};
 use std::collections::BTreeMap;
+use std::str::FromStr;
 
 /// How to authenticate to the remote store.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -180,7 +183,7 @@ impl Remote {
         &self,
         query: &str,
         note: &mut dyn FnMut(String),
-    ) -> Result<Vec<BTreeMap<String, String>>, RemoteError> {
+    ) -> Result<Vec<BTreeMap<String, Term>>, RemoteError> {
         let url = self.query.clone();
         let form: String = form_urlencoded::Serializer::new(String::new())
             .append_pair("query", query)
@@ -204,22 +207,42 @@ impl Remote {
             message,
         };
         let bytes = r.bytes().map_err(|e| bad(http::describe(&e)))?;
-        let json: serde_json::Value =
-            serde_json::from_slice(&bytes).map_err(|e| bad(e.to_string()))?;
-        let rows = json
-            .pointer("/results/bindings")
-            .and_then(|b| b.as_array())
-            .ok_or_else(|| bad("no results.bindings".into()))?;
-        Ok(rows
-            .iter()
-            .filter_map(|row| row.as_object())
-            .map(|row| {
-                row.iter()
-                    .filter_map(|(k, v)| Some((k.clone(), v.get("value")?.as_str()?.to_string())))
-                    .collect()
-            })
-            .collect())
+        let parsed = QueryResultsParser::from_format(QueryResultsFormat::Json)
+            .for_slice(&bytes)
+            .map_err(|e| bad(e.to_string()))?;
+        let SliceQueryResultsParserOutput::Solutions(solutions) = parsed else {
+            return Err(bad("a boolean, not solutions".into()));
+        };
+        let mut rows = Vec::new();
+        for solution in solutions {
+            let solution = solution.map_err(|e| bad(e.to_string()))?;
+            rows.push(
+                solution
+                    .iter()
+                    .map(|(v, t)| (v.as_str().to_string(), t.clone()))
+                    .collect(),
+            );
+        }
+        Ok(rows)
     }
+}
+
+/// The value of a term as SPARQL JSON writes it: an IRI's text, a literal's lexical form.
+pub fn term_value(t: &Term) -> String {
+    match t {
+        Term::NamedNode(n) => n.as_str().to_string(),
+        Term::Literal(l) => l.value().to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// A count from a query answer: an integer literal, read as `xsd:integer` (stores write it typed or not).
+pub fn count(t: Option<&Term>) -> Option<usize> {
+    let Some(Term::Literal(l)) = t else {
+        return None;
+    };
+    let n = oxsdatatypes::Integer::from_str(l.value()).ok()?;
+    usize::try_from(i64::from(n)).ok()
 }
 
 /// Writes triples as an `INSERT DATA` into a named graph, or with `None` the default graph (N-Triples lines are

@@ -120,15 +120,14 @@ impl Base {
 /// but ASCII letters, digits, `-`, `.`, `_` and `~` percent-encoded, so that no ID is ever altered or merged with
 /// another.
 pub fn path_segment(id: &str) -> String {
-    let mut out = String::with_capacity(id.len());
-    for b in id.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+    /// RFC 3986's unreserved characters stay as they are.
+    const ENCODED: &percent_encoding::AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
+    utf8_percent_encode(id, ENCODED).to_string()
 }
 
 /// Slug of an act number: lowercase, `/` and spaces turned into hyphens.

@@ -157,23 +157,12 @@ fn render(
     }
 }
 
+/// A request path with its percent-escapes decoded; a malformed escape is kept as written, and a path that does
+/// not decode to UTF-8 is kept whole.
 fn percent_decode(path: &str) -> String {
-    let bytes = path.as_bytes();
-    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push(h * 16 + l);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| path.to_string())
+    percent_encoding::percent_decode_str(path)
+        .decode_utf8()
+        .map_or_else(|_| path.to_string(), |s| s.into_owned())
 }
 
 /// Whether the IRI is a subject, an object or a graph name anywhere in the store.

@@ -17,6 +17,7 @@ use oxigraph::store::Store;
 use regex::{Regex, RegexBuilder};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::str::FromStr;
 
 /// The SHACL namespace.
 const SH: &str = "http://www.w3.org/ns/shacl#";
@@ -602,7 +603,11 @@ impl ShapeReader<'_> {
 
     fn count(&self, param: &str, object: TermRef<'_>) -> Result<u64, ValidateError> {
         match object {
-            TermRef::Literal(l) if l.datatype() == xsd::INTEGER => l.value().parse().ok(),
+            TermRef::Literal(l) if l.datatype() == xsd::INTEGER => {
+                oxsdatatypes::Integer::from_str(l.value())
+                    .ok()
+                    .and_then(|i| u64::try_from(i64::from(i)).ok())
+            }
             _ => None,
         }
         .ok_or_else(|| self.invalid(format!("sh:{param} must be a non-negative xsd:integer")))
@@ -610,11 +615,11 @@ impl ShapeReader<'_> {
 
     fn boolean(&self, param: &str, object: TermRef<'_>) -> Result<bool, ValidateError> {
         match object {
-            TermRef::Literal(l) if l.datatype() == xsd::BOOLEAN => match l.value() {
-                "true" | "1" => Some(true),
-                "false" | "0" => Some(false),
-                _ => None,
-            },
+            TermRef::Literal(l) if l.datatype() == xsd::BOOLEAN => {
+                oxsdatatypes::Boolean::from_str(l.value())
+                    .ok()
+                    .map(bool::from)
+            }
             _ => None,
         }
         .ok_or_else(|| self.invalid(format!("sh:{param} must be an xsd:boolean")))
