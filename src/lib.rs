@@ -27,6 +27,7 @@ pub mod reconcile;
 pub mod serve;
 pub mod store;
 pub mod synth;
+pub mod text;
 pub mod train;
 pub mod validate;
 

@@ -156,7 +156,7 @@ pub fn rule_hits(
 
 /// The lowercase words of a text outside quotes, with their byte ranges.
 fn unquoted_words(text: &str) -> Vec<(usize, usize, String)> {
-    let (quotes, _) = super::quotes::quoted_spans(text);
+    let (quotes, _) = crate::parse::quotes::quoted_spans(text);
     words(text)
         .into_iter()
         .filter(|(s, _, _)| {

@@ -4,7 +4,7 @@
 
 use super::citations::is_title;
 use super::provisions::collapse;
-use super::quotes::quoted_spans;
+use crate::parse::quotes::quoted_spans;
 use super::resolution::body_in;
 use super::units::{find_units, settle, slug, RegionRef};
 use super::{Address, Institution, Organisation, Resolution};
@@ -31,13 +31,13 @@ pub(crate) fn named_orgs(text: &str, lex: &Lexicon, lang: Lang) -> Vec<(Organisa
     // Outermost quotes name organisations (`«Ақсу қаласының «Болашақ» жастар орталығы»` is one name); a name quoted
     // inside an act's title (`«Об утверждении Положения … «Аппарат …»»`) counts too.
     // (A quote whose closing mark is lost encloses nothing: only spans that close count as enclosing.)
-    let enclosing = |q: &super::quotes::Quote| {
+    let enclosing = |q: &crate::parse::quotes::Quote| {
         spans
             .iter()
             .filter(|outer| outer.open < q.open && q.close < outer.close)
             .collect::<Vec<_>>()
     };
-    let keep = |q: &super::quotes::Quote| {
+    let keep = |q: &crate::parse::quotes::Quote| {
         enclosing(q).iter().all(|outer| {
             is_title(&text[outer.open..outer.close], Lang::Kk)
                 || is_title(&text[outer.open..outer.close], Lang::Ru)

@@ -12,7 +12,6 @@ pub mod institution;
 pub mod lang;
 pub mod metadata;
 pub mod provisions;
-pub mod quotes;
 pub mod resolution;
 pub mod units;
 

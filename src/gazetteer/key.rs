@@ -1,7 +1,7 @@
 //! The language-neutral key of a unit's proper name (`data/lexicon/name-key.tsv`): the Kazakh and the Russian
 //! spelling of one name give one key, so that a unit the gazetteer lacks still meets across the two languages.
 
-use crate::lexicon::{lowercase, Lang};
+use crate::text::{lowercase, Lang};
 
 /// A row of `name-key.tsv` could not be understood.
 #[derive(Debug, thiserror::Error)]

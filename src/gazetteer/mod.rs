@@ -9,7 +9,7 @@
 
 pub mod key;
 
-use crate::lexicon::{lowercase, Lang};
+use crate::text::{lowercase, Lang};
 use key::NameKey;
 use std::collections::HashMap;
 

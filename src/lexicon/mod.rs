@@ -12,27 +12,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-/// A language the extractor reads.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, serde::Serialize, PartialOrd, Ord,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    /// Kazakh.
-    Kk,
-    /// Russian.
-    Ru,
-}
-
-impl Lang {
-    /// The BCP 47 tag used on literals.
-    pub fn tag(self) -> &'static str {
-        match self {
-            Lang::Kk => "kk",
-            Lang::Ru => "ru",
-        }
-    }
-}
+pub use crate::text::{
+    is_alphabetic, is_alphanumeric, lower_same_len, lowercase, stem_close, words, Lang,
+};
 
 /// A table could not be read or understood.
 #[derive(Debug, thiserror::Error)]
@@ -985,129 +967,6 @@ fn proper_name(unit_words: &[UnitWord], full: &str, lang: Lang) -> String {
         }
     }
     best.unwrap_or(full)
-}
-
-/// Lowercase letter by letter, keeping every character's UTF-8 length (a letter whose lowercase form is longer or
-/// shorter, which Kazakh and Russian letters never are, is kept as written), so byte offsets in the copy are offsets
-/// in the original.
-pub fn lower_same_len(text: &str) -> String {
-    text.chars()
-        .map(|c| match lower_char(c) {
-            Some(one) if one.len_utf8() == c.len_utf8() => one,
-            Some(_) => c,
-            None => {
-                let mut l = c.to_lowercase();
-                match (l.next(), l.next()) {
-                    (Some(one), None) if one.len_utf8() == c.len_utf8() => one,
-                    _ => c,
-                }
-            }
-        })
-        .collect()
-}
-
-/// `str::to_lowercase`, with the letters of the Latin and Cyrillic blocks lowered from a table (the standard
-/// library searches Unicode's tables for every letter beyond ASCII, which was a tenth of the extraction time).
-pub fn lowercase(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match lower_char(c) {
-            Some(l) => out.push(l),
-            // Σ lowers by its context (final ς), which only the standard library knows.
-            None if c == 'Σ' => return text.to_lowercase(),
-            None => out.extend(c.to_lowercase()),
-        }
-    }
-    out
-}
-
-/// The lowercase of a character of the tabled blocks where it is one character, and not Σ; `None` otherwise.
-fn lower_char(c: char) -> Option<char> {
-    char_classes().get(c as usize).and_then(|&(_, _, l)| l)
-}
-
-/// Whether a lowercase word starts with a stem, allowing one typo (a letter missing, added or changed) in stems of
-/// seven letters or more (`мангистаукого` for `мангистауск`): real documents carry such typos in names.
-pub fn stem_close(word: &str, stem: &str) -> bool {
-    if word.starts_with(stem) {
-        return true;
-    }
-    let letters = stem.chars().count();
-    if letters < 7 {
-        return false;
-    }
-    let word_letters = word.chars().count();
-    (letters - 1..=letters + 1)
-        .filter(|&k| k <= word_letters)
-        .any(|k| {
-            let prefix: String = word.chars().take(k).collect();
-            strsim::levenshtein(&prefix, stem) <= 1
-        })
-}
-
-/// Splits text into lowercase words with their byte ranges (letters, digits and inner hyphens).
-pub fn words(text: &str) -> Vec<(usize, usize, String)> {
-    let mut out = Vec::new();
-    let mut start: Option<usize> = None;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        let inner_hyphen =
-            c == '-' && start.is_some() && chars.peek().is_some_and(|&(_, n)| is_alphanumeric(n));
-        if is_alphanumeric(c) || inner_hyphen {
-            if start.is_none() {
-                start = Some(i);
-            }
-        } else if let Some(s) = start.take() {
-            out.push((s, i, lowercase(&text[s..i])));
-        }
-    }
-    if let Some(s) = start {
-        out.push((s, text.len(), lowercase(&text[s..])));
-    }
-    out
-}
-
-/// Characters below this are classified from [`char_classes`].
-const TABLED: usize = 0x530;
-
-/// Whether each character of the Latin and Cyrillic blocks (where these texts are written) is alphabetic, whether
-/// it is alphanumeric, and its lowercase where that is one character (not for Σ, whose lowercase depends on its
-/// place in the word), as `char` says, computed once: the standard library's lookup for letters beyond ASCII is a
-/// search through Unicode's tables, which for Cyrillic text took a tenth of the extraction time.
-type CharClass = (bool, bool, Option<char>);
-
-fn char_classes() -> &'static [CharClass; TABLED] {
-    static CLASSES: std::sync::OnceLock<[CharClass; TABLED]> = std::sync::OnceLock::new();
-    CLASSES.get_or_init(|| {
-        let mut t = [(false, false, None); TABLED];
-        for (u, slot) in t.iter_mut().enumerate() {
-            if let Some(c) = char::from_u32(u as u32) {
-                let mut l = c.to_lowercase();
-                let lower = match (l.next(), l.next()) {
-                    (Some(one), None) if c != 'Σ' => Some(one),
-                    _ => None,
-                };
-                *slot = (c.is_alphabetic(), c.is_alphanumeric(), lower);
-            }
-        }
-        t
-    })
-}
-
-/// `char::is_alphabetic`, from a table for Latin and Cyrillic.
-pub fn is_alphabetic(c: char) -> bool {
-    match char_classes().get(c as usize) {
-        Some(&(alpha, _, _)) => alpha,
-        None => c.is_alphabetic(),
-    }
-}
-
-/// `char::is_alphanumeric`, from a table for Latin and Cyrillic.
-pub fn is_alphanumeric(c: char) -> bool {
-    match char_classes().get(c as usize) {
-        Some(&(_, alnum, _)) => alnum,
-        None => c.is_alphanumeric(),
-    }
 }
 
 #[cfg(test)]

@@ -7,6 +7,8 @@
 //! [`Issue`], and a text that stops mid-sentence is marked [`Document::truncated`]. The tree serialises to JSON so
 //! it can be printed, inspected and compared in tests; extraction reads the tree, not the raw text.
 
+pub mod quotes;
+
 use crate::lexicon::{lowercase, Lexicon};
 use crate::normalize::NormText;
 use regex::Regex;
@@ -832,7 +834,7 @@ impl Parser<'_> {
 
 /// Whether a text holds a closed quoted name (`«…»`, `"…"`).
 fn has_quoted_name(text: &str) -> bool {
-    let (spans, _) = crate::extract::quotes::quoted_spans(text);
+    let (spans, _) = quotes::quoted_spans(text);
     spans.iter().any(|q| q.close > q.open + 1)
 }
 

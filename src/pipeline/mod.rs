@@ -13,7 +13,6 @@ use crate::read::{read, Input, ReadError};
 use crate::store::{KgStore, NewDocument, StoreError};
 use oxigraph::model::Quad;
 use serde::Serialize;
-use sha2::Digest;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -115,12 +114,8 @@ pub enum DocError {
     },
 }
 
-/// `sha256:<hex>` of some bytes.
-pub fn digest(bytes: &[u8]) -> String {
-    let d = sha2::Sha256::digest(bytes);
-    let hex: String = d.iter().map(|b| format!("{b:02x}")).collect();
-    format!("sha256:{hex}")
-}
+/// `sha256:<hex>` of some bytes (kept in [`crate::read`], the first stage that needs it).
+pub use crate::read::digest;
 
 /// Takes bytes through decode, normalise, parse and extract, with the document's sidecar (as read by
 /// [`sidecar_of`]) when it has one. A bug that panics inside the stages is caught and reported as this document's

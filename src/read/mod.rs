@@ -6,6 +6,14 @@
 
 pub mod sidecar;
 
+/// `sha256:<hex>` of some bytes: the identity of a source file's content, wherever it lies.
+pub fn digest(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    let d = sha2::Sha256::digest(bytes);
+    let hex: String = d.iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256:{hex}")
+}
+
 use std::path::{Path, PathBuf};
 
 /// Extensions of the documents taken from folders.

@@ -141,7 +141,7 @@ pub fn load(path: &Path) -> Result<Sidecar, SidecarError> {
     let field = |names: &[&str]| names.iter().find_map(|n| map.get(*n));
     Ok(Sidecar {
         path: path.to_path_buf(),
-        digest: crate::pipeline::digest(&bytes),
+        digest: super::digest(&bytes),
         code: field(&["act_code", "code", "id"]).and_then(scalar),
         titles: field(&["title", "titles"]).map(by_lang).unwrap_or_default(),
         requisites: field(&["requisite", "requisites"])

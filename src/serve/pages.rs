@@ -2,7 +2,7 @@
 //! escapes every text it inserts, so a label holding `<script>` from a crafted document shows as text. The pages
 //! carry no script at all (the Content-Security-Policy says so) and one stylesheet from this server.
 
-use super::resource::{Link, ResourceView, Value};
+use super::view::{Link, ResourceView, Value};
 use super::AppState;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, Uri};

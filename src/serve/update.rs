@@ -4,7 +4,7 @@
 
 use super::error::ApiError;
 use super::policy;
-use super::sparql::ProtocolRequest;
+use super::protocol::ProtocolRequest;
 use super::AppState;
 use crate::query::parser;
 use axum::http::{header, HeaderMap, StatusCode};

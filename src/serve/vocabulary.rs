@@ -7,7 +7,8 @@
 use super::error::ApiError;
 use super::negotiate::{self, Representation};
 use super::pages::{self, Words};
-use super::resource::{Labeler, Link};
+use super::resource::Labeler;
+use super::view::Link;
 use super::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, Uri};

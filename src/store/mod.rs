@@ -503,7 +503,7 @@ impl KgStore {
             text.push_str(&q.to_string());
             text.push('\n');
         }
-        let digest = crate::pipeline::digest(text.as_bytes());
+        let digest = crate::read::digest(text.as_bytes());
         if self.record(&graph)?.is_some_and(|r| r.digest == digest) {
             return Ok(false);
         }
@@ -541,7 +541,7 @@ impl KgStore {
     pub fn ensure_ontology(&self, base: &Base) -> Result<bool, StoreError> {
         let graph = ontology_graph(base);
         let texts = [crate::ONTOLOGY, crate::COMPETENCES, crate::LEGAL_FORMS];
-        let digest = crate::pipeline::digest(texts.concat().as_bytes());
+        let digest = crate::read::digest(texts.concat().as_bytes());
         if self.record(&graph)?.is_some_and(|r| r.digest == digest) {
             return Ok(false);
         }
