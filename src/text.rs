@@ -148,4 +148,3 @@ pub fn is_alphanumeric(c: char) -> bool {
         None => c.is_alphanumeric(),
     }
 }
-

@@ -121,7 +121,12 @@ fn no_import_circle_among_the_top_level_modules() {
     rust_files(&root, &mut files);
     let module_of = |p: &Path| -> String {
         let rel = p.strip_prefix(&root).unwrap();
-        let first = rel.components().next().unwrap().as_os_str().to_string_lossy();
+        let first = rel
+            .components()
+            .next()
+            .unwrap()
+            .as_os_str()
+            .to_string_lossy();
         first.trim_end_matches(".rs").to_string()
     };
     let modules: BTreeSet<String> = files.iter().map(|p| module_of(p)).collect();

@@ -8,10 +8,10 @@
 //! anchors on the type word and reads the clause around it.
 
 use super::dates::{dates, numbers};
-use crate::parse::quotes::{outer_quotes, Quote};
 use super::units::{find_units, with_region, RegionRef};
 use super::BodyRef;
 use crate::lexicon::{lower_same_len, lowercase, words, Lang, Lexicon};
+use crate::parse::quotes::{outer_quotes, Quote};
 use regex::Regex;
 use serde::Serialize;
 use std::sync::LazyLock;

@@ -4,11 +4,11 @@
 
 use super::citations::is_title;
 use super::provisions::collapse;
-use crate::parse::quotes::quoted_spans;
 use super::resolution::body_in;
 use super::units::{find_units, settle, slug, RegionRef};
 use super::{Address, Institution, Organisation, Resolution};
 use crate::lexicon::{lower_same_len, lowercase, words, Lang, Lexicon};
+use crate::parse::quotes::quoted_spans;
 use crate::parse::{Block, Document, Paragraph};
 use regex::Regex;
 use std::sync::LazyLock;

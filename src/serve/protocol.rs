@@ -57,4 +57,3 @@ pub fn set_once(slot: &mut Option<String>, name: &str, value: String) -> Result<
     *slot = Some(value);
     Ok(())
 }
-

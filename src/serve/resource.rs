@@ -11,10 +11,11 @@ use super::error::ApiError;
 use super::live::Snapshot;
 use super::negotiate::{self, Representation};
 use super::pages;
-use super::view::{
-    Incoming, Link, Origin, ProfileRow, Property, ProvisionGroup, ProvisionItem, ResourceView, Value,
-};
 use super::sparql::{etag, if_none_match, not_modified};
+use super::view::{
+    Incoming, Link, Origin, ProfileRow, Property, ProvisionGroup, ProvisionItem, ResourceView,
+    Value,
+};
 use super::AppState;
 use crate::rdf::vocab::{AKG, DCT, DEFAULT_BASE, ELI, RDF, SCHEMA};
 use axum::extract::State;

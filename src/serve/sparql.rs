@@ -11,9 +11,9 @@
 //! nothing.
 
 use super::error::ApiError;
-pub use super::protocol::ProtocolRequest;
-use super::protocol::set_once;
 use super::execute::{self, JobAnswer, QueryJob};
+use super::protocol::set_once;
+pub use super::protocol::ProtocolRequest;
 use super::worker::{WorkerError, GRACE};
 use super::AppState;
 use axum::body::Bytes;

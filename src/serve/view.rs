@@ -117,4 +117,3 @@ pub struct ResourceView {
     /// Where its text stands in the source (`akg:charStart`, `akg:charEnd`).
     pub offsets: Option<(String, String)>,
 }
-
