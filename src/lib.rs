@@ -10,6 +10,7 @@
 pub mod bilingual;
 pub mod cli;
 pub mod competence;
+pub mod datafile;
 pub mod decode;
 pub mod extract;
 pub mod fetch;

@@ -38,6 +38,9 @@ pub enum SynthError {
         /// The cause.
         cause: std::io::Error,
     },
+    /// The tables of `data/` could not be loaded.
+    #[error("the tables of data/: {0}")]
+    Lexicon(#[from] crate::lexicon::LexiconLoadError),
     /// The corpus holds nothing to recombine.
     #[error("{0}: no regulations to recombine (expected pairs/*/kaz.md with rus.md and meta.yaml, or *.txt)")]
     Empty(PathBuf),
@@ -123,7 +126,7 @@ fn load(corpus: &Path) -> Result<Vec<Template>, SynthError> {
             cause,
         })
     };
-    let units = units();
+    let units = units()?;
     let mut out = Vec::new();
     let pairs = corpus.join("pairs");
     if let Ok(entries) = std::fs::read_dir(&pairs) {
@@ -186,8 +189,8 @@ fn load(corpus: &Path) -> Result<Vec<Template>, SynthError> {
 
 /// The districts and cities of the gazetteer: Kazakh proper name and the stem of the Russian name (`Алгинск` of
 /// `Алгинский район`, `Аксу` of `город Аксу`).
-fn units() -> Vec<(String, String)> {
-    let lex = crate::lexicon::Lexicon::get();
+fn units() -> Result<Vec<(String, String)>, SynthError> {
+    let lex = crate::lexicon::Lexicon::try_get()?;
     let mut out: Vec<(String, String)> = lex
         .gazetteer
         .periods
@@ -207,7 +210,7 @@ fn units() -> Vec<(String, String)> {
         .collect();
     out.sort();
     out.dedup();
-    out
+    Ok(out)
 }
 
 /// How often a text names a unit by its Kazakh name and a unit word (`Алға ауданы`, `Ақсу қаласының`).

@@ -148,3 +148,169 @@ pub fn is_alphanumeric(c: char) -> bool {
         None => c.is_alphanumeric(),
     }
 }
+
+/// The letter tables of `data/lexicon/` the toolkit uses: the transliteration behind IRI slugs
+/// (`transliteration.tsv`) and the Latin look-alikes of Cyrillic letters (`look-alikes.tsv`).
+#[derive(Debug)]
+pub struct Letters {
+    latin: std::collections::HashMap<char, String>,
+    lookalikes: std::collections::HashMap<char, char>,
+}
+
+use crate::datafile::DataFileError;
+
+const TRANSLITERATION: (&str, &str) = (
+    "lexicon/transliteration.tsv",
+    include_str!("../data/lexicon/transliteration.tsv"),
+);
+const LOOK_ALIKES: (&str, &str) = (
+    "lexicon/look-alikes.tsv",
+    include_str!("../data/lexicon/look-alikes.tsv"),
+);
+
+/// The rows of a two-column table: a single character, and its value; comments, the header and blank lines
+/// skipped.
+fn letter_rows(file: &str, text: &str) -> Result<Vec<(usize, char, String)>, DataFileError> {
+    let mut out = Vec::new();
+    let header = header_line(text);
+    for (i, line) in text.lines().enumerate() {
+        let bad = |message: String| DataFileError {
+            file: file.to_string(),
+            line: i + 1,
+            message,
+        };
+        if line.starts_with('#') || line.trim().is_empty() || i == header {
+            continue;
+        }
+        let (key, value) = line
+            .split_once('\t')
+            .ok_or_else(|| bad("expected two columns separated by a tab".into()))?;
+        let mut chars = key.chars();
+        let (Some(c), None) = (chars.next(), chars.next()) else {
+            return Err(bad(format!("{key:?} is not one letter")));
+        };
+        out.push((i + 1, c, value.trim_end_matches('\r').to_string()));
+    }
+    Ok(out)
+}
+
+/// The index of the header line: the first line that is not a comment.
+fn header_line(text: &str) -> usize {
+    text.lines()
+        .position(|l| !l.starts_with('#'))
+        .unwrap_or(usize::MAX)
+}
+
+impl Letters {
+    /// Reads the two tables from their texts (`(path below data/, content)`).
+    pub fn parse(
+        transliteration: (&str, &str),
+        lookalikes: (&str, &str),
+    ) -> Result<Letters, DataFileError> {
+        let mut latin = std::collections::HashMap::new();
+        for (line, c, value) in letter_rows(transliteration.0, transliteration.1)? {
+            if !value
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            {
+                return Err(DataFileError {
+                    file: transliteration.0.to_string(),
+                    line,
+                    message: format!(
+                        "{value:?}: a slug is written in lowercase ASCII letters and digits"
+                    ),
+                });
+            }
+            latin.insert(c, value);
+        }
+        let mut alikes = std::collections::HashMap::new();
+        for (line, c, value) in letter_rows(lookalikes.0, lookalikes.1)? {
+            let mut chars = value.chars();
+            let (Some(cyrillic), None) = (chars.next(), chars.next()) else {
+                return Err(DataFileError {
+                    file: lookalikes.0.to_string(),
+                    line,
+                    message: format!("{value:?} is not one letter"),
+                });
+            };
+            alikes.insert(c, cyrillic);
+        }
+        Ok(Letters {
+            latin,
+            lookalikes: alikes,
+        })
+    }
+
+    /// The tables of `$AKIMAT_KG_DATA` when it is set, else those built into the binary.
+    pub fn load() -> Result<Letters, DataFileError> {
+        let t = crate::datafile::text(TRANSLITERATION.0, TRANSLITERATION.1)?;
+        let l = crate::datafile::text(LOOK_ALIKES.0, LOOK_ALIKES.1)?;
+        Letters::parse((TRANSLITERATION.0, &t), (LOOK_ALIKES.0, &l))
+    }
+
+    /// The ASCII a lowercase letter becomes in a slug (`""` for a letter that is dropped), if the table has it.
+    pub fn latin(&self, c: char) -> Option<&str> {
+        self.latin.get(&c).map(String::as_str)
+    }
+
+    /// The Cyrillic letter a Latin look-alike stands for.
+    pub fn lookalike(&self, c: char) -> Option<char> {
+        self.lookalikes.get(&c).copied()
+    }
+}
+
+/// The process-wide letter tables, loaded once (see [`Letters::load`]); the error is the same on every call.
+pub fn letters() -> Result<&'static Letters, DataFileError> {
+    static LETTERS: std::sync::OnceLock<Result<Letters, DataFileError>> =
+        std::sync::OnceLock::new();
+    LETTERS
+        .get_or_init(Letters::load)
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+/// The letter tables for code that has no error to return: the loaded ones, or the built-in ones when
+/// `$AKIMAT_KG_DATA` holds a bad table — which the commands report before they read any document (the lexicon's
+/// `try_get` checks these tables too).
+pub fn letters_or_builtin() -> &'static Letters {
+    static BUILTIN: std::sync::OnceLock<Letters> = std::sync::OnceLock::new();
+    letters().unwrap_or_else(|_| {
+        BUILTIN.get_or_init(|| {
+            Letters::parse(TRANSLITERATION, LOOK_ALIKES)
+                .expect("the built-in letter tables parse (tested)")
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_built_in_letter_tables_read_and_fold_the_two_spellings_of_a_name() {
+        let l = Letters::parse(TRANSLITERATION, LOOK_ALIKES).unwrap();
+        let slug = |s: &str| s.chars().map(|c| l.latin(c).unwrap()).collect::<String>();
+        assert_eq!(slug("ұйғыр"), "uigyr");
+        assert_eq!(slug("уйгур"), "uigur");
+        assert_eq!(slug("қордай"), slug("кордай"));
+        assert_eq!(l.latin('ь'), Some(""));
+        assert_eq!(l.lookalike('p'), Some('р'));
+        assert_eq!(l.lookalike('z'), None);
+    }
+
+    #[test]
+    fn a_bad_row_names_its_file_and_line() {
+        let bad = (
+            "lexicon/transliteration.tsv",
+            "# c\ncyrillic\tlatin\nа\ta\nбв\tb\n",
+        );
+        let e = Letters::parse(bad, LOOK_ALIKES).unwrap_err();
+        assert_eq!(
+            (e.file.as_str(), e.line),
+            ("lexicon/transliteration.tsv", 4)
+        );
+        let upper = ("lexicon/transliteration.tsv", "cyrillic\tlatin\nа\tA\n");
+        let e = Letters::parse(upper, LOOK_ALIKES).unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
+    }
+}

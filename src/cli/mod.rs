@@ -355,16 +355,37 @@ enum DumpFormat {
     Rdfxml,
 }
 
-fn rdf_format(name: &str) -> RdfFormat {
-    match name {
-        "trig" => RdfFormat::TriG,
-        "turtle" => RdfFormat::Turtle,
-        "ntriples" => RdfFormat::NTriples,
-        "jsonld" => RdfFormat::JsonLd {
-            profile: JsonLdProfileSet::empty(),
-        },
-        "rdfxml" => RdfFormat::RdfXml,
-        _ => RdfFormat::NQuads,
+impl DumpFormat {
+    /// The RDF format this name stands for.
+    fn rdf(self) -> RdfFormat {
+        match self {
+            DumpFormat::Nquads => RdfFormat::NQuads,
+            DumpFormat::Trig => RdfFormat::TriG,
+            DumpFormat::Turtle => RdfFormat::Turtle,
+            DumpFormat::Ntriples => RdfFormat::NTriples,
+            DumpFormat::Jsonld => RdfFormat::JsonLd {
+                profile: JsonLdProfileSet::empty(),
+            },
+            DumpFormat::Rdfxml => RdfFormat::RdfXml,
+        }
+    }
+}
+
+impl ExtractFormat {
+    /// The RDF format of the graph, or `None` for the report and the tree.
+    fn rdf(self) -> Option<RdfFormat> {
+        Some(
+            match self {
+                ExtractFormat::Json | ExtractFormat::Tree => return None,
+                ExtractFormat::Turtle => DumpFormat::Turtle,
+                ExtractFormat::Trig => DumpFormat::Trig,
+                ExtractFormat::Nquads => DumpFormat::Nquads,
+                ExtractFormat::Ntriples => DumpFormat::Ntriples,
+                ExtractFormat::Jsonld => DumpFormat::Jsonld,
+                ExtractFormat::Rdfxml => DumpFormat::Rdfxml,
+            }
+            .rdf(),
+        )
     }
 }
 
@@ -403,7 +424,8 @@ fn base(cli: &Cli) -> Result<Base> {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
-    let lex = Lexicon::get();
+    let lex = Lexicon::try_get().context("the tables of data/ (or of AKIMAT_KG_DATA)")?;
+    crate::decode::check_tables().context("the tables of data/ (or of AKIMAT_KG_DATA)")?;
     match &cli.command {
         Command::Ingest {
             paths,
@@ -463,8 +485,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Export { format, output } => {
             let store = KgStore::open_read_only(&cli.store, &base(&cli)?)?;
-            let name = format!("{:?}", format).to_lowercase();
-            let format = rdf_format(&name);
+            let format = format.rdf();
             let mut out: Box<dyn Write> = match output {
                 Some(p) => Box::new(std::io::BufWriter::new(
                     std::fs::File::create(p)
@@ -975,24 +996,16 @@ fn extract(cli: &Cli, lex: &Lexicon, file: &Path, format: ExtractFormat) -> Resu
     let processed = pipeline::process_file(file, lex)?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    match format {
-        ExtractFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &processed.extraction)?;
-            writeln!(out)?;
-        }
-        ExtractFormat::Tree => {
+    match (format, format.rdf()) {
+        (ExtractFormat::Tree, _) => {
             serde_json::to_writer_pretty(&mut out, &processed.doc)?;
             writeln!(out)?;
         }
-        other => {
-            let name = match other {
-                ExtractFormat::Turtle => "turtle",
-                ExtractFormat::Trig => "trig",
-                ExtractFormat::Ntriples => "ntriples",
-                ExtractFormat::Jsonld => "jsonld",
-                ExtractFormat::Rdfxml => "rdfxml",
-                _ => "nquads",
-            };
+        (_, None) => {
+            serde_json::to_writer_pretty(&mut out, &processed.extraction)?;
+            writeln!(out)?;
+        }
+        (_, Some(format)) => {
             let base = base(cli)?;
             let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
             let (_, quads, prov) = pipeline::quads(&processed, &base, lex, &now);
@@ -1005,7 +1018,7 @@ fn extract(cli: &Cli, lex: &Lexicon, file: &Path, format: ExtractFormat) -> Resu
                 })
                 .collect();
             store.extend(quads.into_iter().chain(prov).chain(union))?;
-            export(&store, rdf_format(name), &mut out)?;
+            export(&store, format, &mut out)?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -44,31 +44,52 @@ fn windows_1251() -> &'static CodePage {
     })
 }
 
-/// KZ-1048: windows-1251 with the bytes of `data/encodings/kz-1048.tsv` changed. Also returns those bytes.
-fn kz_1048() -> &'static (CodePage, Vec<u8>) {
-    static PAGE: OnceLock<(CodePage, Vec<u8>)> = OnceLock::new();
+const KZ_1048: &str = include_str!("../../data/encodings/kz-1048.tsv");
+
+/// KZ-1048: windows-1251 with the bytes of `data/encodings/kz-1048.tsv` changed (from `$AKIMAT_KG_DATA` when it
+/// is set). Also returns those bytes. A bad table is an error naming its line, the same on every call.
+fn kz_1048() -> Result<&'static (CodePage, Vec<u8>), DecodeError> {
+    static PAGE: OnceLock<Result<(CodePage, Vec<u8>), String>> = OnceLock::new();
     PAGE.get_or_init(|| {
-        let mut chars = windows_1251().0;
-        let mut changed = Vec::new();
-        for line in include_str!("../../data/encodings/kz-1048.tsv").lines() {
-            if line.starts_with('#') || line.starts_with("byte\t") || line.trim().is_empty() {
-                continue;
-            }
-            let mut cols = line.split('\t');
-            let (Some(byte), Some(ch)) = (cols.next(), cols.next()) else {
-                panic!("data/encodings/kz-1048.tsv: bad line {line:?}");
-            };
-            let byte = u8::from_str_radix(byte.trim(), 16)
-                .unwrap_or_else(|_| panic!("data/encodings/kz-1048.tsv: bad byte in {line:?}"));
-            let mut it = ch.chars();
-            let (Some(c), None) = (it.next(), it.next()) else {
-                panic!("data/encodings/kz-1048.tsv: expected one character in {line:?}");
-            };
-            chars[byte as usize] = c;
-            changed.push(byte);
-        }
-        (CodePage(chars), changed)
+        let text =
+            crate::datafile::text("encodings/kz-1048.tsv", KZ_1048).map_err(|e| e.to_string())?;
+        kz_1048_page(&text).map_err(|e| e.to_string())
     })
+    .as_ref()
+    .map_err(|e| DecodeError::Table(e.clone()))
+}
+
+/// Whether the code page tables of `data/encodings/` read (the commands check this before reading documents).
+pub fn check_tables() -> Result<(), DecodeError> {
+    kz_1048().map(drop)
+}
+
+fn kz_1048_page(text: &str) -> Result<(CodePage, Vec<u8>), crate::datafile::DataFileError> {
+    let mut chars = windows_1251().0;
+    let mut changed = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.starts_with('#') || line.starts_with("byte\t") || line.trim().is_empty() {
+            continue;
+        }
+        let bad = |message: String| crate::datafile::DataFileError {
+            file: "encodings/kz-1048.tsv".into(),
+            line: i + 1,
+            message,
+        };
+        let mut cols = line.split('\t');
+        let (Some(byte), Some(ch)) = (cols.next(), cols.next()) else {
+            return Err(bad(format!("expected a byte and a character: {line:?}")));
+        };
+        let byte = u8::from_str_radix(byte.trim(), 16)
+            .map_err(|_| bad(format!("{:?} is not a byte in hexadecimal", byte.trim())))?;
+        let mut it = ch.chars();
+        let (Some(c), None) = (it.next(), it.next()) else {
+            return Err(bad(format!("expected one character, got {ch:?}")));
+        };
+        chars[byte as usize] = c;
+        changed.push(byte);
+    }
+    Ok((CodePage(chars), changed))
 }
 
 /// Reads bytes as text in the encoding they are in.
@@ -175,7 +196,7 @@ fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String, DecodeError> 
 
 /// windows-1251 or KZ-1048, checked to read as Cyrillic text.
 fn single_byte(bytes: &[u8]) -> Result<Text, DecodeError> {
-    let (kz, kz_bytes) = kz_1048();
+    let (kz, kz_bytes) = kz_1048()?;
     let kazakh = bytes.iter().filter(|b| kz_bytes.contains(b)).count();
     let (text, encoding) = if kazakh > 0 {
         (kz.decode(bytes), "KZ-1048")
@@ -214,7 +235,7 @@ mod tests {
 
     /// Encodes text in KZ-1048 with the table (the inverse of decoding).
     fn kz_encode(s: &str) -> Vec<u8> {
-        let (page, _) = kz_1048();
+        let (page, _) = kz_1048().unwrap();
         s.chars()
             .map(|c| page.0.iter().position(|&p| p == c).expect("encodable") as u8)
             .collect()

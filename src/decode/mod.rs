@@ -7,6 +7,8 @@
 //! Character offsets everywhere else in the crate count `char`s of [`Decoded::text`].
 
 pub mod charset;
+
+pub use charset::check_tables;
 pub mod docx;
 pub mod html;
 
@@ -61,6 +63,9 @@ pub enum DecodeError {
     /// HTML without text.
     #[error("the HTML page holds no text ({0})")]
     Html(String),
+    /// A table of `data/encodings/` could not be read.
+    #[error("{0}")]
+    Table(String),
 }
 
 /// Decodes a document's bytes.

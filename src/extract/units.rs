@@ -133,48 +133,17 @@ pub struct UnitMention {
     pub end: usize,
 }
 
-/// ASCII slug of a name: Kazakh and Russian letters transliterated, other characters turned into hyphens.
+/// ASCII slug of a name: Kazakh and Russian letters transliterated by `data/lexicon/transliteration.tsv`, other
+/// characters turned into hyphens.
 pub fn slug(text: &str) -> String {
+    let letters = crate::text::letters_or_builtin();
     let mut out = String::new();
     for c in lowercase(text).chars() {
-        let t: &str = match c {
-            'а' | 'ә' => "a",
-            'б' => "b",
-            'в' => "v",
-            'г' | 'ғ' => "g",
-            'д' => "d",
-            'е' | 'ё' | 'э' => "e",
-            'ж' => "zh",
-            'з' => "z",
-            'и' | 'й' | 'і' => "i",
-            'к' | 'қ' => "k",
-            'л' => "l",
-            'м' => "m",
-            'н' | 'ң' => "n",
-            'о' | 'ө' => "o",
-            'п' => "p",
-            'р' => "r",
-            'с' => "s",
-            'т' => "t",
-            'у' | 'ұ' | 'ү' => "u",
-            'ф' => "f",
-            'х' => "kh",
-            'һ' => "h",
-            'ц' => "ts",
-            'ч' => "ch",
-            'ш' => "sh",
-            'щ' => "shch",
-            'ъ' | 'ь' => "",
-            'ы' => "y",
-            'ю' => "yu",
-            'я' => "ya",
-            c if c.is_ascii_alphanumeric() => {
-                out.push(c);
-                continue;
-            }
-            _ => "-",
-        };
-        out.push_str(t);
+        match letters.latin(c) {
+            Some(t) => out.push_str(t),
+            None if c.is_ascii_alphanumeric() => out.push(c),
+            None => out.push('-'),
+        }
     }
     let mut collapsed = String::with_capacity(out.len());
     for c in out.chars() {

@@ -16,6 +16,11 @@ pub use crate::text::{
     is_alphabetic, is_alphanumeric, lower_same_len, lowercase, stem_close, words, Lang,
 };
 
+/// The process-wide lexicon could not be loaded (what [`LexiconError`] said when it was first asked for).
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{0}")]
+pub struct LexiconLoadError(pub String);
+
 /// A table could not be read or understood.
 #[derive(Debug, thiserror::Error)]
 pub enum LexiconError {
@@ -424,22 +429,32 @@ fn opt(value: String) -> Option<String> {
 }
 
 impl Lexicon {
-    /// The tables compiled into the binary, or those of `$AKIMAT_KG_DATA` when it is set.
+    /// The tables compiled into the binary, or those of `$AKIMAT_KG_DATA` when it is set. Panics when they cannot
+    /// be read: for tests and benchmarks, which run on the shipped tables; commands call [`Lexicon::try_get`].
     pub fn get() -> &'static Lexicon {
-        static LEXICON: OnceLock<Lexicon> = OnceLock::new();
-        LEXICON.get_or_init(|| {
-            let loaded = match std::env::var_os("AKIMAT_KG_DATA") {
-                Some(dir) => Lexicon::from_dir(Path::new(&dir)),
-                None => Lexicon::embedded(),
-            };
-            match loaded {
-                Ok(lexicon) => lexicon,
-                Err(e) => {
-                    eprintln!("error: keyword tables: {e}");
-                    std::process::exit(2)
+        match Lexicon::try_get() {
+            Ok(lexicon) => lexicon,
+            // Tests and benchmarks run on the shipped tables; the commands use `try_get` and report the error.
+            Err(e) => panic!("the tables of data/: {e}"),
+        }
+    }
+
+    /// The process-wide lexicon: from `$AKIMAT_KG_DATA` when it is set, else the tables built into the binary;
+    /// loaded once. An error names the table and row that could not be read, and is the same on every call.
+    pub fn try_get() -> Result<&'static Lexicon, LexiconLoadError> {
+        // The text toolkit's letter tables come from the same folder: report a bad one here, before any document.
+        crate::text::letters().map_err(|e| LexiconLoadError(e.to_string()))?;
+        static LEXICON: OnceLock<Result<Lexicon, String>> = OnceLock::new();
+        LEXICON
+            .get_or_init(|| {
+                match std::env::var_os("AKIMAT_KG_DATA") {
+                    Some(dir) => Lexicon::from_dir(Path::new(&dir)),
+                    None => Lexicon::embedded(),
                 }
-            }
-        })
+                .map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map_err(|e| LexiconLoadError(e.clone()))
     }
 
     /// The tables compiled into the binary.

@@ -69,35 +69,13 @@ impl NormText {
     }
 }
 
-const LOOKALIKES: &[(char, char)] = &[
-    ('a', 'а'),
-    ('c', 'с'),
-    ('e', 'е'),
-    ('o', 'о'),
-    ('p', 'р'),
-    ('x', 'х'),
-    ('y', 'у'),
-    ('i', 'і'),
-    ('A', 'А'),
-    ('B', 'В'),
-    ('C', 'С'),
-    ('E', 'Е'),
-    ('H', 'Н'),
-    ('I', 'І'),
-    ('K', 'К'),
-    ('M', 'М'),
-    ('O', 'О'),
-    ('P', 'Р'),
-    ('T', 'Т'),
-    ('X', 'Х'),
-];
-
 fn is_cyrillic(c: char) -> bool {
     matches!(c, '\u{0400}'..='\u{04FF}' | '\u{0500}'..='\u{052F}')
 }
 
+/// The Cyrillic letter a Latin look-alike stands for (`data/lexicon/look-alikes.tsv`).
 fn lookalike(c: char) -> Option<char> {
-    LOOKALIKES.iter().find(|(l, _)| *l == c).map(|(_, r)| *r)
+    crate::text::letters_or_builtin().lookalike(c)
 }
 
 /// Normalises a decoded document.

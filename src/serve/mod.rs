@@ -172,6 +172,8 @@ impl AppState {
                     .into(),
             ));
         }
+        let words = pages::Words::load().map_err(|e| ServeError::Options(e.to_string()))?;
+        resource::check_term_labels().map_err(|e| ServeError::Options(e.to_string()))?;
         let live = LiveStore::open(&options.store, options.allow_update)?;
         check_base(&live, &options.base)?;
         let context = jsonld::Context::parse(CONTEXT, &options.base.iri("context.jsonld"))
@@ -202,7 +204,7 @@ impl AppState {
             live: Arc::new(live),
             context: Arc::new(context),
             cache,
-            words: pages::Words::load(),
+            words,
             summaries: summary::SummaryCache::default(),
             log,
         })

@@ -28,9 +28,9 @@ pub struct Words {
 }
 
 impl Words {
-    /// Reads the compiled-in table.
-    pub fn load() -> Words {
-        Words::parse(WORDS)
+    /// Reads `data/serve/ui.tsv` (from `$AKIMAT_KG_DATA` when it is set, else the built-in copy).
+    pub fn load() -> Result<Words, crate::datafile::DataFileError> {
+        Ok(Words::parse(&crate::datafile::text("serve/ui.tsv", WORDS)?))
     }
 
     /// Reads a table: a header line `key en kk ru`, then one row per key; `#` lines are comments.
@@ -489,7 +489,7 @@ mod tests {
 
     #[test]
     fn every_word_has_all_three_languages() {
-        let w = Words::load();
+        let w = Words::load().unwrap();
         assert!(w.keys().count() > 30);
         for key in w.keys() {
             for lang in LANGUAGES {

@@ -312,12 +312,23 @@ impl<'a> Labeler<'a> {
     }
 }
 
+const TERM_LABELS: &str = include_str!("../../data/serve/term-labels.tsv");
+
+/// Whether `data/serve/term-labels.tsv` can be read (from `$AKIMAT_KG_DATA` when it is set): the server checks it
+/// at start, so that a page never meets a missing table.
+pub fn check_term_labels() -> Result<(), crate::datafile::DataFileError> {
+    crate::datafile::text("serve/term-labels.tsv", TERM_LABELS).map(drop)
+}
+
 /// The names of other vocabularies' terms (`data/serve/term-labels.tsv`), by full IRI.
 fn term_label(iri: &str, lang: &str) -> Option<String> {
     static TABLE: std::sync::OnceLock<BTreeMap<String, BTreeMap<String, String>>> =
         std::sync::OnceLock::new();
     let table = TABLE.get_or_init(|| {
-        let words = super::pages::Words::parse(include_str!("../../data/serve/term-labels.tsv"));
+        // Checked when the server started; the built-in copy only if the file went away since.
+        let text = crate::datafile::text("serve/term-labels.tsv", TERM_LABELS)
+            .unwrap_or(std::borrow::Cow::Borrowed(TERM_LABELS));
+        let words = super::pages::Words::parse(&text);
         let mut prefixes: Vec<(&str, &str)> = crate::rdf::vocab::PREFIXES.to_vec();
         prefixes.push(("rdfs", "http://www.w3.org/2000/01/rdf-schema#"));
         prefixes.push(("owl", "http://www.w3.org/2002/07/owl#"));
