@@ -32,3 +32,13 @@ pub fn text(name: &str, builtin: &'static str) -> Result<Cow<'static, str>, Data
         }
     }
 }
+
+/// The rows of a TSV table of `data/`: every line after the header (the first line that is neither a `#` comment
+/// nor blank), without comments and blank lines, each with its 1-based line number for error messages.
+pub fn rows(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.starts_with('#') && !l.trim().is_empty())
+        .skip(1)
+        .map(|(i, l)| (i + 1, l))
+}

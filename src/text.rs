@@ -168,20 +168,15 @@ const LOOK_ALIKES: (&str, &str) = (
     include_str!("../data/lexicon/look-alikes.tsv"),
 );
 
-/// The rows of a two-column table: a single character, and its value; comments, the header and blank lines
-/// skipped.
+/// The rows of a two-column table: a single character, and its value.
 fn letter_rows(file: &str, text: &str) -> Result<Vec<(usize, char, String)>, DataFileError> {
     let mut out = Vec::new();
-    let header = header_line(text);
-    for (i, line) in text.lines().enumerate() {
+    for (n, line) in crate::datafile::rows(text) {
         let bad = |message: String| DataFileError {
             file: file.to_string(),
-            line: i + 1,
+            line: n,
             message,
         };
-        if line.starts_with('#') || line.trim().is_empty() || i == header {
-            continue;
-        }
         let (key, value) = line
             .split_once('\t')
             .ok_or_else(|| bad("expected two columns separated by a tab".into()))?;
@@ -189,16 +184,9 @@ fn letter_rows(file: &str, text: &str) -> Result<Vec<(usize, char, String)>, Dat
         let (Some(c), None) = (chars.next(), chars.next()) else {
             return Err(bad(format!("{key:?} is not one letter")));
         };
-        out.push((i + 1, c, value.trim_end_matches('\r').to_string()));
+        out.push((n, c, value.trim_end_matches('\r').to_string()));
     }
     Ok(out)
-}
-
-/// The index of the header line: the first line that is not a comment.
-fn header_line(text: &str) -> usize {
-    text.lines()
-        .position(|l| !l.starts_with('#'))
-        .unwrap_or(usize::MAX)
 }
 
 impl Letters {

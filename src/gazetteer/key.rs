@@ -32,19 +32,8 @@ impl NameKey {
     /// Reads the table's text.
     pub fn parse(text: &str) -> Result<NameKey, NameKeyError> {
         let mut k = NameKey::default();
-        let mut header = false;
-        for (i, line) in text.lines().enumerate() {
-            if line.starts_with('#') || line.trim().is_empty() {
-                continue;
-            }
-            if !header {
-                header = true;
-                continue;
-            }
-            let bad = |message: String| NameKeyError {
-                line: i + 1,
-                message,
-            };
+        for (n, line) in crate::datafile::rows(text) {
+            let bad = |message: String| NameKeyError { line: n, message };
             let f: Vec<&str> = line.split('\t').collect();
             let [kind, value, to] = f[..] else {
                 return Err(bad(format!(

@@ -384,19 +384,11 @@ fn rows<T: for<'de> Deserialize<'de>>(name: &str, text: &str) -> Result<Vec<T>, 
 /// Reads the competence rules, keeping each row's line number. Columns: area, lang, words, unless.
 fn competence_rules(table: &str, text: &str) -> Result<Vec<CompetenceRule>, LexiconError> {
     let mut out = Vec::new();
-    let mut header_seen = false;
-    for (i, line) in text.lines().enumerate() {
-        if line.starts_with('#') || line.trim().is_empty() {
-            continue;
-        }
-        if !header_seen {
-            header_seen = true;
-            continue;
-        }
+    for (n, line) in crate::datafile::rows(text) {
         let f: Vec<&str> = line.split('\t').collect();
         let bad = |message: String| LexiconError::Row {
             table: table.to_string(),
-            message: format!("line {}: {message}", i + 1),
+            message: format!("line {n}: {message}"),
         };
         if f.len() != 4 {
             return Err(bad(format!(
@@ -418,7 +410,7 @@ fn competence_rules(table: &str, text: &str) -> Result<Vec<CompetenceRule>, Lexi
             unless: opt(f[3].to_string())
                 .map(|u| u.split('|').map(|p| StemPhrase::new(lang, p)).collect())
                 .unwrap_or_default(),
-            line: i + 1,
+            line: n,
         });
     }
     Ok(out)

@@ -50,18 +50,10 @@ impl LinearModel {
             threshold: 0.5,
             ..LinearModel::default()
         };
-        let mut header_seen = false;
-        for (i, line) in text.lines().enumerate() {
-            if line.starts_with('#') || line.trim().is_empty() {
-                continue;
-            }
-            if !header_seen {
-                header_seen = true;
-                continue;
-            }
+        for (n, line) in crate::datafile::rows(text) {
             let bad = |message: String| LexiconError::Row {
                 table: table.to_string(),
-                message: format!("line {}: {message}", i + 1),
+                message: format!("line {n}: {message}"),
             };
             let f: Vec<&str> = line.split('\t').collect();
             let [area, feature, value] = f[..] else {

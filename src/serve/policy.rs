@@ -143,31 +143,44 @@ fn interruptible_pattern(pattern: &GraphPattern) -> bool {
 
 /// Whether an expression holds an `EXISTS` (a pattern evaluated per row).
 fn has_exists(expression: &Expression) -> bool {
-    match expression {
-        Expression::Exists(_) => true,
-        Expression::NamedNode(_)
-        | Expression::Literal(_)
-        | Expression::Variable(_)
-        | Expression::Bound(_) => false,
-        Expression::Or(a, b)
-        | Expression::And(a, b)
-        | Expression::Equal(a, b)
-        | Expression::SameTerm(a, b)
-        | Expression::Greater(a, b)
-        | Expression::GreaterOrEqual(a, b)
-        | Expression::Less(a, b)
-        | Expression::LessOrEqual(a, b)
-        | Expression::Add(a, b)
-        | Expression::Subtract(a, b)
-        | Expression::Multiply(a, b)
-        | Expression::Divide(a, b) => has_exists(a) || has_exists(b),
-        Expression::UnaryPlus(e) | Expression::UnaryMinus(e) | Expression::Not(e) => has_exists(e),
-        Expression::In(a, list) => has_exists(a) || list.iter().any(has_exists),
-        Expression::If(a, b, c) => has_exists(a) || has_exists(b) || has_exists(c),
-        Expression::Coalesce(list) | Expression::FunctionCall(_, list) => {
-            list.iter().any(has_exists)
+    !exists_patterns(expression).is_empty()
+}
+
+/// The patterns of the `EXISTS` an expression holds, at any depth.
+fn exists_patterns(expression: &Expression) -> Vec<&GraphPattern> {
+    let mut out = Vec::new();
+    let mut todo = vec![expression];
+    while let Some(e) = todo.pop() {
+        match e {
+            Expression::Exists(p) => out.push(p.as_ref()),
+            Expression::NamedNode(_)
+            | Expression::Literal(_)
+            | Expression::Variable(_)
+            | Expression::Bound(_) => {}
+            Expression::Or(a, b)
+            | Expression::And(a, b)
+            | Expression::Equal(a, b)
+            | Expression::SameTerm(a, b)
+            | Expression::Greater(a, b)
+            | Expression::GreaterOrEqual(a, b)
+            | Expression::Less(a, b)
+            | Expression::LessOrEqual(a, b)
+            | Expression::Add(a, b)
+            | Expression::Subtract(a, b)
+            | Expression::Multiply(a, b)
+            | Expression::Divide(a, b) => todo.extend([a.as_ref(), b.as_ref()]),
+            Expression::UnaryPlus(e) | Expression::UnaryMinus(e) | Expression::Not(e) => {
+                todo.push(e)
+            }
+            Expression::In(a, list) => {
+                todo.push(a);
+                todo.extend(list);
+            }
+            Expression::If(a, b, c) => todo.extend([a.as_ref(), b.as_ref(), c.as_ref()]),
+            Expression::Coalesce(list) | Expression::FunctionCall(_, list) => todo.extend(list),
         }
     }
+    out
 }
 
 /// Checks an update: `LOAD`, `SERVICE` in the `WHERE` of a `DELETE`/`INSERT`, and any write to the default graph
@@ -281,44 +294,11 @@ fn check_pattern(pattern: &GraphPattern) -> Result<(), Refusal> {
     }
 }
 
+/// Checks the patterns inside an expression's `EXISTS`.
 fn check_expression(expression: &Expression) -> Result<(), Refusal> {
-    match expression {
-        Expression::Exists(p) => check_pattern(p),
-        Expression::NamedNode(_)
-        | Expression::Literal(_)
-        | Expression::Variable(_)
-        | Expression::Bound(_) => Ok(()),
-        Expression::Or(a, b)
-        | Expression::And(a, b)
-        | Expression::Equal(a, b)
-        | Expression::SameTerm(a, b)
-        | Expression::Greater(a, b)
-        | Expression::GreaterOrEqual(a, b)
-        | Expression::Less(a, b)
-        | Expression::LessOrEqual(a, b)
-        | Expression::Add(a, b)
-        | Expression::Subtract(a, b)
-        | Expression::Multiply(a, b)
-        | Expression::Divide(a, b) => {
-            check_expression(a)?;
-            check_expression(b)
-        }
-        Expression::UnaryPlus(e) | Expression::UnaryMinus(e) | Expression::Not(e) => {
-            check_expression(e)
-        }
-        Expression::In(a, list) => {
-            check_expression(a)?;
-            list.iter().try_for_each(check_expression)
-        }
-        Expression::If(a, b, c) => {
-            check_expression(a)?;
-            check_expression(b)?;
-            check_expression(c)
-        }
-        Expression::Coalesce(list) | Expression::FunctionCall(_, list) => {
-            list.iter().try_for_each(check_expression)
-        }
-    }
+    exists_patterns(expression)
+        .into_iter()
+        .try_for_each(check_pattern)
 }
 
 #[cfg(test)]

@@ -213,6 +213,34 @@ pub fn describe(
     Ok(out)
 }
 
+/// The texts a resource has under the first of `properties` that gives any, one per language tag (`""` for
+/// none), the first met of each; in `graph` (all graphs with `None`).
+pub fn texts_by_language(
+    store: &Store,
+    node: NamedNodeRef<'_>,
+    properties: &[&str],
+    graph: Option<GraphNameRef<'_>>,
+) -> BTreeMap<String, String> {
+    let mut by_lang: BTreeMap<String, String> = BTreeMap::new();
+    for p in properties {
+        let p = NamedNode::new_unchecked(*p);
+        for q in store
+            .quads_for_pattern(Some(node.into()), Some(p.as_ref()), None, graph)
+            .filter_map(Result::ok)
+        {
+            if let Term::Literal(l) = q.object {
+                by_lang
+                    .entry(l.language().unwrap_or("").to_string())
+                    .or_insert_with(|| l.value().to_string());
+            }
+        }
+        if !by_lang.is_empty() {
+            break;
+        }
+    }
+    by_lang
+}
+
 /// Finds labels in a language order and makes links.
 pub struct Labeler<'a> {
     store: &'a Store,
@@ -260,26 +288,12 @@ impl<'a> Labeler<'a> {
         }
         let node = NamedNode::new(iri).ok();
         let found = node.and_then(|n| {
-            let mut by_lang: BTreeMap<String, String> = BTreeMap::new();
-            for p in LABEL_PROPERTIES {
-                let p = NamedNode::new_unchecked(*p);
-                for q in self.store.quads_for_pattern(
-                    Some(n.as_ref().into()),
-                    Some(p.as_ref()),
-                    None,
-                    Some(GraphNameRef::DefaultGraph),
-                ) {
-                    let Ok(q) = q else { continue };
-                    if let Term::Literal(l) = q.object {
-                        by_lang
-                            .entry(l.language().unwrap_or("").to_string())
-                            .or_insert_with(|| l.value().to_string());
-                    }
-                }
-                if !by_lang.is_empty() {
-                    break;
-                }
-            }
+            let by_lang = texts_by_language(
+                self.store,
+                n.as_ref(),
+                LABEL_PROPERTIES,
+                Some(GraphNameRef::DefaultGraph),
+            );
             self.langs
                 .iter()
                 .find_map(|l| by_lang.get(l).cloned())

@@ -150,27 +150,7 @@ fn page(
     }
     let text_of = |iri: &str, props: &[&str]| -> Option<(String, String)> {
         let node = NamedNode::new(iri).ok()?;
-        let mut by_lang: BTreeMap<String, String> = BTreeMap::new();
-        for p in props {
-            for q in store
-                .quads_for_pattern(
-                    Some(node.as_ref().into()),
-                    Some(NamedNode::new_unchecked(*p).as_ref()),
-                    None,
-                    None,
-                )
-                .filter_map(Result::ok)
-            {
-                if let Term::Literal(l) = q.object {
-                    by_lang
-                        .entry(l.language().unwrap_or("").to_string())
-                        .or_insert_with(|| l.value().to_string());
-                }
-            }
-            if !by_lang.is_empty() {
-                break;
-            }
-        }
+        let by_lang = super::resource::texts_by_language(&store, node.as_ref(), props, None);
         [lang, "en", "kk", "ru", ""]
             .iter()
             .find_map(|l| by_lang.get(*l).map(|v| (v.clone(), l.to_string())))

@@ -507,13 +507,21 @@ impl KgStore {
         if self.record(&graph)?.is_some_and(|r| r.digest == digest) {
             return Ok(false);
         }
-        let g = NamedNode::new_unchecked(&graph);
+        let prov = self.built_in_provenance(&graph, &base.iri("gazetteer"), digest);
+        self.replace_document(&graph, &quads, &prov)?;
+        Ok(true)
+    }
+
+    /// The provenance of a graph built into the binary (the gazetteer, the ontology): where it comes from, the
+    /// digest of its content and the extractor version, in the metadata graph.
+    fn built_in_provenance(&self, graph: &str, source: &str, digest: String) -> [Quad; 3] {
+        let g = NamedNode::new_unchecked(graph);
         let meta = self.meta.as_ref();
-        let prov = [
+        [
             Quad::new(
                 g.clone(),
                 term(PROV, "wasDerivedFrom"),
-                NamedNode::new_unchecked(base.iri("gazetteer")),
+                NamedNode::new_unchecked(source),
                 meta,
             ),
             Quad::new(
@@ -528,9 +536,7 @@ impl KgStore {
                 oxigraph::model::Literal::new_simple_literal(crate::EXTRACTOR_VERSION),
                 meta,
             ),
-        ];
-        self.replace_document(&graph, &quads, &prov)?;
-        Ok(true)
+        ]
     }
 
     /// Makes sure the store holds the project's ontology and SKOS schemes (`ontology/akg.ttl`,
@@ -563,27 +569,7 @@ impl KgStore {
                 quads.push(q);
             }
         }
-        let meta = self.meta.as_ref();
-        let prov = [
-            Quad::new(
-                g.clone(),
-                term(PROV, "wasDerivedFrom"),
-                NamedNode::new_unchecked(base.iri("ontology")),
-                meta,
-            ),
-            Quad::new(
-                g.clone(),
-                term(AKG, "sourceDigest"),
-                oxigraph::model::Literal::new_simple_literal(digest),
-                meta,
-            ),
-            Quad::new(
-                g.clone(),
-                term(AKG, "extractorVersion"),
-                oxigraph::model::Literal::new_simple_literal(crate::EXTRACTOR_VERSION),
-                meta,
-            ),
-        ];
+        let prov = self.built_in_provenance(&graph, &base.iri("ontology"), digest);
         self.replace_document(&graph, &quads, &prov)?;
         Ok(true)
     }
