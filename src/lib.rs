@@ -18,6 +18,7 @@ pub mod gazetteer;
 pub mod http;
 pub mod lexicon;
 pub mod normalize;
+pub mod output;
 pub mod parse;
 pub mod pipeline;
 pub mod publish;

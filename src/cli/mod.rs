@@ -62,40 +62,7 @@ enum Command {
     /// by running it again; a changed file has its graph replaced whole in one transaction. A file that fails is
     /// reported with its reason and the others are still stored; the exit code is 1 when any file failed or was
     /// left for lack of time.
-    Ingest {
-        /// Files or folders.
-        #[arg(required = true)]
-        paths: Vec<PathBuf>,
-        /// Re-extract even files whose graph is up to date.
-        #[arg(long)]
-        force: bool,
-        /// Largest document read, in bytes; a larger one is refused with its size.
-        #[arg(long, default_value_t = crate::read::DEFAULT_MAX_BYTES)]
-        max_doc_bytes: u64,
-        /// Seconds the run may take: no document is started after them, and those left are listed (run the same
-        /// command again to go on).
-        #[arg(long)]
-        time_budget: Option<f64>,
-        /// No progress bar (also when standard error is not a terminal).
-        #[arg(long)]
-        quiet: bool,
-        /// Threads that read and extract documents (default: one per core).
-        #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
-        jobs: Option<u16>,
-        /// New documents are added to the store in batches of about this many quads, each batch in one atomic
-        /// bulk load (a document's "stored" line is printed once its batch is in the store).
-        #[arg(long, default_value_t = pipeline::batch::DEFAULT_BATCH_QUADS, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
-        batch_quads: usize,
-        /// Leave the store uncompacted. By default a run that writes at least `--batch-quads` quads ends by
-        /// compacting the store: bulk loads leave many overlapping table files, which make reads several times
-        /// slower until a writer compacts them (readers never do).
-        #[arg(long)]
-        no_compact: bool,
-        /// Empty the store first (every graph and record), then ingest: the way to bring a store made by an older
-        /// version, which named graphs after local files, to this version's layout.
-        #[arg(long)]
-        rebuild: bool,
-    },
+    Ingest(IngestArgs),
     /// Extracts one document without a store and prints what it found.
     ///
     /// `json` is the extraction report (institution, resolution, provisions with offsets, citations, warnings);
@@ -234,45 +201,7 @@ enum Command {
     /// IRI BASE+p at /p (HTML or RDF by Accept), /ontology, /competence/, /legal-form/, /.well-known/void, /ui (the
     /// query editor), /map, /health. Read-only by default; the store is followed while `ingest` writes it from
     /// another process. Stops on SIGTERM or Ctrl-C. The access log is JSON lines on standard error.
-    Serve {
-        /// Address and port to listen on.
-        #[arg(long, default_value = "127.0.0.1:7878")]
-        bind: std::net::SocketAddr,
-        /// Seconds a query may run before it is stopped (answered 503).
-        #[arg(long, default_value_t = 30.0)]
-        query_timeout: f64,
-        /// Most rows (SELECT) or triples (CONSTRUCT, DESCRIBE) one answer may hold (more is answered 422).
-        #[arg(long, default_value_t = 100_000)]
-        max_results: usize,
-        /// Largest request body accepted, in bytes (more is answered 413).
-        #[arg(long, default_value_t = 1_048_576)]
-        max_body: usize,
-        /// Queries evaluated at once; others wait for a slot within their timeout.
-        #[arg(long, default_value_t = 8)]
-        max_concurrent_queries: usize,
-        /// Megabytes of query answers kept in memory per store snapshot (0: no cache).
-        #[arg(long, default_value_t = 64)]
-        cache_mb: u64,
-        /// Origin allowed to call the server from a browser (CORS); repeat for several, `*` for any, `none` for
-        /// no CORS headers.
-        #[arg(long = "cors-origin", default_value = "*")]
-        cors_origin: Vec<String>,
-        /// Turn SPARQL Update on (opens the store read-write: no other process can ingest meanwhile).
-        #[arg(long)]
-        allow_update: bool,
-        /// The token an update must carry as `Authorization: Bearer <token>`.
-        #[arg(long, env = "AKIMAT_KG_UPDATE_TOKEN", hide_env_values = true)]
-        update_token: Option<String>,
-        /// Seconds between looks for data written by other processes.
-        #[arg(long, default_value_t = 1.0)]
-        refresh: f64,
-        /// Append the access log to this file instead of standard error.
-        #[arg(long)]
-        access_log: Option<PathBuf>,
-        /// Licence of the dataset, as stated in /.well-known/void.
-        #[arg(long, default_value = "https://creativecommons.org/licenses/by/4.0/")]
-        license: String,
-    },
+    Serve(ServeArgs),
     /// A query worker of `serve` (started by the server itself; reads jobs on standard input).
     #[command(hide = true)]
     QueryWorker,
@@ -291,6 +220,85 @@ enum Command {
     /// with --no-default-graph for a store that reads the union of its graphs as the default graph. Exit code 1
     /// when any graph failed or differs.
     Publish(publish::PublishArgs),
+}
+
+/// The options of `ingest`.
+#[derive(clap::Args, Debug)]
+struct IngestArgs {
+    /// Files or folders.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Re-extract even files whose graph is up to date.
+    #[arg(long)]
+    force: bool,
+    /// Largest document read, in bytes; a larger one is refused with its size.
+    #[arg(long, default_value_t = crate::read::DEFAULT_MAX_BYTES)]
+    max_doc_bytes: u64,
+    /// Seconds the run may take: no document is started after them, and those left are listed (run the same
+    /// command again to go on).
+    #[arg(long)]
+    time_budget: Option<f64>,
+    /// No progress bar (also when standard error is not a terminal).
+    #[arg(long)]
+    quiet: bool,
+    /// Threads that read and extract documents (default: one per core).
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
+    /// New documents are added to the store in batches of about this many quads, each batch in one atomic
+    /// bulk load (a document's "stored" line is printed once its batch is in the store).
+    #[arg(long, default_value_t = pipeline::batch::DEFAULT_BATCH_QUADS, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    batch_quads: usize,
+    /// Leave the store uncompacted. By default a run that writes at least `--batch-quads` quads ends by
+    /// compacting the store: bulk loads leave many overlapping table files, which make reads several times
+    /// slower until a writer compacts them (readers never do).
+    #[arg(long)]
+    no_compact: bool,
+    /// Empty the store first (every graph and record), then ingest: the way to bring a store made by an older
+    /// version, which named graphs after local files, to this version's layout.
+    #[arg(long)]
+    rebuild: bool,
+}
+
+/// The options of `serve`.
+#[derive(clap::Args, Debug)]
+struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, default_value = "127.0.0.1:7878")]
+    bind: std::net::SocketAddr,
+    /// Seconds a query may run before it is stopped (answered 503).
+    #[arg(long, default_value_t = 30.0)]
+    query_timeout: f64,
+    /// Most rows (SELECT) or triples (CONSTRUCT, DESCRIBE) one answer may hold (more is answered 422).
+    #[arg(long, default_value_t = 100_000)]
+    max_results: usize,
+    /// Largest request body accepted, in bytes (more is answered 413).
+    #[arg(long, default_value_t = 1_048_576)]
+    max_body: usize,
+    /// Queries evaluated at once; others wait for a slot within their timeout.
+    #[arg(long, default_value_t = 8)]
+    max_concurrent_queries: usize,
+    /// Megabytes of query answers kept in memory per store snapshot (0: no cache).
+    #[arg(long, default_value_t = 64)]
+    cache_mb: u64,
+    /// Origin allowed to call the server from a browser (CORS); repeat for several, `*` for any, `none` for
+    /// no CORS headers.
+    #[arg(long = "cors-origin", default_value = "*")]
+    cors_origin: Vec<String>,
+    /// Turn SPARQL Update on (opens the store read-write: no other process can ingest meanwhile).
+    #[arg(long)]
+    allow_update: bool,
+    /// The token an update must carry as `Authorization: Bearer <token>`.
+    #[arg(long, env = "AKIMAT_KG_UPDATE_TOKEN", hide_env_values = true)]
+    update_token: Option<String>,
+    /// Seconds between looks for data written by other processes.
+    #[arg(long, default_value_t = 1.0)]
+    refresh: f64,
+    /// Append the access log to this file instead of standard error.
+    #[arg(long)]
+    access_log: Option<PathBuf>,
+    /// Licence of the dataset, as stated in /.well-known/void.
+    #[arg(long, default_value = "https://creativecommons.org/licenses/by/4.0/")]
+    license: String,
 }
 
 /// How `map` writes the matrix.
@@ -427,365 +435,344 @@ fn run(cli: Cli) -> Result<ExitCode> {
     let lex = Lexicon::try_get().context("the tables of data/ (or of AKIMAT_KG_DATA)")?;
     crate::decode::check_tables().context("the tables of data/ (or of AKIMAT_KG_DATA)")?;
     match &cli.command {
-        Command::Ingest {
-            paths,
-            force,
-            max_doc_bytes,
-            time_budget,
-            quiet,
-            jobs,
-            batch_quads,
-            no_compact,
-            rebuild,
-        } => {
-            let mut opts = pipeline::batch::BatchOptions::new(pipeline::IngestOptions {
-                force: *force,
-                max_bytes: *max_doc_bytes,
-            });
-            opts.budget = time_budget
-                .map(|s| fetch::seconds("time-budget", s))
-                .transpose()?;
-            opts.batch_quads = *batch_quads;
-            if let Some(j) = jobs {
-                opts.jobs = usize::from(*j);
-            }
-            ingest(&cli, lex, paths, &opts, *quiet, !*no_compact, *rebuild)
-        }
+        Command::Ingest(args) => ingest_command(&cli, lex, args),
         Command::Extract {
             file,
-            format,
-            explain,
-        } => {
-            if *explain {
-                explain_competences(lex, file)
-            } else {
-                extract(&cli, lex, file, *format)
-            }
-        }
+            explain: true,
+            ..
+        } => explain_competences(lex, file),
+        Command::Extract { file, format, .. } => extract(&cli, lex, file, *format),
         Command::Query { file, expr, format } => {
-            let (text, name) = match (file, expr) {
-                (_, Some(e)) => (e.clone(), "-e".to_string()),
-                (Some(f), None) if f.as_os_str() == "-" => {
-                    let mut s = String::new();
-                    std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)?;
-                    (s, "<stdin>".to_string())
-                }
-                (Some(f), None) => (
-                    std::fs::read_to_string(f)
-                        .with_context(|| format!("cannot read {}", f.display()))?,
-                    f.display().to_string(),
-                ),
-                (None, None) => bail!("give a query file or -e 'SPARQL'"),
-            };
-            let store = KgStore::open_read_only(&cli.store, &base(&cli)?)?;
-            let stdout = std::io::stdout();
-            let mut out = stdout.lock();
-            query::run(store.inner(), &text, &name, *format, &mut out)?;
-            Ok(ExitCode::SUCCESS)
+            query_command(&cli, file.as_deref(), expr.as_deref(), *format)
         }
-        Command::Export { format, output } => {
-            let store = KgStore::open_read_only(&cli.store, &base(&cli)?)?;
-            let format = format.rdf();
-            let mut out: Box<dyn Write> = match output {
-                Some(p) => Box::new(std::io::BufWriter::new(
-                    std::fs::File::create(p)
-                        .with_context(|| format!("cannot create {}", p.display()))?,
-                )),
-                None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
-            };
-            export(store.inner(), format, &mut out)?;
-            out.flush()?;
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Export { format, output } => export_command(&cli, *format, output.as_deref()),
         Command::Citations {
             by,
             unresolved,
             format,
         } => {
-            let store = KgStore::open_read_only(&cli.store, &base(&cli)?)?;
-            let (query, name) = match (unresolved, by) {
-                (true, _) => (
-                    include_str!("../../queries/unresolved-citations.rq"),
-                    "queries/unresolved-citations.rq",
-                ),
-                (false, CitationView::Act) => (
-                    include_str!("../../queries/citations-by-act.rq"),
-                    "queries/citations-by-act.rq",
-                ),
-                (false, CitationView::Document) => (
-                    include_str!("../../queries/citations-by-document.rq"),
-                    "queries/citations-by-document.rq",
-                ),
+            let (name, text) = match (unresolved, by) {
+                (true, _) => query::ready::UNRESOLVED_CITATIONS,
+                (false, CitationView::Act) => query::ready::CITATIONS_BY_ACT,
+                (false, CitationView::Document) => query::ready::CITATIONS_BY_DOCUMENT,
             };
-            let stdout = std::io::stdout();
-            let mut out = stdout.lock();
-            crate::query::run(store.inner(), query, name, *format, &mut out)?;
-            Ok(ExitCode::SUCCESS)
+            ready_query(&cli, name, text, *format)
         }
         Command::Map {
             format,
             output,
             lang,
-        } => {
-            let store = KgStore::open_read_only(&cli.store, &base(&cli)?)?;
-            let m = crate::competence::matrix(store.inner(), lang)?;
-            let text = match format {
-                MapFormat::Json => serde_json::to_string_pretty(&m)? + "\n",
-                MapFormat::Html => crate::competence::html::render(&m, "akimat-kg: competence map"),
-                MapFormat::Csv => {
-                    let mut w = csv::Writer::from_writer(Vec::new());
-                    w.write_record([
-                        "unit",
-                        "unit_name",
-                        "region",
-                        "area",
-                        "area_name",
-                        "institution",
-                        "name",
-                        "provisions",
-                        "weight",
-                    ])?;
-                    for u in &m.units {
-                        for a in &m.areas {
-                            for h in m.cell(&u.unit, &a.slug) {
-                                w.write_record([
-                                    u.unit.as_str(),
-                                    &u.name,
-                                    u.region.as_deref().unwrap_or(""),
-                                    &a.slug,
-                                    &a.label,
-                                    &h.institution,
-                                    &h.name,
-                                    &h.provisions.to_string(),
-                                    &h.weight.to_string(),
-                                ])?;
-                            }
-                        }
-                    }
-                    String::from_utf8(w.into_inner()?)?
-                }
-            };
-            match output {
-                Some(p) => std::fs::write(p, text)
-                    .with_context(|| format!("cannot write {}", p.display()))?,
-                None => std::io::stdout().write_all(text.as_bytes())?,
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Compare { a, b, format } => {
-            let store = KgStore::open_read_only(&cli.store, &base(&cli)?)?;
-            let (a, b) = (
-                crate::competence::find_body(store.inner(), a)?,
-                crate::competence::find_body(store.inner(), b)?,
-            );
-            let c = crate::competence::compare(store.inner(), &a, &b, lex)?;
-            let stdout = std::io::stdout();
-            let mut out = stdout.lock();
-            match format {
-                CompareFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&c)?)?,
-                CompareFormat::Text => print_comparison(&mut out, &c)?,
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Gaps { level, format } => {
-            let store = KgStore::open_read_only(&cli.store, &base(&cli)?)?;
-            let level = level
-                .as_deref()
-                .map(|l| crate::competence::level_type(l, lex))
-                .transpose()?;
-            let gaps = crate::competence::gaps(store.inner(), level.as_deref())?;
-            let stdout = std::io::stdout();
-            let mut out = stdout.lock();
-            match format {
-                GapsFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&gaps)?)?,
-                GapsFormat::Csv => {
-                    let mut w = csv::Writer::from_writer(&mut out);
-                    w.write_record(["level", "area", "unit"])?;
-                    for g in &gaps {
-                        w.write_record([&g.level, &g.area, &g.unit])?;
-                    }
-                    w.flush()?;
-                }
-                GapsFormat::Table => {
-                    let mut table = comfy_table::Table::new();
-                    table.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
-                    table.set_header(["level", "area", "unit without it"]);
-                    for g in &gaps {
-                        table.add_row([&g.level, &g.area, &g.unit]);
-                    }
-                    writeln!(out, "{table}")?;
-                    writeln!(out, "{} gaps", gaps.len())?;
-                }
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        } => map_command(&cli, *format, output.as_deref(), lang),
+        Command::Compare { a, b, format } => compare_command(&cli, lex, a, b, *format),
+        Command::Gaps { level, format } => gaps_command(&cli, lex, level.as_deref(), *format),
         Command::Units { format } => {
-            let store = KgStore::open_read_only(&cli.store, &base(&cli)?)?;
-            let stdout = std::io::stdout();
-            let mut out = stdout.lock();
-            crate::query::run(
-                store.inner(),
-                include_str!("../../queries/unknown-units.rq"),
-                "queries/unknown-units.rq",
-                *format,
-                &mut out,
-            )?;
-            Ok(ExitCode::SUCCESS)
+            let (name, text) = query::ready::UNKNOWN_UNITS;
+            ready_query(&cli, name, text, *format)
         }
         Command::TrainCompetence {
             data,
             output,
             dry_run,
-        } => {
-            let report = crate::train::train(data, lex, &crate::train::grid())?;
-            let text = report.text();
-            print!("{text}");
-            if !*dry_run {
-                let header = format!(
-                    "The competence model: one logistic regression per area over word stems, stem pairs, the \
-                     provision's kind\nand the rules' areas. Written by `akimat-kg train-competence` from the labels \
-                     of data/labels/; do not edit by hand.\n\n{text}"
-                );
-                let table = report.model.to_table(&header);
-                std::fs::write(output, table)
-                    .with_context(|| format!("cannot write {}", output.display()))?;
-                eprintln!("wrote {}", output.display());
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        } => train_command(lex, data, output, *dry_run),
         Command::Stats => {
             let store = KgStore::open_read_only(&cli.store, &base(&cli)?)?;
             print!("{}", crate::stats::stats(store.inner())?);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Validate { shapes } => {
-            let store = KgStore::open_read_only(&cli.store, &base(&cli)?)?;
-            let (text, name) = match shapes {
-                Some(p) => (
-                    std::fs::read_to_string(p)
-                        .with_context(|| format!("cannot read {}", p.display()))?,
-                    p.display().to_string(),
-                ),
-                None => (crate::SHAPES.to_string(), "ontology/shapes.ttl".to_string()),
-            };
-            let shapes = crate::validate::ShapesGraph::from_turtle(&text, &name)?;
-            let report = crate::validate::validate(store.inner(), &shapes)?;
-            println!("{report}");
-            // The two language versions of a regulation that do not pair up: shown as warnings, since the
-            // graph then faithfully holds what the two texts say.
-            let mismatches = crate::bilingual::mismatches(store.inner())?;
-            if !mismatches.is_empty() {
-                println!(
-                    "{} language mismatch{} (warnings; queries/language-mismatches.rq lists them too):",
-                    mismatches.len(),
-                    if mismatches.len() == 1 { "" } else { "es" }
-                );
-                for m in &mismatches {
-                    println!("Warning    {m}");
-                }
-            }
-            Ok(if report.conforms {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
-            })
-        }
-        Command::Serve {
-            bind,
-            query_timeout,
-            max_results,
-            max_body,
-            max_concurrent_queries,
-            cache_mb,
-            cors_origin,
-            allow_update,
-            update_token,
-            refresh,
-            access_log,
-            license,
-        } => {
-            let seconds = |name: &str, v: f64| -> Result<std::time::Duration> {
-                if v.is_finite() && v > 0.0 && v < 86_400.0 {
-                    Ok(std::time::Duration::from_secs_f64(v))
-                } else {
-                    bail!("--{name} must be a number of seconds above 0, got {v}")
-                }
-            };
-            if oxigraph::model::NamedNode::new(license.as_str()).is_err() {
-                bail!("--license must be an absolute IRI, got {license:?}");
-            }
-            let options = crate::serve::ServeOptions {
-                store: cli.store.clone(),
-                base: base(&cli)?,
-                bind: *bind,
-                limits: crate::serve::Limits {
-                    timeout: seconds("query-timeout", *query_timeout)?,
-                    max_results: *max_results,
-                },
-                max_body: *max_body,
-                max_concurrent_queries: *max_concurrent_queries,
-                cache_bytes: cache_mb.saturating_mul(1024 * 1024),
-                cors_origins: cors_origin
-                    .iter()
-                    .filter(|o| o.as_str() != "none")
-                    .cloned()
-                    .collect(),
-                allow_update: *allow_update,
-                update_token: update_token.clone(),
-                refresh: seconds("refresh", *refresh)?,
-                access_log: access_log.clone(),
-                license: license.clone(),
-            };
-            crate::serve::run(options)?;
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Validate { shapes } => validate_command(&cli, shapes.as_deref()),
+        Command::Serve(args) => serve_command(&cli, args),
         Command::QueryWorker => {
             let base = base(&cli)?;
             crate::serve::worker::worker_main(&cli.store, &base.iri(""))
                 .map_err(|e| anyhow::anyhow!("query worker: {e}"))?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Fetch(args) => {
-            let base = base(&cli)?;
-            fetch::run(args, &cli.store, &base, lex)
+        Command::Fetch(args) => fetch::run(args, &cli.store, &base(&cli)?, lex),
+        Command::Publish(args) => publish::run(args, &cli.store, &base(&cli)?),
+        Command::Remove { doc } => remove_command(&cli, doc),
+    }
+}
+
+/// `ingest`: the options as the pipeline takes them.
+fn ingest_command(cli: &Cli, lex: &Lexicon, args: &IngestArgs) -> Result<ExitCode> {
+    let mut opts = pipeline::batch::BatchOptions::new(pipeline::IngestOptions {
+        force: args.force,
+        max_bytes: args.max_doc_bytes,
+    });
+    opts.budget = args
+        .time_budget
+        .map(|s| fetch::seconds("time-budget", s))
+        .transpose()?;
+    opts.batch_quads = args.batch_quads;
+    if let Some(j) = args.jobs {
+        opts.jobs = usize::from(j);
+    }
+    ingest(
+        cli,
+        lex,
+        &args.paths,
+        &opts,
+        args.quiet,
+        !args.no_compact,
+        args.rebuild,
+    )
+}
+
+/// `query`: a query from a file, standard input or `-e`.
+fn query_command(
+    cli: &Cli,
+    file: Option<&Path>,
+    expr: Option<&str>,
+    format: ResultFormat,
+) -> Result<ExitCode> {
+    let (text, name) = match (file, expr) {
+        (_, Some(e)) => (e.to_string(), "-e".to_string()),
+        (Some(f), None) if f.as_os_str() == "-" => {
+            let mut s = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)?;
+            (s, "<stdin>".to_string())
         }
-        Command::Publish(args) => {
-            let base = base(&cli)?;
-            publish::run(args, &cli.store, &base)
+        (Some(f), None) => (
+            std::fs::read_to_string(f).with_context(|| format!("cannot read {}", f.display()))?,
+            f.display().to_string(),
+        ),
+        (None, None) => bail!("give a query file or -e 'SPARQL'"),
+    };
+    ready_query(cli, &name, &text, format)
+}
+
+/// Runs one query on the store and writes its answer.
+fn ready_query(cli: &Cli, name: &str, text: &str, format: ResultFormat) -> Result<ExitCode> {
+    let store = KgStore::open_read_only(&cli.store, &base(cli)?)?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    query::run(store.inner(), text, name, format, &mut out)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Standard output, or a file created for writing.
+fn output_to(output: Option<&Path>) -> Result<Box<dyn Write>> {
+    Ok(match output {
+        Some(p) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    })
+}
+
+/// `export`.
+fn export_command(cli: &Cli, format: DumpFormat, output: Option<&Path>) -> Result<ExitCode> {
+    let store = KgStore::open_read_only(&cli.store, &base(cli)?)?;
+    let mut out = output_to(output)?;
+    export(store.inner(), format.rdf(), &mut out)?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `map`.
+fn map_command(
+    cli: &Cli,
+    format: MapFormat,
+    output: Option<&Path>,
+    lang: &str,
+) -> Result<ExitCode> {
+    let store = KgStore::open_read_only(&cli.store, &base(cli)?)?;
+    let m = crate::competence::matrix(store.inner(), lang)?;
+    let text = match format {
+        MapFormat::Json => serde_json::to_string_pretty(&m)? + "\n",
+        MapFormat::Html => crate::competence::html::render(&m, "akimat-kg: competence map"),
+        MapFormat::Csv => crate::output::map_csv(&m)?,
+    };
+    match output {
+        Some(p) => {
+            std::fs::write(p, text).with_context(|| format!("cannot write {}", p.display()))?
         }
-        Command::Remove { doc } => {
-            let base = base(&cli)?;
-            let store = KgStore::open_existing(&cli.store, &base)?;
-            // A graph is named from its act, not its file: a file is found by the digest of its bytes.
-            let graphs = if doc.starts_with("http://") || doc.starts_with("https://") {
-                vec![doc.clone()]
-            } else {
-                let bytes = std::fs::read(doc).with_context(|| format!("cannot read {doc}"))?;
-                store.graphs_from_source(&pipeline::digest(&bytes))?
-            };
-            if graphs.is_empty() {
-                eprintln!(
-                    "error: {doc}: no graph in the store was made from this file's bytes (changed since it was \
-                     ingested?); give the graph's IRI instead"
-                );
-                return Ok(ExitCode::from(1));
-            }
-            let mut missing = false;
-            for graph in graphs {
-                if store.remove_document(&graph)? {
-                    println!("removed {graph}");
-                } else {
-                    eprintln!("error: {doc}: no such document in the store (graph {graph})");
-                    missing = true;
-                }
-            }
-            Ok(if missing {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            })
+        None => std::io::stdout().write_all(text.as_bytes())?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `compare`.
+fn compare_command(
+    cli: &Cli,
+    lex: &Lexicon,
+    a: &str,
+    b: &str,
+    format: CompareFormat,
+) -> Result<ExitCode> {
+    let store = KgStore::open_read_only(&cli.store, &base(cli)?)?;
+    let (a, b) = (
+        crate::competence::find_body(store.inner(), a)?,
+        crate::competence::find_body(store.inner(), b)?,
+    );
+    let c = crate::competence::compare(store.inner(), &a, &b, lex)?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match format {
+        CompareFormat::Json => crate::output::json(&mut out, &c)?,
+        CompareFormat::Text => crate::output::comparison_text(&mut out, &c)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `gaps`.
+fn gaps_command(
+    cli: &Cli,
+    lex: &Lexicon,
+    level: Option<&str>,
+    format: GapsFormat,
+) -> Result<ExitCode> {
+    let store = KgStore::open_read_only(&cli.store, &base(cli)?)?;
+    let level = level
+        .map(|l| crate::competence::level_type(l, lex))
+        .transpose()?;
+    let gaps = crate::competence::gaps(store.inner(), level.as_deref())?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match format {
+        GapsFormat::Json => crate::output::json(&mut out, &gaps)?,
+        GapsFormat::Csv => crate::output::gaps_csv(&mut out, &gaps)?,
+        GapsFormat::Table => crate::output::gaps_table(&mut out, &gaps)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `train-competence`.
+fn train_command(lex: &Lexicon, data: &Path, output: &Path, dry_run: bool) -> Result<ExitCode> {
+    let report = crate::train::train(data, lex, &crate::train::grid())?;
+    let text = report.text();
+    print!("{text}");
+    if !dry_run {
+        let header = format!(
+            "The competence model: one logistic regression per area over word stems, stem pairs, the \
+             provision's kind\nand the rules' areas. Written by `akimat-kg train-competence` from the labels \
+             of data/labels/; do not edit by hand.\n\n{text}"
+        );
+        let table = report.model.to_table(&header);
+        std::fs::write(output, table)
+            .with_context(|| format!("cannot write {}", output.display()))?;
+        eprintln!("wrote {}", output.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `validate`: the SHACL report and the language versions that do not pair up.
+fn validate_command(cli: &Cli, shapes: Option<&Path>) -> Result<ExitCode> {
+    let store = KgStore::open_read_only(&cli.store, &base(cli)?)?;
+    let (text, name) = match shapes {
+        Some(p) => (
+            std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?,
+            p.display().to_string(),
+        ),
+        None => (crate::SHAPES.to_string(), "ontology/shapes.ttl".to_string()),
+    };
+    let shapes = crate::validate::ShapesGraph::from_turtle(&text, &name)?;
+    let report = crate::validate::validate(store.inner(), &shapes)?;
+    println!("{report}");
+    // The two language versions of a regulation that do not pair up: shown as warnings, since the
+    // graph then faithfully holds what the two texts say.
+    let mismatches = crate::bilingual::mismatches(store.inner())?;
+    if !mismatches.is_empty() {
+        println!(
+            "{} language mismatch{} (warnings; queries/language-mismatches.rq lists them too):",
+            mismatches.len(),
+            if mismatches.len() == 1 { "" } else { "es" }
+        );
+        for m in &mismatches {
+            println!("Warning    {m}");
         }
     }
+    Ok(if report.conforms {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// `serve`.
+fn serve_command(cli: &Cli, args: &ServeArgs) -> Result<ExitCode> {
+    let ServeArgs {
+        bind,
+        query_timeout,
+        max_results,
+        max_body,
+        max_concurrent_queries,
+        cache_mb,
+        cors_origin,
+        allow_update,
+        update_token,
+        refresh,
+        access_log,
+        license,
+    } = args;
+    let seconds = |name: &str, v: f64| -> Result<std::time::Duration> {
+        if v.is_finite() && v > 0.0 && v < 86_400.0 {
+            Ok(std::time::Duration::from_secs_f64(v))
+        } else {
+            bail!("--{name} must be a number of seconds above 0, got {v}")
+        }
+    };
+    if oxigraph::model::NamedNode::new(license.as_str()).is_err() {
+        bail!("--license must be an absolute IRI, got {license:?}");
+    }
+    let options = crate::serve::ServeOptions {
+        store: cli.store.clone(),
+        base: base(cli)?,
+        bind: *bind,
+        limits: crate::serve::Limits {
+            timeout: seconds("query-timeout", *query_timeout)?,
+            max_results: *max_results,
+        },
+        max_body: *max_body,
+        max_concurrent_queries: *max_concurrent_queries,
+        cache_bytes: cache_mb.saturating_mul(1024 * 1024),
+        cors_origins: cors_origin
+            .iter()
+            .filter(|o| o.as_str() != "none")
+            .cloned()
+            .collect(),
+        allow_update: *allow_update,
+        update_token: update_token.clone(),
+        refresh: seconds("refresh", *refresh)?,
+        access_log: access_log.clone(),
+        license: license.clone(),
+    };
+    crate::serve::run(options)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `remove`: a document by its file (found by the digest of its bytes) or its graph's IRI.
+fn remove_command(cli: &Cli, doc: &str) -> Result<ExitCode> {
+    let base = base(cli)?;
+    let store = KgStore::open_existing(&cli.store, &base)?;
+    // A graph is named from its act, not its file: a file is found by the digest of its bytes.
+    let graphs = if doc.starts_with("http://") || doc.starts_with("https://") {
+        vec![doc.to_string()]
+    } else {
+        let bytes = std::fs::read(doc).with_context(|| format!("cannot read {doc}"))?;
+        store.graphs_from_source(&pipeline::digest(&bytes))?
+    };
+    if graphs.is_empty() {
+        eprintln!(
+            "error: {doc}: no graph in the store was made from this file's bytes (changed since it was \
+             ingested?); give the graph's IRI instead"
+        );
+        return Ok(ExitCode::from(1));
+    }
+    let mut missing = false;
+    for graph in graphs {
+        if store.remove_document(&graph)? {
+            println!("removed {graph}");
+        } else {
+            eprintln!("error: {doc}: no such document in the store (graph {graph})");
+            missing = true;
+        }
+    }
+    Ok(if missing {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn ingest(
@@ -904,58 +891,6 @@ fn say(bar: &indicatif::ProgressBar, line: String) {
     } else {
         bar.println(line);
     }
-}
-
-/// The readable report of `compare`.
-fn print_comparison(out: &mut dyn Write, c: &crate::competence::Comparison) -> Result<()> {
-    writeln!(out, "A: {}\nB: {}", c.a, c.b)?;
-    let list = |out: &mut dyn Write, title: &str, items: Vec<String>| -> Result<()> {
-        writeln!(out, "\n{title} ({}):", items.len())?;
-        for i in items {
-            writeln!(out, "  {i}")?;
-        }
-        Ok(())
-    };
-    let side = |s: &Option<crate::competence::Side>| {
-        s.as_ref()
-            .map(|s| format!("{} provisions, weight {}", s.provisions, s.weight))
-            .unwrap_or_default()
-    };
-    list(
-        out,
-        "shared areas",
-        c.shared()
-            .map(|x| format!("{:<34} A: {:<28} B: {}", x.area, side(&x.a), side(&x.b)))
-            .collect(),
-    )?;
-    list(
-        out,
-        "only A",
-        c.only_a()
-            .map(|x| format!("{:<34} {}", x.area, side(&x.a)))
-            .collect(),
-    )?;
-    list(
-        out,
-        "only B",
-        c.only_b()
-            .map(|x| format!("{:<34} {}", x.area, side(&x.b)))
-            .collect(),
-    )?;
-    writeln!(
-        out,
-        "\nmost similar provisions of the shared areas (texts in {}):",
-        c.lang
-    )?;
-    for x in c.shared() {
-        writeln!(out, "  {}:", x.area)?;
-        for p in x.pairs.iter().take(3) {
-            let cut = |t: &str| t.chars().take(100).collect::<String>();
-            writeln!(out, "    {:.2}  A {} {}", p.similarity, p.a.0, cut(&p.a.1))?;
-            writeln!(out, "          B {} {}", p.b.0, cut(&p.b.1))?;
-        }
-    }
-    Ok(())
 }
 
 /// `extract --explain`: every provision with its areas and what put it there: a rule and the words it matched, or

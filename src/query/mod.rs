@@ -3,6 +3,30 @@
 
 pub mod order;
 
+/// The ready-made queries of `queries/` that commands run by name: `(file, text)`.
+pub mod ready {
+    /// Citations no act was found for.
+    pub const UNRESOLVED_CITATIONS: (&str, &str) = (
+        "queries/unresolved-citations.rq",
+        include_str!("../../queries/unresolved-citations.rq"),
+    );
+    /// Citations per act.
+    pub const CITATIONS_BY_ACT: (&str, &str) = (
+        "queries/citations-by-act.rq",
+        include_str!("../../queries/citations-by-act.rq"),
+    );
+    /// Citations per document, in the order of the text.
+    pub const CITATIONS_BY_DOCUMENT: (&str, &str) = (
+        "queries/citations-by-document.rq",
+        include_str!("../../queries/citations-by-document.rq"),
+    );
+    /// Units known only by the key of their name.
+    pub const UNKNOWN_UNITS: (&str, &str) = (
+        "queries/unknown-units.rq",
+        include_str!("../../queries/unknown-units.rq"),
+    );
+}
+
 use crate::rdf::vocab::PREFIXES;
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::Term;
