@@ -9,7 +9,6 @@ use crate::store::KgStore;
 use anyhow::{bail, Result};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
 /// Options of `fetch`.
 #[derive(clap::Args)]
@@ -71,12 +70,6 @@ enum LangArg {
     Rus,
 }
 
-/// Seconds from the command line as a duration, refusing what is not a finite, non-negative number.
-pub fn seconds(name: &str, s: f64) -> Result<Duration> {
-    Duration::try_from_secs_f64(s)
-        .map_err(|_| anyhow::anyhow!("--{name} {s}: expected seconds, 0 or more"))
-}
-
 /// Runs `fetch`.
 pub fn run(
     args: &FetchArgs,
@@ -99,8 +92,8 @@ pub fn run(
     if !args.host.starts_with("http://") && !args.host.starts_with("https://") {
         bail!("--host {}: expected http://… or https://…", args.host);
     }
-    let delay = seconds("delay", args.delay)?;
-    let delay_max = seconds("delay-max", args.delay_max)?.max(delay);
+    let delay = super::seconds("delay", args.delay, false)?;
+    let delay_max = super::seconds("delay-max", args.delay_max, false)?.max(delay);
     let mut langs: Vec<PageLang> = args
         .lang
         .iter()
@@ -119,12 +112,12 @@ pub fn run(
         delay_max,
         retry: Retry {
             retries: args.retries,
-            backoff: seconds("backoff", args.backoff)?,
-            max_backoff: seconds("max-backoff", args.max_backoff)?,
+            backoff: super::seconds("backoff", args.backoff, false)?,
+            max_backoff: super::seconds("max-backoff", args.max_backoff, false)?,
         },
         client: ClientOptions {
             user_agent: args.user_agent.clone(),
-            timeout: seconds("timeout", args.timeout)?,
+            timeout: super::seconds("timeout", args.timeout, false)?,
             ca_certs: args.ca_cert.clone(),
             cookies: true,
         },

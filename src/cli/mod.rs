@@ -493,6 +493,21 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
+/// A number of seconds given for `--name`: finite and not negative, and where `positive` above 0 and under a day
+/// (a server's timeouts and intervals).
+fn seconds(name: &str, v: f64, positive: bool) -> Result<std::time::Duration> {
+    let fits = if positive {
+        v.is_finite() && v > 0.0 && v < 86_400.0
+    } else {
+        v.is_finite() && v >= 0.0
+    };
+    match std::time::Duration::try_from_secs_f64(v) {
+        Ok(d) if fits => Ok(d),
+        _ if positive => bail!("--{name} must be a number of seconds above 0, got {v}"),
+        _ => bail!("--{name} {v}: expected seconds, 0 or more"),
+    }
+}
+
 /// `ingest`: the options as the pipeline takes them.
 fn ingest_command(cli: &Cli, lex: &Lexicon, args: &IngestArgs) -> Result<ExitCode> {
     let mut opts = pipeline::batch::BatchOptions::new(pipeline::IngestOptions {
@@ -501,7 +516,7 @@ fn ingest_command(cli: &Cli, lex: &Lexicon, args: &IngestArgs) -> Result<ExitCod
     });
     opts.budget = args
         .time_budget
-        .map(|s| fetch::seconds("time-budget", s))
+        .map(|s| seconds("time-budget", s, false))
         .transpose()?;
     opts.batch_quads = args.batch_quads;
     if let Some(j) = args.jobs {
@@ -705,13 +720,6 @@ fn serve_command(cli: &Cli, args: &ServeArgs) -> Result<ExitCode> {
         access_log,
         license,
     } = args;
-    let seconds = |name: &str, v: f64| -> Result<std::time::Duration> {
-        if v.is_finite() && v > 0.0 && v < 86_400.0 {
-            Ok(std::time::Duration::from_secs_f64(v))
-        } else {
-            bail!("--{name} must be a number of seconds above 0, got {v}")
-        }
-    };
     if oxigraph::model::NamedNode::new(license.as_str()).is_err() {
         bail!("--license must be an absolute IRI, got {license:?}");
     }
@@ -720,7 +728,7 @@ fn serve_command(cli: &Cli, args: &ServeArgs) -> Result<ExitCode> {
         base: base(cli)?,
         bind: *bind,
         limits: crate::serve::Limits {
-            timeout: seconds("query-timeout", *query_timeout)?,
+            timeout: seconds("query-timeout", *query_timeout, true)?,
             max_results: *max_results,
         },
         max_body: *max_body,
@@ -733,7 +741,7 @@ fn serve_command(cli: &Cli, args: &ServeArgs) -> Result<ExitCode> {
             .collect(),
         allow_update: *allow_update,
         update_token: update_token.clone(),
-        refresh: seconds("refresh", *refresh)?,
+        refresh: seconds("refresh", *refresh, true)?,
         access_log: access_log.clone(),
         license: license.clone(),
     };

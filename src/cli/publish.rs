@@ -117,7 +117,7 @@ pub fn run(args: &PublishArgs, store_path: &Path, base: &Base) -> Result<ExitCod
     };
     let client = crate::http::client(&ClientOptions {
         user_agent: format!("akimat-kg/{}", env!("CARGO_PKG_VERSION")),
-        timeout: super::fetch::seconds("timeout", args.timeout)?,
+        timeout: super::seconds("timeout", args.timeout, false)?,
         ca_certs: args.ca_cert.clone(),
         cookies: false,
     })?;
@@ -129,7 +129,7 @@ pub fn run(args: &PublishArgs, store_path: &Path, base: &Base) -> Result<ExitCod
         auth,
         Retry {
             retries: args.retries,
-            backoff: super::fetch::seconds("backoff", args.backoff)?,
+            backoff: super::seconds("backoff", args.backoff, false)?,
             max_backoff: std::time::Duration::from_secs(60),
         },
     );
