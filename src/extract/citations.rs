@@ -113,32 +113,7 @@ pub struct Citation {
     pub char_end: usize,
 }
 
-static KK_PIN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[\s,]*(\d+(?:\s*(?:,|және)\s*\d+)*)\s*\)?\s*-?\s*(тармақша|тармақ|тармағ|баб|бап)[а-яәіңғүұқөһ]*")
-        .unwrap()
-});
-/// Between a Kazakh act word and the pinpoint, the model text the act approves (`Жарлығымен бекітілген,
-/// Мәслихаттың үлгі регламентінің 65-тармағына`).
-static KK_ANNEX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:бекітілген|бекiтiлген)\s*,?\s*(?:[а-яәіңғүұқөһ\-]+\s+){0,5}[а-яәіңғүұқөһ\-]+(?:ның|нің|дың|дің|тың|тің)\b")
-        .unwrap()
-});
-/// A Russian pinpoint ends right before the act word: `подпунктом 8) пункта 2 статьи 31`, `пунктом 65`, `частью 2
-/// статьи 40` (a part of an article is read as its paragraph), `статьями 6, 25`. It may be followed by the model
-/// text the act approves (`пунктом 65 Типового регламента маслихата, утвержденного`).
-static RU_PIN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:подпункт\w*\s+(\d+)\)?\s*)?(?:(?:пункт\w*|част[ьия]\w*)\s+(\d+)\s*)?(?:стать\w*\s+(\d+(?:\s*(?:,|и)\s*\d+)*))?\s*(?:(?:[а-яё\-]+\s+){1,5}?[а-яё\-]+,?\s+утвержденн\w*\s*)?$")
-        .unwrap()
-});
 
-/// Whether a quoted text is the title of an act (`… туралы`, `О …`).
-pub(crate) fn is_title(inner: &str, lang: Lang) -> bool {
-    let t = lowercase(inner.trim());
-    match lang {
-        Lang::Kk => t.ends_with("туралы") || t.ends_with("туралы\""),
-        Lang::Ru => t.starts_with("о ") || t.starts_with("об "),
-    }
-}
 
 /// Lowercase title without quotes and extra spaces, for comparison.
 pub fn title_key(title: &str) -> String {
@@ -507,7 +482,7 @@ pub fn find_citations(seg: &Segment<'_>, ctx: &Context<'_>) -> Found {
         let mut titles: Vec<(usize, usize)> = pairs
             .iter()
             .filter(|q| q.open > elements_from && q.close <= elements_to)
-            .filter(|q| is_title(&text[q.open..q.close], lang))
+            .filter(|q| ctx.lex.is_title(&text[q.open..q.close], lang))
             .map(|q| (q.open, q.close))
             .collect();
         // A title whose opening quote was lost: an orphan closing quote after `туралы`.
@@ -898,14 +873,14 @@ pub(crate) fn sentence_ends(before: &str, after: &str) -> bool {
 fn kk_pinpoints(lower: &str, from: usize) -> (Vec<Pinpoint>, usize) {
     let mut pos = from;
     // Skip the model text the act approves, when a pinpoint follows it.
-    if let Some(m) = KK_ANNEX.find(&lower[pos..]) {
-        if KK_PIN.is_match(&lower[pos + m.end()..]) {
+    if let Some(m) = crate::lexicon::patterns::patterns_or_builtin().kk_annex.find(&lower[pos..]) {
+        if crate::lexicon::patterns::patterns_or_builtin().kk_pinpoint.is_match(&lower[pos + m.end()..]) {
             pos += m.end();
         }
     }
     let (mut articles, mut paragraphs, mut subs): (Vec<String>, Vec<String>, Vec<String>) =
         (Vec::new(), Vec::new(), Vec::new());
-    while let Some(c) = KK_PIN.captures(&lower[pos..]) {
+    while let Some(c) = crate::lexicon::patterns::patterns_or_builtin().kk_pinpoint.captures(&lower[pos..]) {
         let nums: Vec<String> = c[1]
             .split([',', ' '])
             .map(str::trim)
@@ -966,7 +941,7 @@ fn combine(articles: Vec<String>, paragraphs: Vec<String>, subs: Vec<String>) ->
 }
 
 fn ru_pinpoints(before: &str) -> (Vec<Pinpoint>, usize) {
-    let Some(c) = RU_PIN.captures(before) else {
+    let Some(c) = crate::lexicon::patterns::patterns_or_builtin().ru_pinpoint.captures(before) else {
         return (Vec::new(), 0);
     };
     if c.get(1).is_none() && c.get(2).is_none() && c.get(3).is_none() {
@@ -987,7 +962,7 @@ fn ru_pinpoints(before: &str) -> (Vec<Pinpoint>, usize) {
 }
 
 fn ru_pin_start(before: &str) -> Option<usize> {
-    let c = RU_PIN.captures(before)?;
+    let c = crate::lexicon::patterns::patterns_or_builtin().ru_pinpoint.captures(before)?;
     let first = (1..=3).filter_map(|k| c.get(k)).map(|m| m.start()).min()?;
     // Back from the first number to its word (`статьей`, `пунктом`).
     let word_start = before[..first]

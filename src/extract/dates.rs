@@ -4,24 +4,8 @@ use crate::lexicon::{lowercase, Lexicon};
 use regex::Regex;
 use std::sync::LazyLock;
 
-static KK_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(\d{4})\s*ж(?:ылғы|\.)?\s*[«"“]?\s*(\d{1,2})\s*[»"”]?\s*-?\s*([а-яәіңғүұқөһ]+)"#)
-        .unwrap()
-});
-static RU_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"[«"“]?\s*(\d{1,2})\s*[»"”]?\s*([а-я]+)\s+(\d{4})\s*(?:года|г\.|г\b)?"#).unwrap()
-});
 static NUMERIC_DATE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b").unwrap());
-/// `№` and the number as written: digit groups joined by `/`, `-`, `–` or `.`, each group possibly with a letter or
-/// two attached (`47/360-5с`, `5С-47-6`), and parts in capitals after a joiner (`148-II`, `44-314/V`, `5-29/VІ`,
-/// `39–237–V`, `1-6/VII`, `88-V ЗРК`).
-static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"№\s*(\d+(?:[a-zA-Zа-яА-ЯёЁәіңғүұқөһӘІҢҒҮҰҚӨҺ]{1,2}\b)?(?:(?:\s?[/\-–]\s?|\.)(?:\d+(?:[a-zA-Zа-яА-ЯёЁәіңғүұқөһӘІҢҒҮҰҚӨҺ]{1,2}\b)?|[IVXА-ЯA-ZІ]{1,4}\b))*(?:\s+ЗРК)?)",
-    )
-    .unwrap()
-});
 
 /// A date found in text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,10 +39,10 @@ pub fn dates(text: &str, lex: &Lexicon) -> Vec<FoundDate> {
     // Each pattern gives (year, month, day) from its captures.
     type Fields = fn(&regex::Captures<'_>, &Lexicon) -> Option<(String, u32, String)>;
     let patterns: [(&Regex, Fields); 3] = [
-        (&KK_DATE, |c, lex| {
+        (&crate::lexicon::patterns::patterns_or_builtin().kk_date, |c, lex| {
             Some((c[1].to_string(), lex.month(&c[3])?, c[2].to_string()))
         }),
-        (&RU_DATE, |c, lex| {
+        (&crate::lexicon::patterns::patterns_or_builtin().ru_date, |c, lex| {
             Some((c[3].to_string(), lex.month(&c[2])?, c[1].to_string()))
         }),
         (&NUMERIC_DATE, |c, _| {
@@ -86,7 +70,7 @@ pub fn dates(text: &str, lex: &Lexicon) -> Vec<FoundDate> {
 
 /// Every act number (`№ 403/3`, `№ 148-II`) in `text`: the number as written and its byte range.
 pub fn numbers(text: &str) -> Vec<(String, usize, usize)> {
-    NUMBER
+    crate::lexicon::patterns::patterns_or_builtin().act_number
         .captures_iter(text)
         .map(|c| {
             let all = c.get(0).unwrap();

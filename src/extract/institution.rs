@@ -2,7 +2,6 @@
 //! the Russian text each state the other's name in their "full name" paragraph), legal form, the unit served,
 //! founder, address, working hours, financing, and the organisations in its charge.
 
-use super::citations::is_title;
 use super::provisions::collapse;
 use super::resolution::body_in;
 use super::units::{find_units, settle, slug, RegionRef};
@@ -14,8 +13,6 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 static POSTCODE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(\d{6})\b").unwrap());
-static LOCATOR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(.*?)[\s,]*(?:№\s*)?(\d+\s?[А-ЯA-Z]?(?:/\d+)?)\.?$").unwrap());
 
 /// Kazakh genitive endings: a legal form in the genitive (`мекемесінің`) makes the name before it an owner of
 /// what follows, not the subject.
@@ -39,16 +36,16 @@ pub(crate) fn named_orgs(text: &str, lex: &Lexicon, lang: Lang) -> Vec<(Organisa
     };
     let keep = |q: &crate::parse::quotes::Quote| {
         enclosing(q).iter().all(|outer| {
-            is_title(&text[outer.open..outer.close], Lang::Kk)
-                || is_title(&text[outer.open..outer.close], Lang::Ru)
+            lex.is_title(&text[outer.open..outer.close], Lang::Kk)
+                || lex.is_title(&text[outer.open..outer.close], Lang::Ru)
         })
     };
     for q in spans.iter().filter(|q| keep(q)) {
         let name = text[q.open..q.close].trim();
         if name.is_empty()
             || name.chars().count() >= 200
-            || is_title(name, Lang::Kk)
-            || is_title(name, Lang::Ru)
+            || lex.is_title(name, Lang::Kk)
+            || lex.is_title(name, Lang::Ru)
         {
             continue;
         }
@@ -362,7 +359,7 @@ fn address(text: &str, lex: &Lexicon, lang: Lang) -> Address {
             }
         }
         if lex.phrases("street").any(|s| pl.contains(s)) {
-            match LOCATOR.captures(part) {
+            match crate::lexicon::patterns::patterns_or_builtin().address_locator.captures(part) {
                 Some(c)
                     if !c[1].trim().is_empty()
                         && lex.phrases("street").any(|s| lowercase(&c[1]).contains(s)) =>

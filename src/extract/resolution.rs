@@ -7,14 +7,7 @@ use super::units::{find_units, with_region, RegionRef};
 use super::{BodyRef, CitationAt, CitedFrom, Relation, Resolution, Signatory};
 use crate::lexicon::{lower_same_len, lowercase, words, Lang, Lexicon};
 use crate::parse::{Block, Document};
-use regex::Regex;
-use std::sync::LazyLock;
 
-static CONTROL_KK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:бақылау|қадағалау)\s+(.+?)\s+(?:жүктелсін|жүктелсiн)").unwrap()
-});
-static CONTROL_RU: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)возложить\s+на\s+(.+?)\.?$").unwrap());
 /// The local body named just before a body word (әкімдігі, мәслихаты) in a text; where the text names no akimat or
 /// maslikhat, an akim (`облыс әкімінің шешімі`, `Решение акима области`), who issued decisions in the years before
 /// akimats were collegial bodies and still does.
@@ -112,7 +105,7 @@ pub(crate) fn resolution(
     let requisites: Vec<&Block> = doc
         .stamp
         .iter()
-        .chain(doc.header.iter().filter(|b| !is_title_line(&b.text, lang)))
+        .chain(doc.header.iter().filter(|b| !lex.is_title(&b.text, lang)))
         .collect();
     let mut sources: Vec<&Block> = requisites.clone();
     sources.extend(doc.preamble.iter());
@@ -156,12 +149,9 @@ pub(crate) fn resolution(
     for p in &doc.points {
         let lower = lowercase(&p.block.text);
         if controlled_by.is_none() && lex.has("control", &lower) {
-            let re = match lang {
-                Lang::Kk => &*CONTROL_KK,
-                Lang::Ru => &*CONTROL_RU,
-            };
             controlled_by = Some(
-                re.captures(&p.block.text)
+                lex.control_pattern(lang)
+                    .and_then(|re| re.captures(&p.block.text))
                     .map(|c| c[1].to_string())
                     .unwrap_or_else(|| p.block.text.clone()),
             );
@@ -251,15 +241,3 @@ pub(crate) fn resolution_with_repeals(
     Some(res)
 }
 
-/// Whether a header line is the act's own title (`О внесении изменения …`, `… бекіту туралы`) rather than its
-/// requisites line.
-fn is_title_line(text: &str, lang: Lang) -> bool {
-    let t = text
-        .trim()
-        .trim_end_matches(['.', '"', '»', '”'])
-        .to_lowercase();
-    match lang {
-        Lang::Kk => t.ends_with("туралы"),
-        Lang::Ru => t.starts_with("о ") || t.starts_with("об "),
-    }
-}

@@ -4,6 +4,7 @@
 //! `AKIMAT_KG_DATA` environment variable at another `data/` folder. Loaded once, then passed around by reference.
 
 pub mod model;
+pub mod patterns;
 
 use model::LinearModel;
 use regex::Regex;
@@ -270,6 +271,9 @@ pub struct Lexicon {
     pub ru_endings: Vec<(String, String, String)>,
     /// Signal phrases by key.
     pub keywords: HashMap<String, Vec<(Lang, String)>>,
+    /// The pattern of a control clause by language, from the `control_from` / `control_to` phrases of
+    /// `keywords.tsv` (see [`Lexicon::control_pattern`]).
+    control_patterns: Vec<(Lang, regex::Regex)>,
     /// Section headings.
     pub sections: Vec<SectionHeading>,
     /// Body kinds: slug and phrase.
@@ -416,6 +420,36 @@ fn competence_rules(table: &str, text: &str) -> Result<Vec<CompetenceRule>, Lexi
     Ok(out)
 }
 
+/// The control-clause pattern of a language: after a `control_from` phrase, the one charged, up to a `control_to`
+/// phrase or, where the language has none, the end of the point (a final full stop left out).
+fn control_pattern(keywords: &HashMap<String, Vec<(Lang, String)>>, lang: Lang) -> Option<regex::Regex> {
+    let of = |key: &str| -> Vec<String> {
+        keywords
+            .get(key)
+            .into_iter()
+            .flatten()
+            .filter(|(l, _)| *l == lang)
+            .map(|(_, p)| {
+                p.split_whitespace()
+                    .map(regex::escape)
+                    .collect::<Vec<_>>()
+                    .join(r"\s+")
+            })
+            .collect()
+    };
+    let from = of("control_from");
+    if from.is_empty() {
+        return None;
+    }
+    let to = of("control_to");
+    let end = if to.is_empty() {
+        r"\.?$".to_string()
+    } else {
+        format!(r"\s+(?:{})", to.join("|"))
+    };
+    regex::Regex::new(&format!(r"(?i)(?:{})\s+(.+?){end}", from.join("|"))).ok()
+}
+
 fn opt(value: String) -> Option<String> {
     (value != "-" && !value.is_empty()).then_some(value)
 }
@@ -436,6 +470,7 @@ impl Lexicon {
     pub fn try_get() -> Result<&'static Lexicon, LexiconLoadError> {
         // The text toolkit's letter tables come from the same folder: report a bad one here, before any document.
         crate::text::letters().map_err(|e| LexiconLoadError(e.to_string()))?;
+        patterns::patterns().map_err(|e| LexiconLoadError(e.to_string()))?;
         static LEXICON: OnceLock<Result<Lexicon, String>> = OnceLock::new();
         LEXICON
             .get_or_init(|| {
@@ -655,6 +690,11 @@ impl Lexicon {
                 .push((k.lang, k.phrase.to_lowercase()));
         }
 
+        let control_patterns = [Lang::Kk, Lang::Ru]
+            .into_iter()
+            .filter_map(|lang| Some((lang, control_pattern(&keywords, lang)?)))
+            .collect();
+
         let (n, text) = t("lexicon/sections.tsv")?;
         let sections = rows::<Section>(&n, &text)?
             .into_iter()
@@ -766,6 +806,7 @@ impl Lexicon {
             body_labels,
             ru_endings,
             keywords,
+            control_patterns,
             sections,
             body_kinds,
             act_types,
@@ -837,6 +878,32 @@ impl Lexicon {
             .into_iter()
             .flatten()
             .map(|(_, p)| p.as_str())
+    }
+
+    /// The pattern that finds whom a control clause charges (`… орындалуын бақылау X жүктелсін`, `Контроль … возложить
+    /// на X`): group 1 is the one charged.
+    pub fn control_pattern(&self, lang: Lang) -> Option<&regex::Regex> {
+        self.control_patterns
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map(|(_, re)| re)
+    }
+
+    /// Whether a text is the title of an act (`… бекіту туралы`, `О внесении изменения …`): it ends with a
+    /// `title_end` phrase or begins with a `title_first_word` word of its language (`keywords.tsv`), closing
+    /// punctuation and quotes aside.
+    pub fn is_title(&self, text: &str, lang: Lang) -> bool {
+        let t = lowercase(text.trim().trim_end_matches(['.', '"', '»', '”']));
+        let of = |key: &str| {
+            self.keywords
+                .get(key)
+                .into_iter()
+                .flatten()
+                .filter(move |(l, _)| *l == lang)
+                .map(|(_, p)| p.as_str())
+        };
+        let first = t.split_whitespace().next().unwrap_or("");
+        of("title_end").any(|p| t.ends_with(p)) || of("title_first_word").any(|w| first == w)
     }
 
     /// Whether lowercase `text` contains a phrase of `key`; returns its byte position.

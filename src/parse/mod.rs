@@ -155,23 +155,7 @@ static PARA_GLUED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"^(\d{1,3})([«"“].*)$"#).unwrap());
 static ITEM: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(\d{1,3}(?:[.\-]\d{1,3})*)\s?\)\s*(.*)$").unwrap());
-static LETTER_ITEM: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^([а-яәіңғүұқөһa-z])\)\s+(.*)$").unwrap());
 static DASH: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[-–—•]\s*(\S.*)$").unwrap());
-static CHAPTER_KK: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^(\d{1,2})\s*-?\s*тарау\.?\s*(.*)$").unwrap());
-static CHAPTER_RU: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^(?:глава|тарау)\s+(\d{1,2})\.?\s*(.*)$").unwrap());
-static NAME_AT_END: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?:^|[\s,:])((?:[А-ЯӘҒҚҢӨҰҮҺІЁ]\.\s?){1,2}\s?[А-ЯӘҒҚҢӨҰҮҺІЁ][А-ЯӘҒҚҢӨҰҮҺІЁа-яәғқңөұүһіё\-]+)\s*$",
-    )
-    .unwrap()
-});
-static GLUED_PARA: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"[.;»"”)]\s+(\d{1,3})\.\s+[А-ЯӘҒҚҢӨҰҮҺІЁ]"#).unwrap());
-static NOTE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^(ескерту|сноска)\s*[.:]").unwrap());
 
 /// One non-blank line, as the parser sees it.
 struct Line {
@@ -271,7 +255,7 @@ impl Parser<'_> {
         for i in 0..n.min(60) {
             let l = &self.lines[i];
             let t = self.text(l);
-            if l.heading > 0 || l.quoted || NOTE.is_match(t) || t.trim().is_empty() {
+            if l.heading > 0 || l.quoted || crate::lexicon::patterns::patterns_or_builtin().note.is_match(t) || t.trim().is_empty() {
                 continue;
             }
             let opening = std::mem::replace(&mut first, false) && !PARA.is_match(t);
@@ -320,7 +304,7 @@ impl Parser<'_> {
             let t = self.text(prev);
             if self.lines[ps].after_blank
                 || prev.heading > 0
-                || NOTE.is_match(t)
+                || crate::lexicon::patterns::patterns_or_builtin().note.is_match(t)
                 || t.ends_with('.')
             {
                 break;
@@ -329,7 +313,7 @@ impl Parser<'_> {
         }
         for i in 0..ps {
             let b = self.line_block(&self.lines[i]);
-            if NOTE.is_match(&b.text) {
+            if crate::lexicon::patterns::patterns_or_builtin().note.is_match(&b.text) {
                 self.doc.notes.push(b);
             } else {
                 self.doc.header.push(b);
@@ -344,7 +328,7 @@ impl Parser<'_> {
         while i < n {
             let l = &self.lines[i];
             let t = self.text(l);
-            if NOTE.is_match(t) {
+            if crate::lexicon::patterns::patterns_or_builtin().note.is_match(t) {
                 let b = self.line_block(l);
                 self.doc.notes.push(b);
                 i += 1;
@@ -375,7 +359,7 @@ impl Parser<'_> {
                 && !self.doc.points.is_empty()
                 && l.heading == 0
                 && !l.quoted
-                && !NAME_AT_END.is_match(t)
+                && !crate::lexicon::patterns::patterns_or_builtin().name_at_end.is_match(t)
             {
                 let last = self.doc.points.last().unwrap().block.start;
                 let b = self.block(last, l.end);
@@ -395,7 +379,7 @@ impl Parser<'_> {
             if l.quoted || l.heading > 0 || self.lex.has("stamp", &lower) {
                 break;
             }
-            if let Some(c) = NAME_AT_END.captures(t) {
+            if let Some(c) = crate::lexicon::patterns::patterns_or_builtin().name_at_end.captures(t) {
                 let name = c.get(1).unwrap();
                 let role_here = t[..name.start()].trim().trim_end_matches([',', ':']).trim();
                 let (role, start) = if !role_here.is_empty() {
@@ -479,8 +463,8 @@ impl Parser<'_> {
             let is_title = self.lex.has("regulation_title", &lower)
                 && t.chars().count() < 300
                 && !PARA.is_match(t)
-                && !CHAPTER_KK.is_match(t)
-                && !CHAPTER_RU.is_match(t);
+                && !crate::lexicon::patterns::patterns_or_builtin().chapter_kk.is_match(t)
+                && !crate::lexicon::patterns::patterns_or_builtin().chapter_word.is_match(t);
             if !is_title {
                 continue;
             }
@@ -494,8 +478,8 @@ impl Parser<'_> {
                 if nt.chars().count() >= 300
                     || PARA.is_match(nt)
                     || ITEM.is_match(nt)
-                    || CHAPTER_KK.is_match(nt)
-                    || CHAPTER_RU.is_match(nt)
+                    || crate::lexicon::patterns::patterns_or_builtin().chapter_kk.is_match(nt)
+                    || crate::lexicon::patterns::patterns_or_builtin().chapter_word.is_match(nt)
                     || next.heading > 0
                 {
                     break;
@@ -543,7 +527,7 @@ impl Parser<'_> {
     fn split_glued_paragraph(&mut self, i: usize, expected: u32) {
         let l = &self.lines[i];
         let t = self.text(l);
-        let Some(c) = GLUED_PARA.captures(t) else {
+        let Some(c) = crate::lexicon::patterns::patterns_or_builtin().glued_paragraph.captures(t) else {
             return;
         };
         // A full stop after an abbreviation (`ст. 3. Закона`, `п. 5.`) ends no sentence.
@@ -601,16 +585,16 @@ impl Parser<'_> {
             self.split_glued_paragraph(i, expected_par);
             let l = &self.lines[i];
             let t = self.text(l);
-            if NOTE.is_match(t) {
+            if crate::lexicon::patterns::patterns_or_builtin().note.is_match(t) {
                 let b = self.line_block(l);
                 self.doc.notes.push(b);
                 i += 1;
                 continue;
             }
             // Chapter headings.
-            let chapter = CHAPTER_KK
+            let chapter = crate::lexicon::patterns::patterns_or_builtin().chapter_kk
                 .captures(t)
-                .or_else(|| CHAPTER_RU.captures(t))
+                .or_else(|| crate::lexicon::patterns::patterns_or_builtin().chapter_word.captures(t))
                 .map(|c| {
                     (
                         c.get(1).unwrap().as_str().to_string(),
@@ -720,7 +704,7 @@ impl Parser<'_> {
                     )
                 })
                 .or_else(|| {
-                    LETTER_ITEM.captures(t).map(|c| {
+                    crate::lexicon::patterns::patterns_or_builtin().letter_item.captures(t).map(|c| {
                         (
                             Marker::Letter,
                             Some(c.get(1).unwrap().as_str()),
@@ -819,7 +803,7 @@ impl Parser<'_> {
         if let Some(last) = self.lines.last() {
             let t = self.text(last);
             let ends_well = t.ends_with(['.', ';', ':', '!', '?', '»', '"', ')', '”'])
-                || NAME_AT_END.is_match(t);
+                || crate::lexicon::patterns::patterns_or_builtin().name_at_end.is_match(t);
             if !ends_well {
                 self.doc.truncated = true;
                 let idx = last.index;

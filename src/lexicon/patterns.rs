@@ -1,0 +1,130 @@
+//! The regular expressions of `data/lexicon/patterns.tsv`, compiled once: the parser's headings, items, notes and
+//! signatures, the extractors' pinpoints, dates, act numbers and house numbers. Kept in data with the other word
+//! lists so that a linguist can extend them without touching Rust; read from `$AKIMAT_KG_DATA` when it is set.
+
+use crate::datafile::DataFileError;
+use regex::Regex;
+use std::collections::HashMap;
+
+const FILE: &str = "lexicon/patterns.tsv";
+const BUILTIN: &str = include_str!("../../data/lexicon/patterns.tsv");
+
+/// The compiled patterns, one per name of the table.
+#[derive(Debug)]
+pub struct Patterns {
+    /// `letter-item`: an item lettered `а)`; groups: letter, text.
+    pub letter_item: Regex,
+    /// `chapter-kk`: `1-тарау. …`; groups: number, heading.
+    pub chapter_kk: Regex,
+    /// `chapter-word`: `Глава 1. …`; groups: number, heading.
+    pub chapter_word: Regex,
+    /// `name-at-end`: a signatory's name closing a line; group: the name.
+    pub name_at_end: Regex,
+    /// `glued-paragraph`: a paragraph number glued after the previous paragraph; group: the number.
+    pub glued_paragraph: Regex,
+    /// `note`: an amendment note's opening word.
+    pub note: Regex,
+    /// `kk-pinpoint`: a Kazakh pinpoint; groups: numbers, subdivision word.
+    pub kk_pinpoint: Regex,
+    /// `kk-annex`: the model text between a Kazakh act word and its pinpoint.
+    pub kk_annex: Regex,
+    /// `ru-pinpoint`: a Russian pinpoint before the act word; groups: subparagraph, paragraph, articles.
+    pub ru_pinpoint: Regex,
+    /// `kk-date`: groups: year, day, month word.
+    pub kk_date: Regex,
+    /// `ru-date`: groups: day, month word, year.
+    pub ru_date: Regex,
+    /// `act-number`: `№` and a number; group: the number as written.
+    pub act_number: Regex,
+    /// `address-locator`: groups: the part before, the house number.
+    pub address_locator: Regex,
+}
+
+impl Patterns {
+    /// Compiles the table's text; an error names the line, or the name the table lacks.
+    pub fn parse(text: &str) -> Result<Patterns, DataFileError> {
+        let mut rows: HashMap<&str, (usize, &str)> = HashMap::new();
+        for (n, line) in crate::datafile::rows(text) {
+            let bad = |message: String| DataFileError {
+                file: FILE.into(),
+                line: n,
+                message,
+            };
+            let (name, regex) = line
+                .split_once('\t')
+                .ok_or_else(|| bad("expected a name and a regular expression separated by a tab".into()))?;
+            if rows.insert(name.trim(), (n, regex.trim_end_matches('\r'))).is_some() {
+                return Err(bad(format!("the name {name:?} is given twice")));
+            }
+        }
+        let get = |name: &str| -> Result<Regex, DataFileError> {
+            let (n, regex) = rows.get(name).ok_or_else(|| DataFileError {
+                file: FILE.into(),
+                line: 0,
+                message: format!("no pattern named {name:?}"),
+            })?;
+            Regex::new(regex).map_err(|e| DataFileError {
+                file: FILE.into(),
+                line: *n,
+                message: format!("{name}: {e}"),
+            })
+        };
+        Ok(Patterns {
+            letter_item: get("letter-item")?,
+            chapter_kk: get("chapter-kk")?,
+            chapter_word: get("chapter-word")?,
+            name_at_end: get("name-at-end")?,
+            glued_paragraph: get("glued-paragraph")?,
+            note: get("note")?,
+            kk_pinpoint: get("kk-pinpoint")?,
+            kk_annex: get("kk-annex")?,
+            ru_pinpoint: get("ru-pinpoint")?,
+            kk_date: get("kk-date")?,
+            ru_date: get("ru-date")?,
+            act_number: get("act-number")?,
+            address_locator: get("address-locator")?,
+        })
+    }
+}
+
+/// The process-wide patterns (from `$AKIMAT_KG_DATA` when set, else built in), compiled once; the error is the
+/// same on every call.
+pub fn patterns() -> Result<&'static Patterns, DataFileError> {
+    static PATTERNS: std::sync::OnceLock<Result<Patterns, DataFileError>> =
+        std::sync::OnceLock::new();
+    PATTERNS
+        .get_or_init(|| Patterns::parse(&crate::datafile::text(FILE, BUILTIN)?))
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+/// The patterns for code that has no error to return: the loaded ones, or the built-in ones when
+/// `$AKIMAT_KG_DATA` holds a bad table — which `Lexicon::try_get` reports before any document is read.
+pub fn patterns_or_builtin() -> &'static Patterns {
+    static BUILTIN_PATTERNS: std::sync::OnceLock<Patterns> = std::sync::OnceLock::new();
+    patterns().unwrap_or_else(|_| {
+        BUILTIN_PATTERNS
+            .get_or_init(|| Patterns::parse(BUILTIN).expect("the built-in patterns compile (tested)"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_built_in_patterns_compile_and_a_bad_one_names_its_line() {
+        let p = Patterns::parse(BUILTIN).unwrap();
+        assert!(p.chapter_kk.is_match("1-тарау. Жалпы ережелер"));
+        let broken = BUILTIN.replace("note\t(?i)^(ескерту", "note\t(?i)^((ескерту");
+        let line = broken.lines().position(|l| l.starts_with("note\t")).unwrap() + 1;
+        let e = Patterns::parse(&broken).unwrap_err();
+        assert_eq!((e.file.as_str(), e.line), (FILE, line), "{e}");
+        let missing: String = BUILTIN
+            .lines()
+            .filter(|l| !l.starts_with("note\t"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert!(Patterns::parse(&missing).unwrap_err().message.contains("\"note\""));
+    }
+}
