@@ -72,7 +72,11 @@ fn a_bad_row_of_any_table_is_named_with_its_file_and_line() {
             "lexicon/look-alikes.tsv:",
         ),
         ("encodings/kz-1048.tsv", "zz\tқ\n", "encodings/kz-1048.tsv:"),
-        ("lexicon/patterns.tsv", "extra\t(unclosed\n", "lexicon/patterns.tsv:"),
+        (
+            "lexicon/patterns.tsv",
+            "extra\t(unclosed\n",
+            "lexicon/patterns.tsv:",
+        ),
     ] {
         let dir = tempfile::tempdir().unwrap();
         let data = data_copy(dir.path());

@@ -12,9 +12,7 @@ use super::units::{find_units, with_region, RegionRef};
 use super::BodyRef;
 use crate::lexicon::{lower_same_len, lowercase, words, Lang, Lexicon};
 use crate::parse::quotes::{outer_quotes, Quote};
-use regex::Regex;
 use serde::Serialize;
-use std::sync::LazyLock;
 
 /// A legal act as a citation names it.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -112,8 +110,6 @@ pub struct Citation {
     /// End char offset.
     pub char_end: usize,
 }
-
-
 
 /// Lowercase title without quotes and extra spaces, for comparison.
 pub fn title_key(title: &str) -> String {
@@ -873,14 +869,23 @@ pub(crate) fn sentence_ends(before: &str, after: &str) -> bool {
 fn kk_pinpoints(lower: &str, from: usize) -> (Vec<Pinpoint>, usize) {
     let mut pos = from;
     // Skip the model text the act approves, when a pinpoint follows it.
-    if let Some(m) = crate::lexicon::patterns::patterns_or_builtin().kk_annex.find(&lower[pos..]) {
-        if crate::lexicon::patterns::patterns_or_builtin().kk_pinpoint.is_match(&lower[pos + m.end()..]) {
+    if let Some(m) = crate::lexicon::patterns::patterns_or_builtin()
+        .kk_annex
+        .find(&lower[pos..])
+    {
+        if crate::lexicon::patterns::patterns_or_builtin()
+            .kk_pinpoint
+            .is_match(&lower[pos + m.end()..])
+        {
             pos += m.end();
         }
     }
     let (mut articles, mut paragraphs, mut subs): (Vec<String>, Vec<String>, Vec<String>) =
         (Vec::new(), Vec::new(), Vec::new());
-    while let Some(c) = crate::lexicon::patterns::patterns_or_builtin().kk_pinpoint.captures(&lower[pos..]) {
+    while let Some(c) = crate::lexicon::patterns::patterns_or_builtin()
+        .kk_pinpoint
+        .captures(&lower[pos..])
+    {
         let nums: Vec<String> = c[1]
             .split([',', ' '])
             .map(str::trim)
@@ -941,7 +946,10 @@ fn combine(articles: Vec<String>, paragraphs: Vec<String>, subs: Vec<String>) ->
 }
 
 fn ru_pinpoints(before: &str) -> (Vec<Pinpoint>, usize) {
-    let Some(c) = crate::lexicon::patterns::patterns_or_builtin().ru_pinpoint.captures(before) else {
+    let Some(c) = crate::lexicon::patterns::patterns_or_builtin()
+        .ru_pinpoint
+        .captures(before)
+    else {
         return (Vec::new(), 0);
     };
     if c.get(1).is_none() && c.get(2).is_none() && c.get(3).is_none() {
@@ -962,7 +970,9 @@ fn ru_pinpoints(before: &str) -> (Vec<Pinpoint>, usize) {
 }
 
 fn ru_pin_start(before: &str) -> Option<usize> {
-    let c = crate::lexicon::patterns::patterns_or_builtin().ru_pinpoint.captures(before)?;
+    let c = crate::lexicon::patterns::patterns_or_builtin()
+        .ru_pinpoint
+        .captures(before)?;
     let first = (1..=3).filter_map(|k| c.get(k)).map(|m| m.start()).min()?;
     // Back from the first number to its word (`статьей`, `пунктом`).
     let word_start = before[..first]

@@ -39,12 +39,14 @@ pub fn dates(text: &str, lex: &Lexicon) -> Vec<FoundDate> {
     // Each pattern gives (year, month, day) from its captures.
     type Fields = fn(&regex::Captures<'_>, &Lexicon) -> Option<(String, u32, String)>;
     let patterns: [(&Regex, Fields); 3] = [
-        (&crate::lexicon::patterns::patterns_or_builtin().kk_date, |c, lex| {
-            Some((c[1].to_string(), lex.month(&c[3])?, c[2].to_string()))
-        }),
-        (&crate::lexicon::patterns::patterns_or_builtin().ru_date, |c, lex| {
-            Some((c[3].to_string(), lex.month(&c[2])?, c[1].to_string()))
-        }),
+        (
+            &crate::lexicon::patterns::patterns_or_builtin().kk_date,
+            |c, lex| Some((c[1].to_string(), lex.month(&c[3])?, c[2].to_string())),
+        ),
+        (
+            &crate::lexicon::patterns::patterns_or_builtin().ru_date,
+            |c, lex| Some((c[3].to_string(), lex.month(&c[2])?, c[1].to_string())),
+        ),
         (&NUMERIC_DATE, |c, _| {
             Some((c[3].to_string(), c[2].parse().ok()?, c[1].to_string()))
         }),
@@ -70,7 +72,8 @@ pub fn dates(text: &str, lex: &Lexicon) -> Vec<FoundDate> {
 
 /// Every act number (`№ 403/3`, `№ 148-II`) in `text`: the number as written and its byte range.
 pub fn numbers(text: &str) -> Vec<(String, usize, usize)> {
-    crate::lexicon::patterns::patterns_or_builtin().act_number
+    crate::lexicon::patterns::patterns_or_builtin()
+        .act_number
         .captures_iter(text)
         .map(|c| {
             let all = c.get(0).unwrap();

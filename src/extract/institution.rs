@@ -359,7 +359,10 @@ fn address(text: &str, lex: &Lexicon, lang: Lang) -> Address {
             }
         }
         if lex.phrases("street").any(|s| pl.contains(s)) {
-            match crate::lexicon::patterns::patterns_or_builtin().address_locator.captures(part) {
+            match crate::lexicon::patterns::patterns_or_builtin()
+                .address_locator
+                .captures(part)
+            {
                 Some(c)
                     if !c[1].trim().is_empty()
                         && lex.phrases("street").any(|s| lowercase(&c[1]).contains(s)) =>

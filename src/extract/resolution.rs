@@ -240,4 +240,3 @@ pub(crate) fn resolution_with_repeals(
     }
     Some(res)
 }
-

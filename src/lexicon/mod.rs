@@ -422,7 +422,10 @@ fn competence_rules(table: &str, text: &str) -> Result<Vec<CompetenceRule>, Lexi
 
 /// The control-clause pattern of a language: after a `control_from` phrase, the one charged, up to a `control_to`
 /// phrase or, where the language has none, the end of the point (a final full stop left out).
-fn control_pattern(keywords: &HashMap<String, Vec<(Lang, String)>>, lang: Lang) -> Option<regex::Regex> {
+fn control_pattern(
+    keywords: &HashMap<String, Vec<(Lang, String)>>,
+    lang: Lang,
+) -> Option<regex::Regex> {
     let of = |key: &str| -> Vec<String> {
         keywords
             .get(key)

@@ -50,10 +50,13 @@ impl Patterns {
                 line: n,
                 message,
             };
-            let (name, regex) = line
-                .split_once('\t')
-                .ok_or_else(|| bad("expected a name and a regular expression separated by a tab".into()))?;
-            if rows.insert(name.trim(), (n, regex.trim_end_matches('\r'))).is_some() {
+            let (name, regex) = line.split_once('\t').ok_or_else(|| {
+                bad("expected a name and a regular expression separated by a tab".into())
+            })?;
+            if rows
+                .insert(name.trim(), (n, regex.trim_end_matches('\r')))
+                .is_some()
+            {
                 return Err(bad(format!("the name {name:?} is given twice")));
             }
         }
@@ -69,6 +72,36 @@ impl Patterns {
                 message: format!("{name}: {e}"),
             })
         };
+        const NAMES: [&str; 13] = [
+            "letter-item",
+            "chapter-kk",
+            "chapter-word",
+            "name-at-end",
+            "glued-paragraph",
+            "note",
+            "kk-pinpoint",
+            "kk-annex",
+            "ru-pinpoint",
+            "kk-date",
+            "ru-date",
+            "act-number",
+            "address-locator",
+        ];
+        let mut unknown: Vec<(&&str, &(usize, &str))> = rows
+            .iter()
+            .filter(|(name, _)| !NAMES.contains(name))
+            .collect();
+        unknown.sort_by_key(|(_, (n, _))| *n);
+        if let Some((name, (n, _))) = unknown.first() {
+            return Err(DataFileError {
+                file: FILE.into(),
+                line: *n,
+                message: format!(
+                    "no code reads a pattern named {name:?} (the names: {})",
+                    NAMES.join(", ")
+                ),
+            });
+        }
         Ok(Patterns {
             letter_item: get("letter-item")?,
             chapter_kk: get("chapter-kk")?,
@@ -103,8 +136,9 @@ pub fn patterns() -> Result<&'static Patterns, DataFileError> {
 pub fn patterns_or_builtin() -> &'static Patterns {
     static BUILTIN_PATTERNS: std::sync::OnceLock<Patterns> = std::sync::OnceLock::new();
     patterns().unwrap_or_else(|_| {
-        BUILTIN_PATTERNS
-            .get_or_init(|| Patterns::parse(BUILTIN).expect("the built-in patterns compile (tested)"))
+        BUILTIN_PATTERNS.get_or_init(|| {
+            Patterns::parse(BUILTIN).expect("the built-in patterns compile (tested)")
+        })
     })
 }
 
@@ -117,7 +151,11 @@ mod tests {
         let p = Patterns::parse(BUILTIN).unwrap();
         assert!(p.chapter_kk.is_match("1-тарау. Жалпы ережелер"));
         let broken = BUILTIN.replace("note\t(?i)^(ескерту", "note\t(?i)^((ескерту");
-        let line = broken.lines().position(|l| l.starts_with("note\t")).unwrap() + 1;
+        let line = broken
+            .lines()
+            .position(|l| l.starts_with("note\t"))
+            .unwrap()
+            + 1;
         let e = Patterns::parse(&broken).unwrap_err();
         assert_eq!((e.file.as_str(), e.line), (FILE, line), "{e}");
         let missing: String = BUILTIN
@@ -125,6 +163,9 @@ mod tests {
             .filter(|l| !l.starts_with("note\t"))
             .map(|l| format!("{l}\n"))
             .collect();
-        assert!(Patterns::parse(&missing).unwrap_err().message.contains("\"note\""));
+        assert!(Patterns::parse(&missing)
+            .unwrap_err()
+            .message
+            .contains("\"note\""));
     }
 }

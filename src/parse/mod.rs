@@ -255,7 +255,13 @@ impl Parser<'_> {
         for i in 0..n.min(60) {
             let l = &self.lines[i];
             let t = self.text(l);
-            if l.heading > 0 || l.quoted || crate::lexicon::patterns::patterns_or_builtin().note.is_match(t) || t.trim().is_empty() {
+            if l.heading > 0
+                || l.quoted
+                || crate::lexicon::patterns::patterns_or_builtin()
+                    .note
+                    .is_match(t)
+                || t.trim().is_empty()
+            {
                 continue;
             }
             let opening = std::mem::replace(&mut first, false) && !PARA.is_match(t);
@@ -304,7 +310,9 @@ impl Parser<'_> {
             let t = self.text(prev);
             if self.lines[ps].after_blank
                 || prev.heading > 0
-                || crate::lexicon::patterns::patterns_or_builtin().note.is_match(t)
+                || crate::lexicon::patterns::patterns_or_builtin()
+                    .note
+                    .is_match(t)
                 || t.ends_with('.')
             {
                 break;
@@ -313,7 +321,10 @@ impl Parser<'_> {
         }
         for i in 0..ps {
             let b = self.line_block(&self.lines[i]);
-            if crate::lexicon::patterns::patterns_or_builtin().note.is_match(&b.text) {
+            if crate::lexicon::patterns::patterns_or_builtin()
+                .note
+                .is_match(&b.text)
+            {
                 self.doc.notes.push(b);
             } else {
                 self.doc.header.push(b);
@@ -328,7 +339,10 @@ impl Parser<'_> {
         while i < n {
             let l = &self.lines[i];
             let t = self.text(l);
-            if crate::lexicon::patterns::patterns_or_builtin().note.is_match(t) {
+            if crate::lexicon::patterns::patterns_or_builtin()
+                .note
+                .is_match(t)
+            {
                 let b = self.line_block(l);
                 self.doc.notes.push(b);
                 i += 1;
@@ -359,7 +373,9 @@ impl Parser<'_> {
                 && !self.doc.points.is_empty()
                 && l.heading == 0
                 && !l.quoted
-                && !crate::lexicon::patterns::patterns_or_builtin().name_at_end.is_match(t)
+                && !crate::lexicon::patterns::patterns_or_builtin()
+                    .name_at_end
+                    .is_match(t)
             {
                 let last = self.doc.points.last().unwrap().block.start;
                 let b = self.block(last, l.end);
@@ -379,7 +395,10 @@ impl Parser<'_> {
             if l.quoted || l.heading > 0 || self.lex.has("stamp", &lower) {
                 break;
             }
-            if let Some(c) = crate::lexicon::patterns::patterns_or_builtin().name_at_end.captures(t) {
+            if let Some(c) = crate::lexicon::patterns::patterns_or_builtin()
+                .name_at_end
+                .captures(t)
+            {
                 let name = c.get(1).unwrap();
                 let role_here = t[..name.start()].trim().trim_end_matches([',', ':']).trim();
                 let (role, start) = if !role_here.is_empty() {
@@ -463,8 +482,12 @@ impl Parser<'_> {
             let is_title = self.lex.has("regulation_title", &lower)
                 && t.chars().count() < 300
                 && !PARA.is_match(t)
-                && !crate::lexicon::patterns::patterns_or_builtin().chapter_kk.is_match(t)
-                && !crate::lexicon::patterns::patterns_or_builtin().chapter_word.is_match(t);
+                && !crate::lexicon::patterns::patterns_or_builtin()
+                    .chapter_kk
+                    .is_match(t)
+                && !crate::lexicon::patterns::patterns_or_builtin()
+                    .chapter_word
+                    .is_match(t);
             if !is_title {
                 continue;
             }
@@ -478,8 +501,12 @@ impl Parser<'_> {
                 if nt.chars().count() >= 300
                     || PARA.is_match(nt)
                     || ITEM.is_match(nt)
-                    || crate::lexicon::patterns::patterns_or_builtin().chapter_kk.is_match(nt)
-                    || crate::lexicon::patterns::patterns_or_builtin().chapter_word.is_match(nt)
+                    || crate::lexicon::patterns::patterns_or_builtin()
+                        .chapter_kk
+                        .is_match(nt)
+                    || crate::lexicon::patterns::patterns_or_builtin()
+                        .chapter_word
+                        .is_match(nt)
                     || next.heading > 0
                 {
                     break;
@@ -527,7 +554,10 @@ impl Parser<'_> {
     fn split_glued_paragraph(&mut self, i: usize, expected: u32) {
         let l = &self.lines[i];
         let t = self.text(l);
-        let Some(c) = crate::lexicon::patterns::patterns_or_builtin().glued_paragraph.captures(t) else {
+        let Some(c) = crate::lexicon::patterns::patterns_or_builtin()
+            .glued_paragraph
+            .captures(t)
+        else {
             return;
         };
         // A full stop after an abbreviation (`ст. 3. Закона`, `п. 5.`) ends no sentence.
@@ -585,16 +615,24 @@ impl Parser<'_> {
             self.split_glued_paragraph(i, expected_par);
             let l = &self.lines[i];
             let t = self.text(l);
-            if crate::lexicon::patterns::patterns_or_builtin().note.is_match(t) {
+            if crate::lexicon::patterns::patterns_or_builtin()
+                .note
+                .is_match(t)
+            {
                 let b = self.line_block(l);
                 self.doc.notes.push(b);
                 i += 1;
                 continue;
             }
             // Chapter headings.
-            let chapter = crate::lexicon::patterns::patterns_or_builtin().chapter_kk
+            let chapter = crate::lexicon::patterns::patterns_or_builtin()
+                .chapter_kk
                 .captures(t)
-                .or_else(|| crate::lexicon::patterns::patterns_or_builtin().chapter_word.captures(t))
+                .or_else(|| {
+                    crate::lexicon::patterns::patterns_or_builtin()
+                        .chapter_word
+                        .captures(t)
+                })
                 .map(|c| {
                     (
                         c.get(1).unwrap().as_str().to_string(),
@@ -704,13 +742,16 @@ impl Parser<'_> {
                     )
                 })
                 .or_else(|| {
-                    crate::lexicon::patterns::patterns_or_builtin().letter_item.captures(t).map(|c| {
-                        (
-                            Marker::Letter,
-                            Some(c.get(1).unwrap().as_str()),
-                            c.get(2).unwrap().as_str(),
-                        )
-                    })
+                    crate::lexicon::patterns::patterns_or_builtin()
+                        .letter_item
+                        .captures(t)
+                        .map(|c| {
+                            (
+                                Marker::Letter,
+                                Some(c.get(1).unwrap().as_str()),
+                                c.get(2).unwrap().as_str(),
+                            )
+                        })
                 })
                 .or_else(|| {
                     DASH.captures(t)
@@ -803,7 +844,9 @@ impl Parser<'_> {
         if let Some(last) = self.lines.last() {
             let t = self.text(last);
             let ends_well = t.ends_with(['.', ';', ':', '!', '?', '»', '"', ')', '”'])
-                || crate::lexicon::patterns::patterns_or_builtin().name_at_end.is_match(t);
+                || crate::lexicon::patterns::patterns_or_builtin()
+                    .name_at_end
+                    .is_match(t);
             if !ends_well {
                 self.doc.truncated = true;
                 let idx = last.index;
