@@ -136,18 +136,11 @@ pub fn run(
     } else {
         None
     };
-    let bar = if args.quiet || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-        indicatif::ProgressBar::hidden()
-    } else {
-        let bar = indicatif::ProgressBar::new(targets.len() as u64);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} {elapsed_precise} {wide_msg}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        bar
-    };
+    let bar = super::progress_bar(
+        args.quiet,
+        targets.len() as u64,
+        "{bar:40} {pos}/{len} {elapsed_precise} {wide_msg}",
+    );
     let say = |line: String| {
         if bar.is_hidden() {
             println!("{line}");

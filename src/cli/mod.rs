@@ -474,19 +474,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             output,
             dry_run,
         } => train_command(lex, data, output, *dry_run),
-        Command::Stats => {
-            let store = KgStore::open_read_only(&cli.store, &base(&cli)?)?;
-            print!("{}", crate::stats::stats(store.inner())?);
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Stats => stats_command(&cli),
         Command::Validate { shapes } => validate_command(&cli, shapes.as_deref()),
         Command::Serve(args) => serve_command(&cli, args),
-        Command::QueryWorker => {
-            let base = base(&cli)?;
-            crate::serve::worker::worker_main(&cli.store, &base.iri(""))
-                .map_err(|e| anyhow::anyhow!("query worker: {e}"))?;
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::QueryWorker => worker_command(&cli),
         Command::Fetch(args) => fetch::run(args, &cli.store, &base(&cli)?, lex),
         Command::Publish(args) => publish::run(args, &cli.store, &base(&cli)?),
         Command::Remove { doc } => remove_command(&cli, doc),
@@ -506,6 +497,44 @@ fn seconds(name: &str, v: f64, positive: bool) -> Result<std::time::Duration> {
         _ if positive => bail!("--{name} must be a number of seconds above 0, got {v}"),
         _ => bail!("--{name} {v}: expected seconds, 0 or more"),
     }
+}
+
+/// `stats`.
+fn stats_command(cli: &Cli) -> Result<ExitCode> {
+    let store = KgStore::open_read_only(&cli.store, &base(cli)?)?;
+    print!("{}", crate::stats::stats(store.inner())?);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The query worker the server starts (hidden command).
+fn worker_command(cli: &Cli) -> Result<ExitCode> {
+    let base = base(cli)?;
+    crate::serve::worker::worker_main(&cli.store, &base.iri(""))
+        .map_err(|e| anyhow::anyhow!("query worker: {e}"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A progress bar on standard error: hidden when `quiet` or when standard error is not a terminal.
+fn progress_bar(quiet: bool, length: u64, template: &str) -> indicatif::ProgressBar {
+    if quiet || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(length);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(template)
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar
+}
+
+/// The graphs a document given on the command line stands for: an IRI is itself; a file, the graphs made from its
+/// bytes (graphs are named from acts, not files: a file is found by the digest of its bytes).
+fn graphs_of(store: &KgStore, doc: &str) -> Result<Vec<String>> {
+    if doc.starts_with("http://") || doc.starts_with("https://") {
+        return Ok(vec![doc.to_string()]);
+    }
+    let bytes = std::fs::read(doc).context("cannot read the file")?;
+    Ok(store.graphs_from_source(&pipeline::digest(&bytes))?)
 }
 
 /// `ingest`: the options as the pipeline takes them.
@@ -753,13 +782,7 @@ fn serve_command(cli: &Cli, args: &ServeArgs) -> Result<ExitCode> {
 fn remove_command(cli: &Cli, doc: &str) -> Result<ExitCode> {
     let base = base(cli)?;
     let store = KgStore::open_existing(&cli.store, &base)?;
-    // A graph is named from its act, not its file: a file is found by the digest of its bytes.
-    let graphs = if doc.starts_with("http://") || doc.starts_with("https://") {
-        vec![doc.to_string()]
-    } else {
-        let bytes = std::fs::read(doc).with_context(|| format!("cannot read {doc}"))?;
-        store.graphs_from_source(&pipeline::digest(&bytes))?
-    };
+    let graphs = graphs_of(&store, doc).with_context(|| doc.to_string())?;
     if graphs.is_empty() {
         eprintln!(
             "error: {doc}: no graph in the store was made from this file's bytes (changed since it was \
@@ -783,6 +806,44 @@ fn remove_command(cli: &Cli, doc: &str) -> Result<ExitCode> {
     })
 }
 
+/// What an ingest says besides its lines per file: documents the time budget left, two files of one act and
+/// language, the Russian versions aligned with their Kazakh ones.
+fn print_ingest_notes(report: &pipeline::batch::Report, quiet: bool) {
+    for file in &report.left {
+        eprintln!("not ingested (time budget spent): {}", file.display());
+    }
+    for (earlier, later) in &report.same_graph {
+        eprintln!(
+            "warning: {} and {} hold the same act in the same language: the graph holds the later one",
+            earlier.display(),
+            later.display()
+        );
+    }
+    if report.aligned > 0 && !quiet {
+        eprintln!(
+            "aligned {} Russian version{} with {} Kazakh version",
+            report.aligned,
+            if report.aligned == 1 { "" } else { "s" },
+            if report.aligned == 1 { "its" } else { "their" }
+        );
+    }
+}
+
+/// Compacts the store after a large run and says how long it took. Bulk loads leave overlapping table files that
+/// every read must merge; the writer compacts them, since the read-only commands never do.
+fn compact_store(store: &KgStore, written: usize, quiet: bool) -> Result<String> {
+    if !quiet {
+        eprintln!("compacting the store after {written} quads written");
+    }
+    let started = std::time::Instant::now();
+    store.compact()?;
+    Ok(format!(
+        "; store compacted in {:.1} s",
+        started.elapsed().as_secs_f64()
+    ))
+}
+
+/// `ingest`: reads the files into the store, a line per file, and the summary line.
 fn ingest(
     cli: &Cli,
     lex: &Lexicon,
@@ -801,16 +862,7 @@ fn ingest(
     for e in &errors {
         eprintln!("error: {e}");
     }
-    let bar = if quiet || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-        indicatif::ProgressBar::hidden()
-    } else {
-        let bar = indicatif::ProgressBar::new(files.len() as u64);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {wide_msg}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        bar
-    };
+    let bar = progress_bar(quiet, files.len() as u64, "{bar:40} {pos}/{len} {wide_msg}");
     let mut written = 0usize;
     let report =
         pipeline::batch::ingest_files(&store, &base, &files, lex, opts, |file, outcome| {
@@ -834,24 +886,7 @@ fn ingest(
         })?;
     bar.finish_and_clear();
     store.flush()?;
-    for file in &report.left {
-        eprintln!("not ingested (time budget spent): {}", file.display());
-    }
-    for (earlier, later) in &report.same_graph {
-        eprintln!(
-            "warning: {} and {} hold the same act in the same language: the graph holds the later one",
-            earlier.display(),
-            later.display()
-        );
-    }
-    if report.aligned > 0 && !quiet {
-        eprintln!(
-            "aligned {} Russian version{} with {} Kazakh version",
-            report.aligned,
-            if report.aligned == 1 { "" } else { "s" },
-            if report.aligned == 1 { "its" } else { "their" }
-        );
-    }
+    print_ingest_notes(&report, quiet);
     let left_note = if report.left.is_empty() {
         String::new()
     } else {
@@ -862,18 +897,8 @@ fn ingest(
         )
     };
     let failed = report.failed + errors.len();
-    // Bulk loads leave overlapping table files that every read must merge; after a large run they are compacted
-    // here, by the writer, since the read-only commands never compact.
     let compacted = if compact && written >= opts.batch_quads {
-        if !quiet {
-            eprintln!("compacting the store after {written} quads written");
-        }
-        let started = std::time::Instant::now();
-        store.compact()?;
-        format!(
-            "; store compacted in {:.1} s",
-            started.elapsed().as_secs_f64()
-        )
+        compact_store(&store, written, quiet)?
     } else {
         String::new()
     };

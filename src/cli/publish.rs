@@ -76,77 +76,24 @@ pub struct PublishArgs {
 
 /// Runs `publish`.
 pub fn run(args: &PublishArgs, store_path: &Path, base: &Base) -> Result<ExitCode> {
-    for (name, url) in [
-        ("endpoint", Some(&args.endpoint)),
-        ("graph-store", args.graph_store.as_ref()),
-        ("update-endpoint", args.update_endpoint.as_ref()),
-    ] {
-        if let Some(u) = url {
-            if reqwest::Url::parse(u).map_or(true, |u| !matches!(u.scheme(), "http" | "https")) {
-                bail!("--{name} {u}: expected an http:// or https:// URL");
-            }
-        }
-    }
-    if args.batch == 0 {
-        bail!("--batch 0: expected at least 1 triple per request");
-    }
+    let remote = remote_of(args)?;
     let store = KgStore::open_read_only(store_path, base)?;
-    // A graph given by its file is found by the digest of the file's bytes (graphs are named from acts, not files).
+    // Each graph asked for, with what was given for it (a file or an IRI), to name it in errors.
     let mut chosen: Vec<(String, String)> = Vec::new();
     for g in &args.graphs {
-        if g.starts_with("http://") || g.starts_with("https://") {
-            chosen.push((g.clone(), g.clone()));
-            continue;
-        }
-        let bytes =
-            std::fs::read(g).with_context(|| format!("--graph {g}: cannot read the file"))?;
-        let found = store.graphs_from_source(&pipeline::digest(&bytes))?;
+        let found = super::graphs_of(&store, g).with_context(|| format!("--graph {g}"))?;
         if found.is_empty() {
             bail!("--graph {g}: no graph in the store was made from this file's bytes; give the graph's IRI");
         }
         chosen.extend(found.into_iter().map(|iri| (g.clone(), iri)));
     }
-    let graphs = chosen.iter().map(|(_, iri)| iri.clone()).collect();
-    let auth = match (&args.user, &args.password, &args.token) {
-        (Some(user), Some(password), _) => Auth::Basic {
-            user: user.clone(),
-            password: password.clone(),
-        },
-        (_, _, Some(t)) => Auth::Bearer(t.clone()),
-        _ => Auth::None,
-    };
-    let client = crate::http::client(&ClientOptions {
-        user_agent: format!("akimat-kg/{}", env!("CARGO_PKG_VERSION")),
-        timeout: super::seconds("timeout", args.timeout, false)?,
-        ca_certs: args.ca_cert.clone(),
-        cookies: false,
-    })?;
-    let remote = Remote::new(
-        client,
-        args.endpoint.clone(),
-        args.graph_store.clone(),
-        args.update_endpoint.clone(),
-        auth,
-        Retry {
-            retries: args.retries,
-            backoff: super::seconds("backoff", args.backoff, false)?,
-            max_backoff: std::time::Duration::from_secs(60),
-        },
+    let bar = super::progress_bar(
+        args.quiet,
+        0,
+        "{bar:40} {pos}/{len} triples {elapsed_precise} {wide_msg}",
     );
-    let bar = if args.quiet || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-        indicatif::ProgressBar::hidden()
-    } else {
-        let bar = indicatif::ProgressBar::new(0);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} triples {elapsed_precise} {wide_msg}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        bar
-    };
     let opts = PublishOptions {
-        graphs,
+        graphs: chosen.iter().map(|(_, iri)| iri.clone()).collect(),
         batch: args.batch,
         all: args.all,
         default_graph: !args.no_default_graph,
@@ -171,6 +118,61 @@ pub fn run(args: &PublishArgs, store_path: &Path, base: &Base) -> Result<ExitCod
         other => other?,
     };
     bar.finish_and_clear();
+    print_report(&report);
+    Ok(if report.is_complete() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// The remote store the options name, with its client, credentials and retry policy; bad URLs and a batch of 0
+/// are refused with the option named.
+fn remote_of(args: &PublishArgs) -> Result<Remote> {
+    for (name, url) in [
+        ("endpoint", Some(&args.endpoint)),
+        ("graph-store", args.graph_store.as_ref()),
+        ("update-endpoint", args.update_endpoint.as_ref()),
+    ] {
+        if let Some(u) = url {
+            if reqwest::Url::parse(u).map_or(true, |u| !matches!(u.scheme(), "http" | "https")) {
+                bail!("--{name} {u}: expected an http:// or https:// URL");
+            }
+        }
+    }
+    if args.batch == 0 {
+        bail!("--batch 0: expected at least 1 triple per request");
+    }
+    let auth = match (&args.user, &args.password, &args.token) {
+        (Some(user), Some(password), _) => Auth::Basic {
+            user: user.clone(),
+            password: password.clone(),
+        },
+        (_, _, Some(t)) => Auth::Bearer(t.clone()),
+        _ => Auth::None,
+    };
+    let client = crate::http::client(&ClientOptions {
+        user_agent: format!("akimat-kg/{}", env!("CARGO_PKG_VERSION")),
+        timeout: super::seconds("timeout", args.timeout, false)?,
+        ca_certs: args.ca_cert.clone(),
+        cookies: false,
+    })?;
+    Ok(Remote::new(
+        client,
+        args.endpoint.clone(),
+        args.graph_store.clone(),
+        args.update_endpoint.clone(),
+        auth,
+        Retry {
+            retries: args.retries,
+            backoff: super::seconds("backoff", args.backoff, false)?,
+            max_backoff: std::time::Duration::from_secs(60),
+        },
+    ))
+}
+
+/// What a publish did, a line per graph sent, failed or left, and the summary line.
+fn print_report(report: &publish::Report) {
     for (g, n, m) in &report.sent {
         let how = match m {
             Method::GraphStore => "graph store PUT",
@@ -193,23 +195,18 @@ pub fn run(args: &PublishArgs, store_path: &Path, base: &Base) -> Result<ExitCod
     for g in &report.remote_only {
         println!("note: {g} is on the remote store but not here (left alone)");
     }
+    let check = if report.mismatched.is_empty() && report.missing.is_empty() {
+        "every graph holds as many quads as here".to_string()
+    } else {
+        format!(
+            "{} graphs differ",
+            report.mismatched.len() + report.missing.len()
+        )
+    };
     println!(
-        "{} graphs sent, {} unchanged, {} failed; remote check: {}",
+        "{} graphs sent, {} unchanged, {} failed; remote check: {check}",
         report.sent.len(),
         report.unchanged.len(),
         report.failed.len(),
-        if report.mismatched.is_empty() && report.missing.is_empty() {
-            "every graph holds as many quads as here".to_string()
-        } else {
-            format!(
-                "{} graphs differ",
-                report.mismatched.len() + report.missing.len()
-            )
-        }
     );
-    Ok(if report.is_complete() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
 }
