@@ -1,7 +1,6 @@
 //! `akimat-kg publish`: pushes the named graphs to a remote triple store.
 
 use crate::http::{ClientOptions, Retry};
-use crate::pipeline;
 use crate::publish::remote::{Auth, Remote};
 use crate::publish::{self, Event, Method, PublishOptions};
 use crate::rdf::iri::Base;
