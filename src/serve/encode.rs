@@ -71,7 +71,8 @@ pub fn write_triples(
     }
 }
 
-/// An HTTP answer of triples in a representation (`main` first where the format orders subjects), with its `Content-Type` and `Vary: Accept`.
+/// An HTTP answer of triples in a representation (`main` first where the format orders subjects), with its
+/// `Content-Type` and `Vary: Accept`.
 pub fn triples_response(
     triples: &[Triple],
     representation: Representation,
