@@ -432,16 +432,21 @@ fn base(cli: &Cli) -> Result<Base> {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
-    let lex = Lexicon::try_get().context("the tables of data/ (or of AKIMAT_KG_DATA)")?;
-    crate::decode::check_tables().context("the tables of data/ (or of AKIMAT_KG_DATA)")?;
+    // The tables of data/ (the competence model alone is 6 MB) are loaded by the commands that read documents or
+    // classify provisions, and checked before any document is read; queries, exports and the server's query
+    // workers start without them.
+    let tables = || -> Result<&'static Lexicon> {
+        crate::decode::check_tables().context("the tables of data/ (or of AKIMAT_KG_DATA)")?;
+        Lexicon::try_get().context("the tables of data/ (or of AKIMAT_KG_DATA)")
+    };
     match &cli.command {
-        Command::Ingest(args) => ingest_command(&cli, lex, args),
+        Command::Ingest(args) => ingest_command(&cli, tables()?, args),
         Command::Extract {
             file,
             explain: true,
             ..
-        } => explain_competences(lex, file),
-        Command::Extract { file, format, .. } => extract(&cli, lex, file, *format),
+        } => explain_competences(tables()?, file),
+        Command::Extract { file, format, .. } => extract(&cli, tables()?, file, *format),
         Command::Query { file, expr, format } => {
             query_command(&cli, file.as_deref(), expr.as_deref(), *format)
         }
@@ -463,8 +468,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             output,
             lang,
         } => map_command(&cli, *format, output.as_deref(), lang),
-        Command::Compare { a, b, format } => compare_command(&cli, lex, a, b, *format),
-        Command::Gaps { level, format } => gaps_command(&cli, lex, level.as_deref(), *format),
+        Command::Compare { a, b, format } => compare_command(&cli, tables()?, a, b, *format),
+        Command::Gaps { level, format } => {
+            gaps_command(&cli, tables()?, level.as_deref(), *format)
+        }
         Command::Units { format } => {
             let (name, text) = query::ready::UNKNOWN_UNITS;
             ready_query(&cli, name, text, *format)
@@ -473,12 +480,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             data,
             output,
             dry_run,
-        } => train_command(lex, data, output, *dry_run),
+        } => train_command(tables()?, data, output, *dry_run),
         Command::Stats => stats_command(&cli),
         Command::Validate { shapes } => validate_command(&cli, shapes.as_deref()),
         Command::Serve(args) => serve_command(&cli, args),
         Command::QueryWorker => worker_command(&cli),
-        Command::Fetch(args) => fetch::run(args, &cli.store, &base(&cli)?, lex),
+        Command::Fetch(args) => fetch::run(args, &cli.store, &base(&cli)?, tables()?),
         Command::Publish(args) => publish::run(args, &cli.store, &base(&cli)?),
         Command::Remove { doc } => remove_command(&cli, doc),
     }
