@@ -469,9 +469,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             lang,
         } => map_command(&cli, *format, output.as_deref(), lang),
         Command::Compare { a, b, format } => compare_command(&cli, tables()?, a, b, *format),
-        Command::Gaps { level, format } => {
-            gaps_command(&cli, tables()?, level.as_deref(), *format)
-        }
+        Command::Gaps { level, format } => gaps_command(&cli, tables()?, level.as_deref(), *format),
         Command::Units { format } => {
             let (name, text) = query::ready::UNKNOWN_UNITS;
             ready_query(&cli, name, text, *format)
