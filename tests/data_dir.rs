@@ -2,24 +2,11 @@
 //! code pages, the server's words — and a bad row in any of them stops the command with an error naming the file
 //! and the line, before a document is read.
 
+mod server;
+
+use server::{copy_dir, root};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &to.join(e.file_name()));
-        } else {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
-}
 
 /// A copy of the tables of `data/` (not the documents).
 fn data_copy(dir: &Path) -> PathBuf {

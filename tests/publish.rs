@@ -6,7 +6,8 @@
 mod server;
 
 use server::{
-    bin, free_port, graph_counts, output_text, parse_graph_counts, root, Server, GRAPH_COUNTS,
+    bin, copy_dir, free_port, graph_counts, output_text, parse_graph_counts, root, Server,
+    GRAPH_COUNTS,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -99,16 +100,20 @@ fn local() -> (tempfile::TempDir, PathBuf, PathBuf) {
     (dir, data, store)
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &to.join(e.file_name()));
-        } else {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
+/// Changes one word of one shipped document (pairs/100709/rus.md) and ingests the folder again.
+fn edit_one_document_and_ingest(data: &Path, store: &Path) {
+    let doc = data.join("pairs/100709/rus.md");
+    let edited = std::fs::read_to_string(&doc)
+        .unwrap()
+        .replacen("Аппарат", "Аппарат (ред.)", 1);
+    std::fs::write(&doc, edited).unwrap();
+    server::run(&[
+        "--store",
+        store.to_str().unwrap(),
+        "ingest",
+        "--quiet",
+        data.to_str().unwrap(),
+    ]);
 }
 
 fn publish(store: &Path, args: &[&str]) -> Output {
@@ -262,18 +267,7 @@ fn the_published_graph_answers_every_query_as_the_local_store_and_a_republish_se
     // the default graph, the union) goes, and on the remote only those two named graphs change, the metadata only
     // in what it says of that graph.
     let before = remote_graphs(&ox);
-    let doc = data.join("pairs/100709/rus.md");
-    let edited = std::fs::read_to_string(&doc)
-        .unwrap()
-        .replacen("Аппарат", "Аппарат (ред.)", 1);
-    std::fs::write(&doc, edited).unwrap();
-    server::run(&[
-        "--store",
-        store.to_str().unwrap(),
-        "ingest",
-        "--quiet",
-        data.to_str().unwrap(),
-    ]);
+    edit_one_document_and_ingest(&data, &store);
     let out = publish(&store, &endpoints);
     let t = output_text(&out);
     assert!(out.status.success(), "{t}");
@@ -678,18 +672,7 @@ fn virtuoso_takes_the_publication_whole_answers_every_query_as_here_and_a_republ
 
     // One document changes: its graph and the metadata graph go, and only those change on Virtuoso.
     let before = v.graphs();
-    let doc = data.join("pairs/100709/rus.md");
-    let edited = std::fs::read_to_string(&doc)
-        .unwrap()
-        .replacen("Аппарат", "Аппарат (ред.)", 1);
-    std::fs::write(&doc, edited).unwrap();
-    server::run(&[
-        "--store",
-        store.to_str().unwrap(),
-        "ingest",
-        "--quiet",
-        data.to_str().unwrap(),
-    ]);
+    edit_one_document_and_ingest(&data, &store);
     let out = publish(&store, &args);
     let t = output_text(&out);
     assert!(out.status.success(), "{t}");

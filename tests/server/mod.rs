@@ -89,6 +89,19 @@ pub fn shared() -> &'static SharedStore {
     })
 }
 
+/// Copies a folder and everything below it.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
 /// Copies a store folder (for tests that write it).
 pub fn copy_store(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
