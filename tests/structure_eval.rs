@@ -12,6 +12,7 @@ mod common;
 use akimat_kg::extract::Extraction;
 use akimat_kg::lexicon::{lowercase, Lexicon};
 use akimat_kg::pipeline::process_file;
+use akimat_kg::train::{pairing_key, prf};
 use common::*;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -83,7 +84,7 @@ fn labels() -> Vec<Label> {
         .map(|r| Label {
             doc: r["doc"].clone(),
             kind: r["kind"].clone(),
-            first: key(&r["first_words"]),
+            first: pairing_key(&r["first_words"]),
             areas: r["areas"]
                 .split_whitespace()
                 .filter(|a| *a != "-")
@@ -93,15 +94,6 @@ fn labels() -> Vec<Label> {
         .collect()
 }
 
-/// The first five words of a text, lowercase, letters and digits only: how a label and a provision are paired.
-fn key(text: &str) -> String {
-    lowercase(text)
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .take(5)
-        .collect::<Vec<_>>()
-        .join(" ")
-}
 
 #[derive(Default, Debug)]
 struct Score {
@@ -122,32 +114,15 @@ impl Score {
             .areas
             .values()
             .fold((0, 0, 0), |a, v| (a.0 + v.0, a.1 + v.1, a.2 + v.2));
-        let p = Score::ratio(tp, tp + fp);
-        let r = Score::ratio(tp, tp + fn_);
-        (
-            p,
-            r,
-            if p + r > 0.0 {
-                2.0 * p * r / (p + r)
-            } else {
-                0.0
-            },
-        )
+        prf(tp, fp, fn_)
     }
+    /// The mean F1 of the areas that have a label (the trainer's report also counts areas only predicted).
     fn macro_f1(&self) -> f64 {
         let f1s: Vec<f64> = self
             .areas
             .values()
             .filter(|(tp, _, fn_)| tp + fn_ > 0)
-            .map(|&(tp, fp, fn_)| {
-                let p = Score::ratio(tp, tp + fp);
-                let r = Score::ratio(tp, tp + fn_);
-                if p + r > 0.0 {
-                    2.0 * p * r / (p + r)
-                } else {
-                    0.0
-                }
-            })
+            .map(|&(tp, fp, fn_)| prf(tp, fp, fn_).2)
             .collect();
         f1s.iter().sum::<f64>() / f1s.len().max(1) as f64
     }
@@ -261,7 +236,7 @@ fn regulations_of_other_regions_are_read_as_their_labels_say() {
             .flat_map(|e| &e.provisions)
             .map(|p| {
                 (
-                    key(&p.text),
+                    pairing_key(&p.text),
                     p.kind.clone(),
                     akimat_kg::extract::competences::areas(&p.competences)
                         .into_iter()
