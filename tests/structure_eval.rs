@@ -94,7 +94,6 @@ fn labels() -> Vec<Label> {
         .collect()
 }
 
-
 #[derive(Default, Debug)]
 struct Score {
     labels: usize,
