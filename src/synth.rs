@@ -41,9 +41,81 @@ pub enum SynthError {
     /// The tables of `data/` could not be loaded.
     #[error("the tables of data/: {0}")]
     Lexicon(#[from] crate::lexicon::LexiconLoadError),
+    /// `data/synth/words.tsv` could not be read.
+    #[error(transparent)]
+    SynthWords(#[from] crate::datafile::DataFileError),
     /// The corpus holds nothing to recombine.
     #[error("{0}: no regulations to recombine (expected pairs/*/kaz.md with rus.md and meta.yaml, or *.txt)")]
     Empty(PathBuf),
+}
+
+/// The words of `data/synth/words.tsv`: parts of made-up district names and the words that find what a template
+/// names.
+#[derive(Debug, Clone, Default)]
+struct SynthWords {
+    /// Parts of made-up names, joined in order (an empty part is left out).
+    parts: [Vec<String>; 4],
+    /// SynthWords of the line that states the approving act's number.
+    annex: Vec<String>,
+    /// Kazakh unit words after a unit's name (`аудан`, `қала`).
+    unit: Vec<String>,
+    /// Russian adjective endings dropped to get a name's stem.
+    ru_endings: Vec<String>,
+    /// What makes a Russian adjective's stem of a Kazakh name (`ск`).
+    ru_adjective: String,
+    /// Kazakh letters and the Russian ones they become.
+    letters: Vec<(char, char)>,
+}
+
+const WORDS_FILE: &str = "synth/words.tsv";
+
+impl SynthWords {
+    /// Reads the table (from `$AKIMAT_KG_DATA` when it is set); an error names the line.
+    fn load() -> Result<SynthWords, crate::datafile::DataFileError> {
+        let text = crate::datafile::text(WORDS_FILE, include_str!("../data/synth/words.tsv"))?;
+        let mut w = SynthWords::default();
+        for (line, row) in crate::datafile::rows(&text) {
+            let bad = |message: String| crate::datafile::DataFileError {
+                file: WORDS_FILE.into(),
+                line,
+                message,
+            };
+            let f: Vec<&str> = row.split('\t').map(str::trim).collect();
+            let [kind, value, to] = f[..] else {
+                return Err(bad(format!(
+                    "expected 3 columns (kind, value, as), found {}",
+                    f.len()
+                )));
+            };
+            let value = if value == "-" { "" } else { value }.to_string();
+            let one = |v: &str| {
+                let mut cs = v.chars();
+                match (cs.next(), cs.next()) {
+                    (Some(c), None) => Ok(c),
+                    _ => Err(bad(format!("{v:?} is not one letter"))),
+                }
+            };
+            match kind {
+                "part1" | "part2" | "part3" | "part4" => {
+                    w.parts[usize::from(kind.as_bytes()[4] - b'1')].push(value)
+                }
+                "annex-word" => w.annex.push(value),
+                "unit-word" => w.unit.push(value),
+                "ru-ending" => w.ru_endings.push(value),
+                "ru-adjective" => w.ru_adjective = value,
+                "letter" => w.letters.push((one(&value)?, one(to)?)),
+                other => return Err(bad(format!("unknown kind {other:?}"))),
+            }
+        }
+        if let Some(i) = w.parts.iter().position(Vec::is_empty) {
+            return Err(crate::datafile::DataFileError {
+                file: WORDS_FILE.into(),
+                line: 0,
+                message: format!("no rows of part{}", i + 1),
+            });
+        }
+        Ok(w)
+    }
 }
 
 /// What was written.
@@ -58,7 +130,8 @@ pub struct Written {
 /// Writes `count` documents recombined from the corpus at `corpus` into `out` (one folder per act: `NNNNNN/` with
 /// `kaz.md`, `rus.md` and `meta.yaml`, or a `kaz.txt`), drawn from `seed`.
 pub fn generate(corpus: &Path, out: &Path, count: usize, seed: u64) -> Result<Written, SynthError> {
-    let templates = load(corpus)?;
+    let words = SynthWords::load()?;
+    let templates = load(corpus, &words)?;
     let mut pools: [Vec<String>; 2] = [Vec::new(), Vec::new()];
     for t in &templates {
         pools[0].extend(items(&t.kk.0));
@@ -77,7 +150,7 @@ pub fn generate(corpus: &Path, out: &Path, count: usize, seed: u64) -> Result<Wr
     while written.documents < count {
         act += 1;
         let t = templates.choose(&mut rng).expect("templates are not empty");
-        let unit = district(act);
+        let unit = district(act, &words);
         let number = format!("{}", 1000 + act);
         let folder = out.join(format!("{act:06}"));
         std::fs::create_dir_all(&folder).map_err(io(&folder))?;
@@ -119,14 +192,14 @@ pub fn generate(corpus: &Path, out: &Path, count: usize, seed: u64) -> Result<Wr
 }
 
 /// Reads the templates: `pairs/*/` with `kaz.md`, `rus.md`, `meta.yaml`, and the `*.txt` at the top.
-fn load(corpus: &Path) -> Result<Vec<Template>, SynthError> {
+fn load(corpus: &Path, words: &SynthWords) -> Result<Vec<Template>, SynthError> {
     let read = |p: &Path| {
         std::fs::read_to_string(p).map_err(|cause| SynthError::Io {
             path: p.to_path_buf(),
             cause,
         })
     };
-    let units = units()?;
+    let units = units(words)?;
     let mut out = Vec::new();
     let pairs = corpus.join("pairs");
     if let Ok(entries) = std::fs::read_dir(&pairs) {
@@ -142,8 +215,8 @@ fn load(corpus: &Path) -> Result<Vec<Template>, SynthError> {
             let unit = units
                 .iter()
                 .filter(|(_, stem)| ru.contains(stem.as_str()))
-                .filter(|(k, _)| unit_mentions(&kk, k) > 0)
-                .max_by_key(|(k, _)| unit_mentions(&kk, k))
+                .filter(|(k, _)| unit_mentions(&kk, k, words) > 0)
+                .max_by_key(|(k, _)| unit_mentions(&kk, k, words))
                 .cloned();
             out.push(Template {
                 kk: (kk, "kaz.md".into()),
@@ -165,12 +238,12 @@ fn load(corpus: &Path) -> Result<Vec<Template>, SynthError> {
             let kk = read(&f)?;
             let number = kk
                 .lines()
-                .find(|l| l.contains("№") && (l.contains("бекітілген") || l.contains("қосымша")))
+                .find(|l| l.contains('№') && words.annex.iter().any(|w| l.contains(w.as_str())))
                 .and_then(first_number);
             let unit = units
                 .iter()
-                .filter(|(k, _)| unit_mentions(&kk, k) > 0)
-                .max_by_key(|(k, _)| unit_mentions(&kk, k))
+                .filter(|(k, _)| unit_mentions(&kk, k, words) > 0)
+                .max_by_key(|(k, _)| unit_mentions(&kk, k, words))
                 .cloned();
             out.push(Template {
                 kk: (kk, "kaz.txt".into()),
@@ -189,7 +262,7 @@ fn load(corpus: &Path) -> Result<Vec<Template>, SynthError> {
 
 /// The districts and cities of the gazetteer: Kazakh proper name and the stem of the Russian name (`Алгинск` of
 /// `Алгинский район`, `Аксу` of `город Аксу`).
-fn units() -> Result<Vec<(String, String)>, SynthError> {
+fn units(words: &SynthWords) -> Result<Vec<(String, String)>, SynthError> {
     let lex = crate::lexicon::Lexicon::try_get()?;
     let mut out: Vec<(String, String)> = lex
         .gazetteer
@@ -204,7 +277,12 @@ fn units() -> Result<Vec<(String, String)>, SynthError> {
         .map(|p| {
             let kk = lex.proper_name(&p.kk, crate::lexicon::Lang::Kk);
             let ru = lex.proper_name(&p.ru, crate::lexicon::Lang::Ru);
-            let stem = ru.strip_suffix("ий").unwrap_or(&ru).to_string();
+            let stem = words
+                .ru_endings
+                .iter()
+                .find_map(|e| ru.strip_suffix(e.as_str()))
+                .unwrap_or(&ru)
+                .to_string();
             (kk, stem)
         })
         .collect();
@@ -214,12 +292,12 @@ fn units() -> Result<Vec<(String, String)>, SynthError> {
 }
 
 /// How often a text names a unit by its Kazakh name and a unit word (`Алға ауданы`, `Ақсу қаласының`).
-fn unit_mentions(text: &str, kk: &str) -> usize {
+fn unit_mentions(text: &str, kk: &str, words: &SynthWords) -> usize {
     text.match_indices(kk)
         .filter(|(i, _)| whole_word(text, *i, kk.len()))
         .filter(|(i, _)| {
             let rest = text[i + kk.len()..].trim_start();
-            rest.starts_with("аудан") || rest.starts_with("қала")
+            words.unit.iter().any(|w| rest.starts_with(w.as_str()))
         })
         .count()
 }
@@ -255,72 +333,29 @@ fn items(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Parts of made-up place names (the last two may be left out).
-const PARTS: [&[&str]; 4] = [
-    &[
-        "Жаңа",
-        "Ақ",
-        "Қара",
-        "Сары",
-        "Көк",
-        "Ұлы",
-        "Бес",
-        "Жаман",
-        "Кен",
-        "Шұбар",
-        "Ой",
-        "Тас",
-    ],
-    &[
-        "тал",
-        "көл",
-        "бұлақ",
-        "тоғай",
-        "арық",
-        "құдық",
-        "жол",
-        "өзек",
-        "бел",
-        "жар",
-        "қайың",
-        "терек",
-    ],
-    &[
-        "", "сай", "тау", "бас", "құм", "шоқ", "таң", "кент", "дөң", "қыр", "сор", "жал",
-    ],
-    &[
-        "", "бек", "бай", "тай", "ай", "ан", "ер", "ым", "ат", "ал", "ор", "ет",
-    ],
-];
-
-/// The made-up district of act number `act` (1-based): a Kazakh proper name, different for each act up to
-/// 20,736 acts, and the Russian stem of its adjective.
-fn district(act: usize) -> (String, String) {
-    let combos: usize = PARTS.iter().map(|p| p.len()).product();
+/// The made-up district of act number `act` (1-based): a Kazakh proper name, different for each act up to the
+/// product of the parts' counts (20,736 with the shipped table), and the Russian stem of its adjective.
+fn district(act: usize, words: &SynthWords) -> (String, String) {
+    let combos: usize = words.parts.iter().map(Vec::len).product();
     // A fixed permutation of the combinations (7919 is prime to 12^4), so that neighbours differ in every part.
     let mut k = (act.wrapping_mul(7919)) % combos;
     let mut kk = String::new();
-    for part in PARTS {
-        kk.push_str(part[k % part.len()]);
+    for part in &words.parts {
+        kk.push_str(&part[k % part.len()]);
         k /= part.len();
     }
-    let ru: String = kk
+    let mut ru: String = kk
         .chars()
-        .map(|c| match c {
-            'ә' => 'а',
-            'ғ' => 'г',
-            'қ' => 'к',
-            'ң' => 'н',
-            'ө' => 'о',
-            'ұ' | 'ү' => 'у',
-            'һ' => 'х',
-            'і' => 'и',
-            'Қ' => 'К',
-            'Ұ' => 'У',
-            other => other,
+        .map(|c| {
+            words
+                .letters
+                .iter()
+                .find(|(k, _)| *k == c)
+                .map_or(c, |(_, r)| *r)
         })
         .collect();
-    (kk, format!("{ru}ск"))
+    ru.push_str(&words.ru_adjective);
+    (kk, ru)
 }
 
 /// The unit and the act number changed.

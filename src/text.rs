@@ -150,11 +150,15 @@ pub fn is_alphanumeric(c: char) -> bool {
 }
 
 /// The letter tables of `data/lexicon/` the toolkit uses: the transliteration behind IRI slugs
-/// (`transliteration.tsv`) and the Latin look-alikes of Cyrillic letters (`look-alikes.tsv`).
+/// (`transliteration.tsv`), the Latin look-alikes of Cyrillic letters (`look-alikes.tsv`) and the letters with a
+/// job of their own (`letter-roles.tsv`: Kazakh-only letters, Cyrillic letters in Roman numerals, number suffixes).
 #[derive(Debug)]
 pub struct Letters {
     latin: std::collections::HashMap<char, String>,
     lookalikes: std::collections::HashMap<char, char>,
+    kazakh: Vec<char>,
+    roman: std::collections::HashMap<char, char>,
+    number_suffixes: Vec<String>,
 }
 
 use crate::datafile::DataFileError;
@@ -167,6 +171,23 @@ const LOOK_ALIKES: (&str, &str) = (
     "lexicon/look-alikes.tsv",
     include_str!("../data/lexicon/look-alikes.tsv"),
 );
+const LETTER_ROLES: (&str, &str) = (
+    "lexicon/letter-roles.tsv",
+    include_str!("../data/lexicon/letter-roles.tsv"),
+);
+
+/// The one character of `value`, or an error naming the table's line.
+fn one_char(file: &str, line: usize, value: &str) -> Result<char, DataFileError> {
+    let mut chars = value.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => Ok(c),
+        _ => Err(DataFileError {
+            file: file.to_string(),
+            line,
+            message: format!("{value:?} is not one letter"),
+        }),
+    }
+}
 
 /// The rows of a two-column table: a single character, and its value.
 fn letter_rows(file: &str, text: &str) -> Result<Vec<(usize, char, String)>, DataFileError> {
@@ -190,10 +211,11 @@ fn letter_rows(file: &str, text: &str) -> Result<Vec<(usize, char, String)>, Dat
 }
 
 impl Letters {
-    /// Reads the two tables from their texts (`(path below data/, content)`).
+    /// Reads the three tables from their texts (`(path below data/, content)`).
     pub fn parse(
         transliteration: (&str, &str),
         lookalikes: (&str, &str),
+        roles: (&str, &str),
     ) -> Result<Letters, DataFileError> {
         let mut latin = std::collections::HashMap::new();
         for (line, c, value) in letter_rows(transliteration.0, transliteration.1)? {
@@ -213,27 +235,58 @@ impl Letters {
         }
         let mut alikes = std::collections::HashMap::new();
         for (line, c, value) in letter_rows(lookalikes.0, lookalikes.1)? {
-            let mut chars = value.chars();
-            let (Some(cyrillic), None) = (chars.next(), chars.next()) else {
-                return Err(DataFileError {
-                    file: lookalikes.0.to_string(),
-                    line,
-                    message: format!("{value:?} is not one letter"),
-                });
-            };
-            alikes.insert(c, cyrillic);
+            alikes.insert(c, one_char(lookalikes.0, line, &value)?);
         }
-        Ok(Letters {
+        let mut letters = Letters {
             latin,
             lookalikes: alikes,
-        })
+            kazakh: Vec::new(),
+            roman: std::collections::HashMap::new(),
+            number_suffixes: Vec::new(),
+        };
+        for (line, row) in crate::datafile::rows(roles.1) {
+            let f: Vec<&str> = row.split('\t').map(|f| f.trim_end_matches('\r')).collect();
+            let bad = |message: String| DataFileError {
+                file: roles.0.to_string(),
+                line,
+                message,
+            };
+            let [role, value, to] = f[..] else {
+                return Err(bad(format!(
+                    "expected 3 columns (role, value, as), found {}",
+                    f.len()
+                )));
+            };
+            match role {
+                "kazakh" => letters.kazakh.push(one_char(roles.0, line, value)?),
+                "roman" => {
+                    let latin = one_char(roles.0, line, to)?;
+                    if !matches!(latin, 'I' | 'V' | 'X' | 'L' | 'C' | 'D' | 'M') {
+                        return Err(bad(format!("{to:?} is not a Roman numeral letter")));
+                    }
+                    letters.roman.insert(one_char(roles.0, line, value)?, latin);
+                }
+                "number-suffix" if !value.is_empty() => letters.number_suffixes.push(value.into()),
+                other => {
+                    return Err(bad(format!(
+                        "unknown role {other:?} (kazakh, roman, number-suffix), or an empty value"
+                    )))
+                }
+            }
+        }
+        Ok(letters)
     }
 
     /// The tables of `$AKIMAT_KG_DATA` when it is set, else those built into the binary.
     pub fn load() -> Result<Letters, DataFileError> {
         let t = crate::datafile::text(TRANSLITERATION.0, TRANSLITERATION.1)?;
         let l = crate::datafile::text(LOOK_ALIKES.0, LOOK_ALIKES.1)?;
-        Letters::parse((TRANSLITERATION.0, &t), (LOOK_ALIKES.0, &l))
+        let r = crate::datafile::text(LETTER_ROLES.0, LETTER_ROLES.1)?;
+        Letters::parse(
+            (TRANSLITERATION.0, &t),
+            (LOOK_ALIKES.0, &l),
+            (LETTER_ROLES.0, &r),
+        )
     }
 
     /// The ASCII a lowercase letter becomes in a slug (`""` for a letter that is dropped), if the table has it.
@@ -244,6 +297,21 @@ impl Letters {
     /// The Cyrillic letter a Latin look-alike stands for.
     pub fn lookalike(&self, c: char) -> Option<char> {
         self.lookalikes.get(&c).copied()
+    }
+
+    /// Whether a letter is one of Kazakh that Russian does not use.
+    pub fn is_kazakh(&self, c: char) -> bool {
+        self.kazakh.contains(&c)
+    }
+
+    /// The Latin letter a Cyrillic one stands for in a Roman numeral (`І` → `I`).
+    pub fn roman(&self, c: char) -> Option<char> {
+        self.roman.get(&c).copied()
+    }
+
+    /// Marks written after a law's number that are not part of it (`ЗРК`).
+    pub fn number_suffixes(&self) -> impl Iterator<Item = &str> {
+        self.number_suffixes.iter().map(String::as_str)
     }
 }
 
@@ -264,7 +332,7 @@ pub fn letters_or_builtin() -> &'static Letters {
     static BUILTIN: std::sync::OnceLock<Letters> = std::sync::OnceLock::new();
     letters().unwrap_or_else(|_| {
         BUILTIN.get_or_init(|| {
-            Letters::parse(TRANSLITERATION, LOOK_ALIKES)
+            Letters::parse(TRANSLITERATION, LOOK_ALIKES, LETTER_ROLES)
                 .expect("the built-in letter tables parse (tested)")
         })
     })
@@ -276,7 +344,7 @@ mod tests {
 
     #[test]
     fn the_built_in_letter_tables_read_and_fold_the_two_spellings_of_a_name() {
-        let l = Letters::parse(TRANSLITERATION, LOOK_ALIKES).unwrap();
+        let l = Letters::parse(TRANSLITERATION, LOOK_ALIKES, LETTER_ROLES).unwrap();
         let slug = |s: &str| s.chars().map(|c| l.latin(c).unwrap()).collect::<String>();
         assert_eq!(slug("ұйғыр"), "uigyr");
         assert_eq!(slug("уйгур"), "uigur");
@@ -284,6 +352,12 @@ mod tests {
         assert_eq!(l.latin('ь'), Some(""));
         assert_eq!(l.lookalike('p'), Some('р'));
         assert_eq!(l.lookalike('z'), None);
+        assert!(l.is_kazakh('ң') && l.is_kazakh('Ү') && !l.is_kazakh('и'));
+        assert_eq!(
+            (l.roman('І'), l.roman('в'), l.roman('б')),
+            (Some('I'), Some('V'), None)
+        );
+        assert_eq!(l.number_suffixes().collect::<Vec<_>>(), ["ЗРК"]);
     }
 
     #[test]
@@ -292,13 +366,26 @@ mod tests {
             "lexicon/transliteration.tsv",
             "# c\ncyrillic\tlatin\nа\ta\nбв\tb\n",
         );
-        let e = Letters::parse(bad, LOOK_ALIKES).unwrap_err();
+        let e = Letters::parse(bad, LOOK_ALIKES, LETTER_ROLES).unwrap_err();
         assert_eq!(
             (e.file.as_str(), e.line),
             ("lexicon/transliteration.tsv", 4)
         );
         let upper = ("lexicon/transliteration.tsv", "cyrillic\tlatin\nа\tA\n");
-        let e = Letters::parse(upper, LOOK_ALIKES).unwrap_err();
+        let e = Letters::parse(upper, LOOK_ALIKES, LETTER_ROLES).unwrap_err();
         assert_eq!(e.line, 2, "{e}");
+        let roles = (
+            "lexicon/letter-roles.tsv",
+            "role\tvalue\tas\nroman\tІ\tI\nroman\tХ\tZ\n",
+        );
+        let e = Letters::parse(TRANSLITERATION, LOOK_ALIKES, roles).unwrap_err();
+        assert_eq!(
+            (e.file.as_str(), e.line, e.message.contains("Roman")),
+            ("lexicon/letter-roles.tsv", 3, true),
+            "{e}"
+        );
+        let roles = ("lexicon/letter-roles.tsv", "role\tvalue\tas\nvowel\tа\t-\n");
+        let e = Letters::parse(TRANSLITERATION, LOOK_ALIKES, roles).unwrap_err();
+        assert!(e.message.contains("unknown role"), "{e}");
     }
 }

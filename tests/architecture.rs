@@ -1,6 +1,8 @@
 //! The module tree has no import circle: among the top-level modules of `src/`, and among the files of
 //! `src/serve/`. Imports are read from the source (`crate::<module>` and `super::<file>` paths outside comments and
-//! test modules); a circle fails with the lines that make it. Run it with `cargo test --test architecture`.
+//! test modules); a circle fails with the lines that make it. And no word of the languages the tool reads is written
+//! in its code: Cyrillic stands only in comments, tests and messages, the words themselves live in `data/`. Run it
+//! with `cargo test --test architecture`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -193,4 +195,49 @@ fn no_import_circle_among_the_server_files() {
         }
     }
     assert_no_circles(&edges, "the server's files");
+}
+
+/// Code lines with Cyrillic letters that are messages to the user, not rules: `(file below src/, a fragment of the
+/// line)`.
+const CYRILLIC_MESSAGES: &[(&str, &str)] = &[
+    // A warning naming the site whose pages the reader knows (Әділет).
+    ("decode/html.rs", "HTML without an Әділет document body"),
+];
+
+#[test]
+fn no_word_list_in_the_code_only_in_data() {
+    let mut files = Vec::new();
+    rust_files(&src(), &mut files);
+    files.sort();
+    let mut found = Vec::new();
+    for f in &files {
+        let rel = f
+            .strip_prefix(src())
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        for (n, line) in code_lines(f) {
+            let cyrillic = line.chars().any(|c| matches!(c, '\u{0400}'..='\u{04FF}'));
+            let message = line.contains("#[error(")
+                || CYRILLIC_MESSAGES
+                    .iter()
+                    .any(|(file, fragment)| *file == rel && line.contains(fragment));
+            if cyrillic && !message {
+                found.push(format!("src/{rel}:{n}: {}", line.trim()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "Cyrillic in code lines (words and rules belong in data/, read through the lexicon):\n{}",
+        found.join("\n")
+    );
+    // The exceptions still name lines that exist, so the list does not outlive its reasons.
+    for (file, fragment) in CYRILLIC_MESSAGES {
+        let text = std::fs::read_to_string(src().join(file)).unwrap();
+        assert!(
+            text.contains(fragment),
+            "src/{file} no longer holds {fragment:?}"
+        );
+    }
 }

@@ -5,7 +5,7 @@ mod common;
 
 use akimat_kg::lexicon::Lexicon;
 use akimat_kg::pipeline::batch::{ingest_files, BatchOptions};
-use akimat_kg::pipeline::{IngestOptions, Outcome};
+use akimat_kg::pipeline::{IngestOptions, IngestStatus};
 use akimat_kg::read::inputs;
 use akimat_kg::store::KgStore;
 use common::{base, build_store, regulations};
@@ -49,7 +49,7 @@ fn batched_ingestion_gives_the_store_of_one_transaction_per_document() {
             assert!(
                 matches!(
                     o,
-                    Outcome::Stored {
+                    IngestStatus::Stored {
                         replaced: false,
                         ..
                     }
@@ -81,8 +81,8 @@ fn batched_ingestion_gives_the_store_of_one_transaction_per_document() {
         Lexicon::get(),
         &opts,
         |p, o| match o {
-            Outcome::Stored { replaced: true, .. } => replaced += 1,
-            Outcome::Stored {
+            IngestStatus::Stored { replaced: true, .. } => replaced += 1,
+            IngestStatus::Stored {
                 replaced: false, ..
             } => added += 1,
             other => panic!("{}: {other:?}", p.display()),

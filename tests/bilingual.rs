@@ -9,7 +9,7 @@
 mod common;
 use akimat_kg::extract::Extraction;
 use akimat_kg::lexicon::Lexicon;
-use akimat_kg::pipeline::{ingest_file_with, process_file, IngestOptions, Outcome};
+use akimat_kg::pipeline::{ingest_file_with, process_file, IngestOptions, IngestStatus};
 use akimat_kg::read::Input;
 use akimat_kg::store::KgStore;
 use common::*;
@@ -161,7 +161,8 @@ fn ingest_in_order(files: &[PathBuf]) -> (tempfile::TempDir, KgStore) {
     for f in files {
         let input = Input::under(&regulations().join("pairs"), f.clone());
         let opts = IngestOptions::default();
-        if let Outcome::Failed(e) = ingest_file_with(&store, &base(), &input, Lexicon::get(), &opts)
+        if let IngestStatus::Failed(e) =
+            ingest_file_with(&store, &base(), &input, Lexicon::get(), &opts)
         {
             panic!("{e}");
         }

@@ -4,7 +4,7 @@
 
 mod common;
 use akimat_kg::lexicon::Lexicon;
-use akimat_kg::pipeline::{ingest_file_with, IngestOptions, Outcome};
+use akimat_kg::pipeline::{ingest_file_with, IngestOptions, IngestStatus};
 use akimat_kg::read::inputs;
 use akimat_kg::store::KgStore;
 use common::*;
@@ -21,7 +21,7 @@ fn ingest_corpus() -> (tempfile::TempDir, KgStore, Vec<String>) {
         .iter()
         .filter(|f| f.name.contains("/08-local-decisions/"))
     {
-        if let Outcome::Failed(_) = ingest_file_with(
+        if let IngestStatus::Failed(_) = ingest_file_with(
             &store,
             &base(),
             f,

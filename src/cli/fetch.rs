@@ -1,6 +1,6 @@
 //! `akimat-kg fetch`: downloads acts from Әділет into the cache folder, and ingests them when asked.
 
-use crate::fetch::{self, FetchOptions, Fetcher, Outcome, PageLang, Target};
+use crate::fetch::{self, FetchOptions, FetchStatus, Fetcher, PageLang, Target};
 use crate::http::{ClientOptions, Retry};
 use crate::lexicon::Lexicon;
 use crate::pipeline;
@@ -77,52 +77,8 @@ pub fn run(
     base: &Base,
     lex: &Lexicon,
 ) -> Result<ExitCode> {
-    let mut targets: Vec<Target> = Vec::new();
-    if let Some(f) = &args.from_file {
-        targets.extend(fetch::read_list(f)?);
-    }
-    for id in &args.ids {
-        targets.push(fetch::parse_target(id)?);
-    }
-    if targets.is_empty() {
-        bail!("nothing to fetch: give act IDs or URLs, or --from-file");
-    }
-    let mut seen = std::collections::HashSet::new();
-    targets.retain(|t| seen.insert(t.id.clone()));
-    if !args.host.starts_with("http://") && !args.host.starts_with("https://") {
-        bail!("--host {}: expected http://… or https://…", args.host);
-    }
-    let delay = super::seconds("delay", args.delay, false)?;
-    let delay_max = super::seconds("delay-max", args.delay_max, false)?.max(delay);
-    let mut langs: Vec<PageLang> = args
-        .lang
-        .iter()
-        .map(|l| match l {
-            LangArg::Kaz => PageLang::Kaz,
-            LangArg::Rus => PageLang::Rus,
-        })
-        .collect();
-    langs.sort();
-    langs.dedup();
-    let opts = FetchOptions {
-        host: args.host.trim_end_matches('/').to_string(),
-        langs: langs.clone(),
-        cache: args.cache.clone(),
-        delay,
-        delay_max,
-        retry: Retry {
-            retries: args.retries,
-            backoff: super::seconds("backoff", args.backoff, false)?,
-            max_backoff: super::seconds("max-backoff", args.max_backoff, false)?,
-        },
-        client: ClientOptions {
-            user_agent: args.user_agent.clone(),
-            timeout: super::seconds("timeout", args.timeout, false)?,
-            ca_certs: args.ca_cert.clone(),
-            cookies: true,
-        },
-        refresh: args.refresh,
-    };
+    let (targets, opts) = plan(args)?;
+    let langs = opts.langs.clone();
     let cleaned = fetch::clean_cache(&args.cache);
     if cleaned > 0 {
         eprintln!(
@@ -141,65 +97,23 @@ pub fn run(
         targets.len() as u64,
         "{bar:40} {pos}/{len} {elapsed_precise} {wide_msg}",
     );
-    let say = |line: String| {
-        if bar.is_hidden() {
-            println!("{line}");
-        } else {
-            bar.println(line);
-        }
-    };
-    let (mut saved, mut skipped, mut not_modified) = (0, 0, 0);
-    let mut failed: Vec<String> = Vec::new();
-    let mut ingest_failed = 0;
+    let mut tally = Tally::default();
     for t in &targets {
         bar.set_message(t.id.clone());
-        let mut note = |s: String| bar.suspend(|| eprintln!("note: {s}"));
-        let outcome = fetcher.fetch(t, &mut note);
-        let folder = match outcome {
-            Ok(Outcome::Saved {
-                folder,
-                replaced,
-                repealed,
-            }) => {
-                saved += 1;
-                let verb = if replaced { "updated" } else { "saved" };
-                let status = if repealed { " (repealed)" } else { "" };
-                say(format!("{verb:9} {} → {}{status}", t.id, folder.display()));
-                Some(folder)
-            }
-            Ok(Outcome::NotModified { folder }) => {
-                not_modified += 1;
-                say(format!("unchanged {} (the server says not modified)", t.id));
-                Some(folder)
-            }
-            Ok(Outcome::Skipped { folder }) => {
-                skipped += 1;
-                say(format!(
-                    "skipped   {} (already in {})",
-                    t.id,
-                    folder.display()
-                ));
-                Some(folder)
-            }
-            Err(e) => {
-                failed.push(t.id.clone());
-                bar.suspend(|| eprintln!("error: {}: {e}", t.id));
-                None
-            }
-        };
+        let folder = fetch_one(&mut fetcher, t, &bar, &mut tally);
         if let (Some(store), Some(folder)) = (&store, folder) {
             for lang in &langs {
                 let file = folder.join(format!("{}.txt", lang.code()));
                 let input = crate::read::Input::under(&args.cache, file.clone());
                 let opts = pipeline::IngestOptions::default();
                 match pipeline::ingest_file_with(store, base, &input, lex, &opts) {
-                    pipeline::Outcome::Stored { quads, summary, .. } => say(format!(
-                        "  ingested {}: {quads} quads — {summary}",
-                        file.display()
-                    )),
-                    pipeline::Outcome::Unchanged => {}
-                    pipeline::Outcome::Failed(e) => {
-                        ingest_failed += 1;
+                    pipeline::IngestStatus::Stored { quads, summary, .. } => super::print_line(
+                        &bar,
+                        format!("  ingested {}: {quads} quads — {summary}", file.display()),
+                    ),
+                    pipeline::IngestStatus::Unchanged => {}
+                    pipeline::IngestStatus::Failed(e) => {
+                        tally.ingest_failed += 1;
                         bar.suspend(|| eprintln!("error: {e}"));
                     }
                 }
@@ -211,25 +125,137 @@ pub fn run(
     if let Some(store) = &store {
         store.flush()?;
     }
-    println!(
-        "{} acts: {saved} saved, {not_modified} not modified, {skipped} already saved, {} failed{}",
-        targets.len(),
-        failed.len(),
-        if args.ingest {
-            format!("; {ingest_failed} documents failed to ingest")
-        } else {
-            String::new()
-        }
-    );
-    if !failed.is_empty() {
-        println!(
-            "failed: {} (run the same command again to fetch only these)",
-            failed.join(" ")
-        );
+    Ok(tally.print(targets.len(), args.ingest))
+}
+
+/// The acts to fetch, without repeats, and the fetcher's options, from the arguments.
+fn plan(args: &FetchArgs) -> Result<(Vec<Target>, FetchOptions)> {
+    let mut targets: Vec<Target> = Vec::new();
+    if let Some(f) = &args.from_file {
+        targets.extend(fetch::read_list(f)?);
     }
-    Ok(if failed.is_empty() && ingest_failed == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    for id in &args.ids {
+        targets.push(fetch::parse_target(id)?);
+    }
+    if targets.is_empty() {
+        bail!("nothing to fetch: give act IDs or URLs, or --from-file");
+    }
+    let mut seen = std::collections::HashSet::new();
+    targets.retain(|t| seen.insert(t.id.clone()));
+    if !args.host.starts_with("http://") && !args.host.starts_with("https://") {
+        bail!("--host {}: expected http://… or https://…", args.host);
+    }
+    let delay = super::seconds("delay", args.delay, false)?;
+    let mut langs: Vec<PageLang> = args
+        .lang
+        .iter()
+        .map(|l| match l {
+            LangArg::Kaz => PageLang::Kaz,
+            LangArg::Rus => PageLang::Rus,
+        })
+        .collect();
+    langs.sort();
+    langs.dedup();
+    let opts = FetchOptions {
+        host: args.host.trim_end_matches('/').to_string(),
+        langs,
+        cache: args.cache.clone(),
+        delay,
+        delay_max: super::seconds("delay-max", args.delay_max, false)?.max(delay),
+        retry: Retry {
+            retries: args.retries,
+            backoff: super::seconds("backoff", args.backoff, false)?,
+            max_backoff: super::seconds("max-backoff", args.max_backoff, false)?,
+        },
+        client: ClientOptions {
+            user_agent: args.user_agent.clone(),
+            timeout: super::seconds("timeout", args.timeout, false)?,
+            ca_certs: args.ca_cert.clone(),
+            cookies: true,
+        },
+        refresh: args.refresh,
+    };
+    Ok((targets, opts))
+}
+
+/// Counts of a run.
+#[derive(Default)]
+struct Tally {
+    saved: usize,
+    not_modified: usize,
+    skipped: usize,
+    failed: Vec<String>,
+    ingest_failed: usize,
+}
+
+impl Tally {
+    /// Prints the closing lines; the exit code.
+    fn print(&self, acts: usize, ingest: bool) -> ExitCode {
+        println!(
+            "{acts} acts: {} saved, {} not modified, {} already saved, {} failed{}",
+            self.saved,
+            self.not_modified,
+            self.skipped,
+            self.failed.len(),
+            if ingest {
+                format!("; {} documents failed to ingest", self.ingest_failed)
+            } else {
+                String::new()
+            }
+        );
+        if !self.failed.is_empty() {
+            println!(
+                "failed: {} (run the same command again to fetch only these)",
+                self.failed.join(" ")
+            );
+        }
+        ExitCode::from(u8::from(!self.failed.is_empty() || self.ingest_failed > 0))
+    }
+}
+
+/// Fetches one act, with its line; the folder it is saved in, unless it failed.
+fn fetch_one(
+    fetcher: &mut Fetcher,
+    t: &Target,
+    bar: &indicatif::ProgressBar,
+    tally: &mut Tally,
+) -> Option<std::path::PathBuf> {
+    let mut note = |s: String| bar.suspend(|| eprintln!("note: {s}"));
+    match fetcher.fetch(t, &mut note) {
+        Ok(FetchStatus::Saved {
+            folder,
+            replaced,
+            repealed,
+        }) => {
+            tally.saved += 1;
+            let verb = if replaced { "updated" } else { "saved" };
+            let status = if repealed { " (repealed)" } else { "" };
+            super::print_line(
+                bar,
+                format!("{verb:9} {} → {}{status}", t.id, folder.display()),
+            );
+            Some(folder)
+        }
+        Ok(FetchStatus::NotModified { folder }) => {
+            tally.not_modified += 1;
+            super::print_line(
+                bar,
+                format!("unchanged {} (the server says not modified)", t.id),
+            );
+            Some(folder)
+        }
+        Ok(FetchStatus::Skipped { folder }) => {
+            tally.skipped += 1;
+            super::print_line(
+                bar,
+                format!("skipped   {} (already in {})", t.id, folder.display()),
+            );
+            Some(folder)
+        }
+        Err(e) => {
+            tally.failed.push(t.id.clone());
+            bar.suspend(|| eprintln!("error: {}: {e}", t.id));
+            None
+        }
+    }
 }

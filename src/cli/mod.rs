@@ -4,7 +4,7 @@ mod fetch;
 mod publish;
 
 use crate::lexicon::Lexicon;
-use crate::pipeline::{self, Outcome};
+use crate::pipeline::{self, IngestStatus};
 use crate::query::{self, ResultFormat};
 use crate::rdf::iri::Base;
 use crate::rdf::vocab::{DEFAULT_BASE, PREFIXES};
@@ -17,10 +17,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const ABOUT: &str = "Turns the regulations (Ереже / Положение) of Kazakhstan's local state bodies into a linked-data \
+const ABOUT: &str = "Turns the regulations of Kazakhstan's local state bodies into a linked-data \
 knowledge graph in an embedded SPARQL store.";
 
-const LONG_ABOUT: &str = "Turns the regulations (Ереже / Положение) of Kazakhstan's local state bodies into a linked-data \
+const LONG_ABOUT: &str = "Turns the regulations of Kazakhstan's local state bodies into a linked-data \
 knowledge graph in an embedded SPARQL store.
 
 A typical session:
@@ -813,7 +813,7 @@ fn remove_command(cli: &Cli, doc: &str) -> Result<ExitCode> {
 
 /// What an ingest says besides its lines per file: documents the time budget left, two files of one act and
 /// language, the Russian versions aligned with their Kazakh ones.
-fn print_ingest_notes(report: &pipeline::batch::Report, quiet: bool) {
+fn print_ingest_notes(report: &pipeline::batch::BatchReport, quiet: bool) {
     for file in &report.left {
         eprintln!("not ingested (time budget spent): {}", file.display());
     }
@@ -870,28 +870,19 @@ fn ingest(
     let bar = progress_bar(quiet, files.len() as u64, "{bar:40} {pos}/{len} {wide_msg}");
     let mut written = 0usize;
     let report =
-        pipeline::batch::ingest_files(&store, &base, &files, lex, opts, |file, outcome| {
-            match outcome {
-                Outcome::Stored {
-                    quads,
-                    summary,
-                    replaced,
-                } => {
-                    written += quads;
-                    let verb = if replaced { "replaced" } else { "stored" };
-                    say(
-                        &bar,
-                        format!("{verb:9} {}: {quads} quads — {summary}", file.display()),
-                    );
-                }
-                Outcome::Unchanged => say(&bar, format!("unchanged {}", file.display())),
-                Outcome::Failed(e) => bar.suspend(|| eprintln!("error: {e}")),
-            }
+        pipeline::batch::ingest_files(&store, &base, &files, lex, opts, |file, status| {
+            written += print_ingested(&bar, file, status);
             bar.inc(1);
         })?;
     bar.finish_and_clear();
     store.flush()?;
     print_ingest_notes(&report, quiet);
+    let compacted = if compact && written >= opts.batch_quads {
+        compact_store(&store, written, quiet)?
+    } else {
+        String::new()
+    };
+    let failed = report.failed + errors.len();
     let left_note = if report.left.is_empty() {
         String::new()
     } else {
@@ -901,12 +892,6 @@ fn ingest(
             opts.budget.unwrap_or_default().as_secs_f64()
         )
     };
-    let failed = report.failed + errors.len();
-    let compacted = if compact && written >= opts.batch_quads {
-        compact_store(&store, written, quiet)?
-    } else {
-        String::new()
-    };
     // The quads written, not the store's size: counting the store reads all of it (over a second for 10 million
     // quads); `akimat-kg stats` says what it holds.
     println!(
@@ -915,15 +900,39 @@ fn ingest(
         report.stored,
         report.unchanged,
     );
-    Ok(if failed > 0 || !report.left.is_empty() {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(ExitCode::from(u8::from(
+        failed > 0 || !report.left.is_empty(),
+    )))
+}
+
+/// The line of one file ingested; the quads it wrote.
+fn print_ingested(bar: &indicatif::ProgressBar, file: &Path, status: IngestStatus) -> usize {
+    match status {
+        IngestStatus::Stored {
+            quads,
+            summary,
+            replaced,
+        } => {
+            let verb = if replaced { "replaced" } else { "stored" };
+            print_line(
+                bar,
+                format!("{verb:9} {}: {quads} quads — {summary}", file.display()),
+            );
+            quads
+        }
+        IngestStatus::Unchanged => {
+            print_line(bar, format!("unchanged {}", file.display()));
+            0
+        }
+        IngestStatus::Failed(e) => {
+            bar.suspend(|| eprintln!("error: {e}"));
+            0
+        }
+    }
 }
 
 /// Prints a line above the progress bar, or plainly when there is no bar.
-fn say(bar: &indicatif::ProgressBar, line: String) {
+pub(crate) fn print_line(bar: &indicatif::ProgressBar, line: String) {
     if bar.is_hidden() {
         println!("{line}");
     } else {

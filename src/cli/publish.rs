@@ -171,7 +171,7 @@ fn remote_of(args: &PublishArgs) -> Result<Remote> {
 }
 
 /// What a publish did, a line per graph sent, failed or left, and the summary line.
-fn print_report(report: &publish::Report) {
+fn print_report(report: &publish::PublishReport) {
     for (g, n, m) in &report.sent {
         let how = match m {
             Method::GraphStore => "graph store PUT",

@@ -43,10 +43,11 @@ impl Status {
     }
 }
 
-/// Whether a status badge's words say "repealed" (Күшін жойған / Утративший силу).
+/// Whether a status badge's words say "repealed" (Күшін жойған / Утративший силу): a `repealed_status` phrase of
+/// `data/lexicon/keywords.tsv`.
 pub fn label_means_repealed(label: &str) -> bool {
-    let l = label.to_lowercase();
-    l.contains("күшін жой") || l.contains("утратил")
+    let l = crate::text::lowercase(label);
+    crate::lexicon::Lexicon::try_get().is_ok_and(|lex| lex.has("repealed_status", &l))
 }
 
 /// A page that cannot be read as an act.

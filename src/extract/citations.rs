@@ -179,23 +179,21 @@ fn round_brackets(text: &str) -> Vec<(usize, usize)> {
 /// `ЗРК` suffix and spaces aside), or one the bare number of the other (`148` and `148-II`: tables and texts drop the
 /// convocation).
 pub fn numbers_agree(a: &str, b: &str) -> bool {
+    let letters = crate::text::letters_or_builtin();
     let norm = |n: &str| -> String {
         let upper: String = n
             .chars()
             .filter(|c| !c.is_whitespace())
             .map(|c| match c {
-                'І' | 'і' | 'i' => 'I',
-                'Х' | 'х' | 'x' => 'X',
-                'В' | 'в' | 'v' => 'V',
-                'Ш' => 'I',
                 '–' | '—' => '-',
-                c => c.to_ascii_uppercase(),
+                c => letters.roman(c).unwrap_or(c.to_ascii_uppercase()),
             })
             .collect();
-        upper
-            .trim_end_matches("ЗРК")
-            .trim_end_matches(['-', '–'])
-            .to_string()
+        let mut bare = upper.as_str();
+        for suffix in letters.number_suffixes() {
+            bare = bare.trim_end_matches(suffix);
+        }
+        bare.trim_end_matches(['-', '–']).to_string()
     };
     let (a, b) = (norm(a), norm(b));
     if a == b {
@@ -488,7 +486,12 @@ pub fn find_citations(seg: &Segment<'_>, ctx: &Context<'_>) -> Found {
                 .rev()
                 .find(|&&o| o > elements_from && o < elements_to)
             {
-                if lowercase(text[..close].trim_end()).ends_with("туралы") {
+                let before = lowercase(text[..close].trim_end());
+                if ctx
+                    .lex
+                    .phrases_in("title_end", Lang::Kk)
+                    .any(|t| before.ends_with(t))
+                {
                     // The title then starts with a quoted name (`"Ақсу … бөлімі" мемлекеттік мекемесінің … туралы"`):
                     // keep that name's opening quote in the title.
                     let open = pairs
@@ -582,7 +585,7 @@ pub fn find_citations(seg: &Segment<'_>, ctx: &Context<'_>) -> Found {
         let mut named_from = *ws_start;
         let mut code_name: Option<String> = None;
         if act_type == "Code" && titles.is_empty() {
-            if let Some(from) = code_adjectives(text, &ws, k, lang) {
+            if let Some(from) = code_adjectives(text, &ws, k, lang, lex) {
                 named_from = from;
                 code_name = Some(text[from..anchor_end].trim().to_string());
             }
@@ -759,10 +762,8 @@ fn code_adjectives(
     ws: &[(usize, usize, String)],
     k: usize,
     lang: Lang,
+    lex: &Lexicon,
 ) -> Option<usize> {
-    const RU_ENDINGS: &[&str] = &[
-        "ого", "ый", "ий", "ой", "ая", "ое", "ому", "ым", "ом", "ых", "ые", "ую",
-    ];
     let mut from = None;
     for i in (k.saturating_sub(3)..k).rev() {
         let (s, e, w) = &ws[i];
@@ -774,10 +775,15 @@ fn code_adjectives(
         if !text[*e..next].trim().is_empty() {
             break;
         }
+        // Russian adjectives by their endings; Kazakh ones are any word but a country's name (`keywords.tsv`).
         let adjective = match lang {
-            Lang::Ru => RU_ENDINGS.iter().any(|end| w.ends_with(end)),
+            Lang::Ru => lex
+                .phrases_in("adjective_ending", lang)
+                .any(|end| w.ends_with(end)),
             Lang::Kk => {
-                !w.starts_with("республика") && w.chars().all(|c| c.is_alphabetic() || c == '-')
+                !lex.phrases_in("not_code_adjective", lang)
+                    .any(|n| w.starts_with(n))
+                    && w.chars().all(|c| c.is_alphabetic() || c == '-')
             }
         };
         if !adjective {
@@ -892,10 +898,12 @@ fn kk_pinpoints(lower: &str, from: usize) -> (Vec<Pinpoint>, usize) {
             .filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
             .map(str::to_string)
             .collect();
-        match &c[2] {
-            "баб" | "бап" => articles = nums,
-            "тармақша" => subs = nums,
-            _ => paragraphs = nums,
+        if c.name("article").is_some() {
+            articles = nums;
+        } else if c.name("sub").is_some() {
+            subs = nums;
+        } else {
+            paragraphs = nums;
         }
         pos += c.get(0).unwrap().end();
     }
@@ -958,8 +966,7 @@ fn ru_pinpoints(before: &str) -> (Vec<Pinpoint>, usize) {
     let nums = |m: Option<regex::Match>| -> Vec<String> {
         m.map(|m| {
             m.as_str()
-                .split([',', ' ', 'и'])
-                .map(str::trim)
+                .split(|c: char| !c.is_ascii_digit())
                 .filter(|n| !n.is_empty())
                 .map(str::to_string)
                 .collect()

@@ -14,10 +14,6 @@ use std::sync::LazyLock;
 
 static POSTCODE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(\d{6})\b").unwrap());
 
-/// Kazakh genitive endings: a legal form in the genitive (`мекемесінің`) makes the name before it an owner of
-/// what follows, not the subject.
-const KK_GENITIVE: [&str; 6] = ["ның", "нің", "дың", "дің", "тың", "тің"];
-
 /// The quoted names in a text, each with its legal form and whether that form is a Kazakh genitive. The legal form
 /// follows the name in Kazakh (`«…» мемлекеттік мекемесі`) and precedes it in Russian (`государственное учреждение
 /// «…»`); both places are looked at, the language's own first. Quoted titles of acts (`«О …»`, `«… туралы»`) are
@@ -97,8 +93,13 @@ pub(crate) fn named_orgs(text: &str, lex: &Lexicon, lang: Lang) -> Vec<(Organisa
         let (form, genitive) = match (lang, form_after, form_before) {
             (Lang::Ru, _, Some(f)) | (_, None, Some(f)) => (Some(f), false),
             (_, Some(f), _) => {
+                // A legal form in the Kazakh genitive (`мекемесінің`, `genitive_ending` of keywords.tsv) makes the
+                // name before it an owner of what follows, not the subject.
                 let last = after.get(f.phrase.stems.len() - 1);
-                let genitive = last.is_some_and(|w| KK_GENITIVE.iter().any(|g| w.ends_with(g)));
+                let genitive = last.is_some_and(|w| {
+                    lex.phrases_in("genitive_ending", Lang::Kk)
+                        .any(|g| w.ends_with(g))
+                });
                 (Some(f), genitive)
             }
             (_, None, None) => (None, false),
@@ -350,11 +351,7 @@ fn address(text: &str, lex: &Lexicon, lang: Lang) -> Address {
             }
             let without: String = part.replace(&c[1], "");
             let without = lowercase(without.trim());
-            if without.is_empty()
-                || without.starts_with("индекс")
-                || without.ends_with("индексі")
-                || without.contains("индекс")
-            {
+            if without.is_empty() || lex.phrases("postcode_word").any(|w| without.contains(w)) {
                 continue;
             }
         }

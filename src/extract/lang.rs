@@ -13,13 +13,12 @@ pub enum Detected {
     Unknown,
 }
 
-/// Letters of the Kazakh alphabet that Russian does not use.
-const KAZAKH_LETTERS: &str = "әғқңөұүһіӘҒҚҢӨҰҮҺІ";
-
 /// Detects the language of a text from the share of its Cyrillic words that hold a Kazakh-only letter: about three
 /// words in four in Kazakh prose, a handful in a Russian text that quotes Kazakh names (`на государственном языке:
-/// Батыс Қазақстан облысы …`), so the line is drawn at one word in four.
+/// Батыс Қазақстан облысы …`), so the line is drawn at one word in four. The Kazakh-only letters are the `kazakh`
+/// rows of `data/lexicon/letter-roles.tsv`.
 pub fn detect(text: &str) -> Detected {
+    let letters = crate::text::letters_or_builtin();
     let (mut cyr, mut latin) = (0usize, 0usize);
     let (mut words, mut kazakh_words) = (0usize, 0usize);
     let mut in_word = false;
@@ -29,7 +28,7 @@ pub fn detect(text: &str) -> Detected {
         if cyrillic {
             cyr += 1;
             in_word = true;
-            word_is_kazakh |= KAZAKH_LETTERS.contains(c);
+            word_is_kazakh |= letters.is_kazakh(c);
             continue;
         }
         if c.is_ascii_alphabetic() {

@@ -177,12 +177,16 @@ fn region_by_typo(lex: &Lexicon, proper: &str) -> Option<RegionRef> {
         .filter(|p| p.unit_type == "Region")
         .filter(|p| {
             let ru = lowercase(&lex.proper_name(&p.ru, Lang::Ru));
-            // The adjective's stem (`мангистауск` of `мангистауская`).
-            let stem = ru
-                .strip_suffix("ая")
-                .or_else(|| ru.strip_suffix("ий"))
-                .unwrap_or(&ru);
-            stem.chars().count() >= 7 && stem_close(&lower, stem)
+            // The adjective's stem (`мангистау` of `мангистауская`), less its longest nominative ending of
+            // ru-adjective-endings.tsv.
+            let stem = lex
+                .ru_endings
+                .iter()
+                .map(|(_, _, nominative)| nominative.as_str())
+                .filter(|n| ru.ends_with(n))
+                .max_by_key(|n| n.len())
+                .map_or(ru.as_str(), |n| &ru[..ru.len() - n.len()]);
+            stem.chars().count() >= 6 && stem_close(&lower, stem)
         })
         .map(|p| p.id.as_str())
         .collect();

@@ -238,7 +238,7 @@ pub struct Meta {
 
 /// What happened to one ID.
 #[derive(Debug)]
-pub enum Outcome {
+pub enum FetchStatus {
     /// Saved (new, or changed since the last fetch).
     Saved {
         /// Its folder.
@@ -307,11 +307,11 @@ impl Fetcher {
         &mut self,
         target: &Target,
         note: &mut dyn FnMut(String),
-    ) -> Result<Outcome, FetchError> {
+    ) -> Result<FetchStatus, FetchError> {
         let folder = self.folder(&target.id);
         let previous = load_meta(&folder);
         if previous.is_some() && !self.opts.refresh && self.is_saved(&target.id) {
-            return Ok(Outcome::Skipped { folder });
+            return Ok(FetchStatus::Skipped { folder });
         }
         let host = target
             .host
@@ -354,10 +354,10 @@ impl Fetcher {
         meta.repealed = meta.status_code.values().any(|c| c == "yts")
             || meta.status.values().any(|s| page::label_means_repealed(s));
         if !changed {
-            return Ok(Outcome::NotModified { folder });
+            return Ok(FetchStatus::NotModified { folder });
         }
         save(&self.opts.cache, &target.id, &meta, &texts)?;
-        Ok(Outcome::Saved {
+        Ok(FetchStatus::Saved {
             folder,
             replaced: previous.is_some(),
             repealed: meta.repealed,

@@ -26,6 +26,8 @@ pub struct NameKey {
     letters: Vec<(Vec<char>, Option<String>)>,
     /// Values dropped at the end.
     finals: Vec<String>,
+    /// Letters written for one another (`ё` for `е`), folded before any comparison of names.
+    folds: Vec<(char, char)>,
 }
 
 impl NameKey {
@@ -58,9 +60,26 @@ impl NameKey {
                 }
                 "letter" => k.letters.push((value.chars().collect(), to)),
                 "final" => k.finals.push(value),
+                "fold" => {
+                    let one = |v: &str| {
+                        let mut cs = v.chars();
+                        match (cs.next(), cs.next()) {
+                            (Some(c), None) => Some(c),
+                            _ => None,
+                        }
+                    };
+                    match (one(&value), to.as_deref().and_then(one)) {
+                        (Some(from), Some(into)) => k.folds.push((from, into)),
+                        _ => {
+                            return Err(bad(format!(
+                                "a fold is one letter to one letter, not {value:?}"
+                            )))
+                        }
+                    }
+                }
                 other => {
                     return Err(bad(format!(
-                        "unknown kind {other:?} (word, ending, vowel, letter, final)"
+                        "unknown kind {other:?} (word, ending, vowel, letter, final, fold)"
                     )))
                 }
             }
@@ -71,10 +90,23 @@ impl NameKey {
         Ok(k)
     }
 
+    /// A lowercase name with its `fold` letters replaced (`ё` as `е`), for comparing spellings.
+    pub fn fold(&self, lower: &str) -> String {
+        lower
+            .chars()
+            .map(|c| {
+                self.folds
+                    .iter()
+                    .find(|(f, _)| *f == c)
+                    .map_or(c, |(_, t)| *t)
+            })
+            .collect()
+    }
+
     /// The key of a proper name written in `lang` (`Ұйғыр`, `Уйгурский`, `Карабулак`): Latin letters, empty for a
     /// name with no letters.
     pub fn key(&self, proper: &str, lang: Lang) -> String {
-        let lower = lowercase(proper).replace('ё', "е");
+        let lower = self.fold(&lowercase(proper));
         let mut words: Vec<&str> = lower
             .split(|c: char| c.is_whitespace() || c == '-' || c == '.' || c == ',')
             .filter(|w| !w.is_empty() && !self.words.iter().any(|d| d == w))

@@ -87,10 +87,10 @@ pub fn family(unit_type: &str) -> &'static str {
     }
 }
 
-/// A name as the gazetteer compares it: lowercase, `ё` as `е`, hyphens and dots as spaces, single spaces.
-pub fn normal(name: &str) -> String {
-    lowercase(name)
-        .replace('ё', "е")
+/// A name as the gazetteer compares it: lowercase, folded by `key` (`ё` as `е`), hyphens and dots as spaces,
+/// single spaces.
+fn normal(name: &str, key: &NameKey) -> String {
+    key.fold(&lowercase(name))
         .split(|c: char| c.is_whitespace() || c == '-' || c == '.')
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
@@ -132,6 +132,8 @@ pub struct Gazetteer {
     by_name: HashMap<(Lang, String), Vec<usize>>,
     /// Periods by the key of any of their names.
     by_key: HashMap<String, Vec<usize>>,
+    /// The name-key rules the table was read with, for folding the names looked up.
+    key: NameKey,
 }
 
 impl Gazetteer {
@@ -142,7 +144,10 @@ impl Gazetteer {
         proper: impl Fn(&str, Lang) -> String,
         key: &NameKey,
     ) -> Result<Gazetteer, GazetteerError> {
-        let mut g = Gazetteer::default();
+        let mut g = Gazetteer {
+            key: key.clone(),
+            ..Gazetteer::default()
+        };
         let mut header: Option<Vec<String>> = None;
         for (i, line) in text.lines().enumerate() {
             if line.starts_with('#') || line.trim().is_empty() {
@@ -215,7 +220,7 @@ impl Gazetteer {
                 for name in p.names(lang) {
                     let proper = proper(name, lang);
                     g.by_name
-                        .entry((lang, normal(&proper)))
+                        .entry((lang, normal(&proper, key)))
                         .or_default()
                         .push(at);
                     let k = key.key(&proper, lang);
@@ -245,7 +250,8 @@ impl Gazetteer {
 
     /// Whether a proper name is a name of some unit in a language.
     pub fn knows(&self, proper: &str, lang: Lang) -> bool {
-        self.by_name.contains_key(&(lang, normal(proper)))
+        self.by_name
+            .contains_key(&(lang, normal(proper, &self.key)))
     }
 
     /// The periods of a unit, in table order.
@@ -321,7 +327,7 @@ impl Gazetteer {
     pub fn find(&self, q: &Query<'_>, key: &NameKey) -> Option<(&str, Found)> {
         let by_name = self
             .by_name
-            .get(&(q.lang, normal(q.proper)))
+            .get(&(q.lang, normal(q.proper, &self.key)))
             .map(|v| self.pick(v, q));
         if let Some(Some(id)) = by_name {
             return Some((id, Found::Name));
@@ -370,7 +376,7 @@ impl Gazetteer {
     /// The unit a text names by one of its names in the text's language (never by key), if one unit fits.
     pub fn find_name(&self, q: &Query<'_>) -> Option<&str> {
         self.by_name
-            .get(&(q.lang, normal(q.proper)))
+            .get(&(q.lang, normal(q.proper, &self.key)))
             .and_then(|v| self.pick(v, q))
     }
 

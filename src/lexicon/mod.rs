@@ -897,16 +897,21 @@ impl Lexicon {
     /// punctuation and quotes aside.
     pub fn is_title(&self, text: &str, lang: Lang) -> bool {
         let t = lowercase(text.trim().trim_end_matches(['.', '"', '»', '”']));
-        let of = |key: &str| {
-            self.keywords
-                .get(key)
-                .into_iter()
-                .flatten()
-                .filter(move |(l, _)| *l == lang)
-                .map(|(_, p)| p.as_str())
-        };
         let first = t.split_whitespace().next().unwrap_or("");
-        of("title_end").any(|p| t.ends_with(p)) || of("title_first_word").any(|w| first == w)
+        self.phrases_in("title_end", lang).any(|p| t.ends_with(p))
+            || self
+                .phrases_in("title_first_word", lang)
+                .any(|w| first == w)
+    }
+
+    /// The phrases of a signal key in one language (empty if the key is unknown).
+    pub fn phrases_in(&self, key: &str, lang: Lang) -> impl Iterator<Item = &str> {
+        self.keywords
+            .get(key)
+            .into_iter()
+            .flatten()
+            .filter(move |(l, _)| *l == lang)
+            .map(|(_, p)| p.as_str())
     }
 
     /// Whether lowercase `text` contains a phrase of `key`; returns its byte position.

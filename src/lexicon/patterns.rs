@@ -24,7 +24,8 @@ pub struct Patterns {
     pub glued_paragraph: Regex,
     /// `note`: an amendment note's opening word.
     pub note: Regex,
-    /// `kk-pinpoint`: a Kazakh pinpoint; groups: numbers, subdivision word.
+    /// `kk-pinpoint`: a Kazakh pinpoint; group 1: the numbers; named groups `article`, `paragraph`, `sub`: which
+    /// subdivision the word names.
     pub kk_pinpoint: Regex,
     /// `kk-annex`: the model text between a Kazakh act word and its pinpoint.
     pub kk_annex: Regex,
@@ -102,6 +103,16 @@ impl Patterns {
                 ),
             });
         }
+        let kk_pinpoint = get("kk-pinpoint")?;
+        for group in ["article", "paragraph", "sub"] {
+            if !kk_pinpoint.capture_names().any(|n| n == Some(group)) {
+                return Err(DataFileError {
+                    file: FILE.into(),
+                    line: rows["kk-pinpoint"].0,
+                    message: format!("kk-pinpoint: no group named {group:?}"),
+                });
+            }
+        }
         Ok(Patterns {
             letter_item: get("letter-item")?,
             chapter_kk: get("chapter-kk")?,
@@ -109,7 +120,7 @@ impl Patterns {
             name_at_end: get("name-at-end")?,
             glued_paragraph: get("glued-paragraph")?,
             note: get("note")?,
-            kk_pinpoint: get("kk-pinpoint")?,
+            kk_pinpoint,
             kk_annex: get("kk-annex")?,
             ru_pinpoint: get("ru-pinpoint")?,
             kk_date: get("kk-date")?,

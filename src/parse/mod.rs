@@ -192,6 +192,20 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Files line `i` as a note (`Ескерту.` / `Сноска.`) when it is one.
+    fn take_note(&mut self, i: usize) -> bool {
+        let l = &self.lines[i];
+        if !crate::lexicon::patterns::patterns_or_builtin()
+            .note
+            .is_match(self.text(l))
+        {
+            return false;
+        }
+        let b = self.line_block(l);
+        self.doc.notes.push(b);
+        true
+    }
+
     fn line_block(&self, l: &Line) -> Block {
         self.block(l.start, l.end)
     }
@@ -337,17 +351,12 @@ impl Parser<'_> {
         let mut i = pe + 1;
         let mut expected = 1u32;
         while i < n {
-            let l = &self.lines[i];
-            let t = self.text(l);
-            if crate::lexicon::patterns::patterns_or_builtin()
-                .note
-                .is_match(t)
-            {
-                let b = self.line_block(l);
-                self.doc.notes.push(b);
+            if self.take_note(i) {
                 i += 1;
                 continue;
             }
+            let l = &self.lines[i];
+            let t = self.text(l);
             if let Some(c) = PARA.captures(t) {
                 let num = c.get(1).unwrap().as_str();
                 if num.parse::<u32>().ok() == Some(expected) && l.heading == 0 && !l.quoted {
@@ -613,17 +622,12 @@ impl Parser<'_> {
         let mut i = from;
         while i < self.lines.len() {
             self.split_glued_paragraph(i, expected_par);
-            let l = &self.lines[i];
-            let t = self.text(l);
-            if crate::lexicon::patterns::patterns_or_builtin()
-                .note
-                .is_match(t)
-            {
-                let b = self.line_block(l);
-                self.doc.notes.push(b);
+            if self.take_note(i) {
                 i += 1;
                 continue;
             }
+            let l = &self.lines[i];
+            let t = self.text(l);
             // Chapter headings.
             let chapter = crate::lexicon::patterns::patterns_or_builtin()
                 .chapter_kk

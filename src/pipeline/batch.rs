@@ -5,7 +5,9 @@
 //! A document's outcome is reported once it is in the store (or has failed), so a "stored" line is never printed
 //! for a graph a killed process did not keep.
 
-use super::{prepare, DocError, IngestOptions, Outcome, Prepared, Ready, Summary};
+use super::{
+    prepare, DocError, ExtractionSummary, GraphToWrite, IngestOptions, IngestStatus, PreparedFile,
+};
 use crate::lexicon::Lexicon;
 use crate::rdf::iri::Base;
 use crate::read::Input;
@@ -16,7 +18,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender};
 use std::time::{Duration, Instant};
 
-/// Prepared documents that may wait for the writer.
+/// PreparedFile documents that may wait for the writer.
 const IN_FLIGHT: usize = 256;
 
 /// How to ingest a list of files.
@@ -54,7 +56,7 @@ impl BatchOptions {
 
 /// What a run did.
 #[derive(Debug, Default)]
-pub struct Report {
+pub struct BatchReport {
     /// Files whose graph was written.
     pub stored: usize,
     /// Files whose stored graph was up to date.
@@ -80,10 +82,10 @@ pub fn ingest_files(
     files: &[Input],
     lex: &Lexicon,
     opts: &BatchOptions,
-    mut on: impl FnMut(&Path, Outcome),
-) -> Result<Report, StoreError> {
+    mut on: impl FnMut(&Path, IngestStatus),
+) -> Result<BatchReport, StoreError> {
     store.ensure_reference(base, lex)?;
-    let mut report = Report::default();
+    let mut report = BatchReport::default();
     let aligned = AtomicUsize::new(0);
     // The graphs this run prepared, with the file of each: two files of one act and language replace each other.
     let mut touched: std::collections::HashMap<String, PathBuf> = std::collections::HashMap::new();
@@ -93,7 +95,7 @@ pub fn ingest_files(
     let spent = || opts.budget.is_some_and(|b| opts.started.elapsed() >= b);
     std::thread::scope(|scope| {
         // Room for the documents prepared while the writer is busy (a regulation's graph is some 300 kB in memory).
-        let (tx, rx) = sync_channel::<(usize, Prepared)>(IN_FLIGHT);
+        let (tx, rx) = sync_channel::<(usize, PreparedFile)>(IN_FLIGHT);
         for _ in 0..opts.jobs.max(1) {
             let tx = tx.clone();
             let next = &next;
@@ -112,16 +114,16 @@ pub fn ingest_files(
         drop(tx);
         // The writer takes documents as they come; outcomes come back unbounded, so the writer never waits on
         // this side.
-        let (ready, ready_rx) = sync_channel::<Box<Ready>>(IN_FLIGHT);
-        let (done_tx, done) = channel::<(PathBuf, Outcome)>();
+        let (ready, ready_rx) = sync_channel::<Box<GraphToWrite>>(IN_FLIGHT);
+        let (done_tx, done) = channel::<(PathBuf, IngestStatus)>();
         let batch_quads = opts.batch_quads;
         let aligned = &aligned;
         scope.spawn(move || write(store, base, ready_rx, batch_quads, &done_tx, aligned));
-        let mut record = |(path, outcome): (PathBuf, Outcome)| {
+        let mut record = |(path, outcome): (PathBuf, IngestStatus)| {
             match &outcome {
-                Outcome::Stored { .. } => report.stored += 1,
-                Outcome::Unchanged => report.unchanged += 1,
-                Outcome::Failed(_) => report.failed += 1,
+                IngestStatus::Stored { .. } => report.stored += 1,
+                IngestStatus::Unchanged => report.unchanged += 1,
+                IngestStatus::Failed(_) => report.failed += 1,
             }
             on(&path, outcome);
         };
@@ -129,9 +131,9 @@ pub fn ingest_files(
             taken[i] = true;
             let path = files[i].path.clone();
             match prepared {
-                Prepared::Unchanged(_) => record((path, Outcome::Unchanged)),
-                Prepared::Failed(e) => record((path, Outcome::Failed(e))),
-                Prepared::Ready(r) => {
+                PreparedFile::Unchanged(_) => record((path, IngestStatus::Unchanged)),
+                PreparedFile::Failed(e) => record((path, IngestStatus::Failed(e))),
+                PreparedFile::ToWrite(r) => {
                     if let Some(earlier) = touched.insert(r.doc.graph.clone(), path.clone()) {
                         same_graph.push((earlier, path.clone()));
                     }
@@ -165,9 +167,9 @@ pub fn ingest_files(
 fn write(
     store: &KgStore,
     base: &Base,
-    ready: Receiver<Box<Ready>>,
+    ready: Receiver<Box<GraphToWrite>>,
     batch_quads: usize,
-    done: &Sender<(PathBuf, Outcome)>,
+    done: &Sender<(PathBuf, IngestStatus)>,
     aligned: &AtomicUsize,
 ) {
     std::thread::scope(|scope| {
@@ -178,7 +180,7 @@ fn write(
         };
         let mut open = store.bulk_add();
         // The documents of the open bulk load: where each came from, its quads and what it gave.
-        let mut waiting: Vec<(PathBuf, usize, Summary)> = Vec::new();
+        let mut waiting: Vec<(PathBuf, usize, ExtractionSummary)> = Vec::new();
         // The roles of the Kazakh versions this run wrote, for their Russian versions to meet.
         let mut kazakh: std::collections::HashMap<String, crate::reconcile::Roles> =
             std::collections::HashMap::new();
@@ -215,7 +217,7 @@ fn write(
                     let path = r.path.clone();
                     let _ = done.send((
                         path.clone(),
-                        Outcome::Failed(DocError::Store { path, cause }),
+                        IngestStatus::Failed(DocError::Store { path, cause }),
                     ));
                     continue;
                 }
@@ -235,7 +237,7 @@ fn write(
                 let _ = done.send((r.path.clone(), r.write(store)));
                 continue;
             }
-            let Ready {
+            let GraphToWrite {
                 path, doc, summary, ..
             } = *r;
             let quads = doc.quads.len();
@@ -257,7 +259,7 @@ fn write(
 /// Bulk loads being committed: each on a thread of its own while the next batch fills, one at a time.
 struct Commits<'scope, 'env> {
     scope: &'scope std::thread::Scope<'scope, 'env>,
-    done: &'env Sender<(PathBuf, Outcome)>,
+    done: &'env Sender<(PathBuf, IngestStatus)>,
     /// The commit under way and the graphs it writes.
     under_way: Option<(std::thread::ScopedJoinHandle<'scope, ()>, HashSet<String>)>,
 }
@@ -279,7 +281,7 @@ impl<'env> Commits<'_, 'env> {
     }
 
     /// Commits a bulk load once the one under way is done.
-    fn start(&mut self, open: BulkAdd<'env>, waiting: Vec<(PathBuf, usize, Summary)>) {
+    fn start(&mut self, open: BulkAdd<'env>, waiting: Vec<(PathBuf, usize, ExtractionSummary)>) {
         self.wait();
         if waiting.is_empty() {
             return;
@@ -296,19 +298,19 @@ impl<'env> Commits<'_, 'env> {
 /// Sends the outcome of a commit for each of its documents.
 fn report(
     result: Result<(), StoreError>,
-    waiting: Vec<(PathBuf, usize, Summary)>,
-    done: &Sender<(PathBuf, Outcome)>,
+    waiting: Vec<(PathBuf, usize, ExtractionSummary)>,
+    done: &Sender<(PathBuf, IngestStatus)>,
 ) {
     let result = result.map_err(|e| e.to_string());
     let documents = waiting.len();
     for (path, quads, summary) in waiting {
         let outcome = match &result {
-            Ok(()) => Outcome::Stored {
+            Ok(()) => IngestStatus::Stored {
                 quads,
                 summary,
                 replaced: false,
             },
-            Err(message) => Outcome::Failed(DocError::Store {
+            Err(message) => IngestStatus::Failed(DocError::Store {
                 path: path.clone(),
                 cause: StoreError::Bulk {
                     documents,

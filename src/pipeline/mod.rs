@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 pub mod batch;
 
 /// A document taken through every stage but the store.
-pub struct Processed {
+pub struct ExtractedDocument {
     /// Where it was read from.
     pub path: PathBuf,
     /// The name the graph knows it by (its path relative to the folder it was found in).
@@ -125,19 +125,19 @@ pub fn process_bytes(
     bytes: &[u8],
     lex: &Lexicon,
     sidecar: SidecarFile,
-) -> Result<Processed, DocError> {
-    process_digested(path, bytes, digest(bytes), lex, sidecar)
+) -> Result<ExtractedDocument, DocError> {
+    extract_guarded(path, bytes, digest(bytes), lex, sidecar)
 }
 
 /// [`process_bytes`] for bytes whose digest the caller has computed already.
-fn process_digested(
+fn extract_guarded(
     path: &Path,
     bytes: &[u8],
     digest: String,
     lex: &Lexicon,
     sidecar: SidecarFile,
-) -> Result<Processed, DocError> {
-    let run = || stages(path, bytes, digest, lex, sidecar);
+) -> Result<ExtractedDocument, DocError> {
+    let run = || decode_to_extraction(path, bytes, digest, lex, sidecar);
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
         Ok(result) => result,
         Err(panic) => {
@@ -154,13 +154,13 @@ fn process_digested(
     }
 }
 
-fn stages(
+fn decode_to_extraction(
     path: &Path,
     bytes: &[u8],
     digest: String,
     lex: &Lexicon,
     file: SidecarFile,
-) -> Result<Processed, DocError> {
+) -> Result<ExtractedDocument, DocError> {
     let decoded = decode(bytes).map_err(|cause| DocError::Decode {
         path: path.to_path_buf(),
         cause,
@@ -189,7 +189,7 @@ fn stages(
             .iter()
             .map(|w| format!("reading the file: {w}")),
     );
-    Ok(Processed {
+    Ok(ExtractedDocument {
         path: path.to_path_buf(),
         name: crate::read::Input::file(path).name,
         decoded,
@@ -221,7 +221,7 @@ fn page_sidecar(path: &Path, digest: &str, page: &crate::decode::html::Page) -> 
 }
 
 /// Reads a file and its sidecar and takes them through decode, normalise, parse and extract.
-pub fn process_file(path: &Path, lex: &Lexicon) -> Result<Processed, DocError> {
+pub fn process_file(path: &Path, lex: &Lexicon) -> Result<ExtractedDocument, DocError> {
     let source = read(path)?;
     process_bytes(path, &source.bytes, lex, sidecar_of(path))
 }
@@ -231,7 +231,7 @@ pub fn process_file(path: &Path, lex: &Lexicon) -> Result<Processed, DocError> {
 /// by its public address or its digest and its path relative to the folder it was found in, so that the same
 /// documents give the same dataset on any machine, from any folder.
 pub fn quads(
-    p: &Processed,
+    p: &ExtractedDocument,
     base: &Base,
     lex: &Lexicon,
     generated_at: &str,
@@ -300,7 +300,7 @@ fn sibling_name(document_name: &str, file: &Path) -> String {
 
 /// A short account of what a document gave.
 #[derive(Debug, Clone, Serialize, Default)]
-pub struct Summary {
+pub struct ExtractionSummary {
     /// The institution's name.
     pub institution: Option<String>,
     /// Provisions by kind.
@@ -313,14 +313,14 @@ pub struct Summary {
     pub truncated: bool,
 }
 
-impl Summary {
+impl ExtractionSummary {
     /// Summarises an extraction.
-    pub fn of(e: &Extraction) -> Summary {
+    pub fn of(e: &Extraction) -> ExtractionSummary {
         let mut provisions = BTreeMap::new();
         for p in &e.provisions {
             *provisions.entry(p.kind.clone()).or_insert(0) += 1;
         }
-        Summary {
+        ExtractionSummary {
             institution: e.institution.as_ref().map(|i| i.org.name.clone()),
             provisions,
             citations: e.citations.len(),
@@ -330,7 +330,7 @@ impl Summary {
     }
 }
 
-impl std::fmt::Display for Summary {
+impl std::fmt::Display for ExtractionSummary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
@@ -358,13 +358,13 @@ impl std::fmt::Display for Summary {
 
 /// What happened to one file during ingestion.
 #[derive(Debug)]
-pub enum Outcome {
+pub enum IngestStatus {
     /// Its graph was written (new or replaced).
     Stored {
         /// Quads in its graph.
         quads: usize,
         /// What it gave.
-        summary: Summary,
+        summary: ExtractionSummary,
         /// Whether an older graph was replaced.
         replaced: bool,
     },
@@ -383,7 +383,7 @@ pub fn ingest_file(
     path: &Path,
     lex: &Lexicon,
     force: bool,
-) -> Outcome {
+) -> IngestStatus {
     let opts = IngestOptions {
         force,
         ..IngestOptions::default()
@@ -417,20 +417,20 @@ pub fn ingest_file_with(
     input: &Input,
     lex: &Lexicon,
     opts: &IngestOptions,
-) -> Outcome {
+) -> IngestStatus {
     let path = &input.path;
     if let Err(cause) = store.ensure_reference(base, lex) {
-        return Outcome::Failed(DocError::Store {
+        return IngestStatus::Failed(DocError::Store {
             path: path.to_path_buf(),
             cause,
         });
     }
     match prepare(store, base, input, lex, opts) {
-        Prepared::Unchanged(_) => Outcome::Unchanged,
-        Prepared::Failed(e) => Outcome::Failed(e),
-        Prepared::Ready(mut r) => match align_with(store, base, &mut r, None) {
+        PreparedFile::Unchanged(_) => IngestStatus::Unchanged,
+        PreparedFile::Failed(e) => IngestStatus::Failed(e),
+        PreparedFile::ToWrite(mut r) => match align_with(store, base, &mut r, None) {
             Ok(_) => r.write(store),
-            Err(cause) => Outcome::Failed(DocError::Store {
+            Err(cause) => IngestStatus::Failed(DocError::Store {
                 path: path.to_path_buf(),
                 cause,
             }),
@@ -440,12 +440,12 @@ pub fn ingest_file_with(
 
 /// Makes a document meet the other language version of its act ([`crate::reconcile`]): a Russian version takes the
 /// IRIs of the Kazakh one, whose roles are given (`kk`, when the run has it) or read from the store; a Kazakh
-/// version finds the Russian one in the store and has it rewritten in its own transaction ([`Ready::partner`]).
+/// version finds the Russian one in the store and has it rewritten in its own transaction ([`GraphToWrite::partner`]).
 /// Returns whether a graph was renamed.
 pub fn align_with(
     store: &KgStore,
     base: &Base,
-    ready: &mut Ready,
+    ready: &mut GraphToWrite,
     kk: Option<&crate::reconcile::Roles>,
 ) -> Result<bool, StoreError> {
     use crate::reconcile::{align, versions, Roles};
@@ -490,44 +490,44 @@ pub fn align_with(
 }
 
 /// A file read, checked against the store and, when it needs writing, taken through every stage.
-pub enum Prepared {
+pub enum PreparedFile {
     /// The store holds the graph of the same bytes, sidecar and extractor: nothing to write. The graph's name.
     Unchanged(String),
     /// It failed; nothing of it is to be written.
     Failed(DocError),
     /// Its graph, ready to be written.
-    Ready(Box<Ready>),
+    ToWrite(Box<GraphToWrite>),
 }
 
 /// A document's graph ready to be written.
-pub struct Ready {
+pub struct GraphToWrite {
     /// Where it was read from.
     pub path: PathBuf,
     /// Its graph and provenance record.
     pub doc: NewDocument,
     /// What it gave.
-    pub summary: Summary,
+    pub summary: ExtractionSummary,
     /// Whether the store held a graph of it when it was read (then it is replaced, not added).
     pub replaced: bool,
     /// The other language version of its act, renamed to meet it, to be rewritten in the same transaction.
     pub partner: Option<NewDocument>,
 }
 
-impl Ready {
+impl GraphToWrite {
     /// Writes the graph in its own transaction, replacing the one stored (with its aligned partner, if any).
-    pub fn write(self, store: &KgStore) -> Outcome {
+    pub fn write(self, store: &KgStore) -> IngestStatus {
         let d = &self.doc;
         let mut docs: Vec<(&str, &[Quad], &[Quad])> = vec![(&d.graph, &d.quads, &d.provenance)];
         if let Some(p) = &self.partner {
             docs.push((&p.graph, &p.quads, &p.provenance));
         }
         match store.replace_documents(&docs) {
-            Ok(()) => Outcome::Stored {
+            Ok(()) => IngestStatus::Stored {
                 quads: d.quads.len(),
                 summary: self.summary,
                 replaced: self.replaced,
             },
-            Err(cause) => Outcome::Failed(DocError::Store {
+            Err(cause) => IngestStatus::Failed(DocError::Store {
                 path: self.path,
                 cause,
             }),
@@ -544,14 +544,14 @@ pub fn prepare(
     input: &Input,
     lex: &Lexicon,
     opts: &IngestOptions,
-) -> Prepared {
+) -> PreparedFile {
     let path = &input.path;
     let source = match crate::read::read_at_most(path, opts.max_bytes) {
         Ok(s) => s,
-        Err(e) => return Prepared::Failed(e.into()),
+        Err(e) => return PreparedFile::Failed(e.into()),
     };
     let store_failed = |cause| {
-        Prepared::Failed(DocError::Store {
+        PreparedFile::Failed(DocError::Store {
             path: path.to_path_buf(),
             cause,
         })
@@ -560,14 +560,14 @@ pub fn prepare(
     let sidecar = sidecar_of(path);
     if !opts.force {
         match store.record_of_source(&d, sidecar.digest.as_deref(), crate::EXTRACTOR_VERSION) {
-            Ok(Some(r)) => return Prepared::Unchanged(r.graph),
+            Ok(Some(r)) => return PreparedFile::Unchanged(r.graph),
             Ok(None) => {}
             Err(cause) => return store_failed(cause),
         }
     }
-    let mut processed = match process_digested(path, &source.bytes, d, lex, sidecar) {
+    let mut processed = match extract_guarded(path, &source.bytes, d, lex, sidecar) {
         Ok(p) => p,
-        Err(e) => return Prepared::Failed(e),
+        Err(e) => return PreparedFile::Failed(e),
     };
     processed.name = input.name.clone();
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
@@ -576,14 +576,14 @@ pub fn prepare(
         Ok(r) => r,
         Err(cause) => return store_failed(cause),
     };
-    Prepared::Ready(Box::new(Ready {
+    PreparedFile::ToWrite(Box::new(GraphToWrite {
         path: path.to_path_buf(),
         doc: NewDocument {
             graph,
             quads,
             provenance,
         },
-        summary: Summary::of(&processed.extraction),
+        summary: ExtractionSummary::of(&processed.extraction),
         replaced: existing.is_some(),
         partner: None,
     }))

@@ -60,7 +60,7 @@ pub enum Method {
 
 /// What a publish did.
 #[derive(Debug, Default)]
-pub struct Report {
+pub struct PublishReport {
     /// Graphs sent: IRI, triples, how.
     pub sent: Vec<(String, usize, Method)>,
     /// Graphs the remote already held in this version.
@@ -77,7 +77,7 @@ pub struct Report {
     pub remote_only: Vec<String>,
 }
 
-impl Report {
+impl PublishReport {
     /// Whether everything chosen is on the remote, with the same counts.
     pub fn is_complete(&self) -> bool {
         self.failed.is_empty()
@@ -135,7 +135,7 @@ pub fn publish(
     remote: &Remote,
     opts: &PublishOptions,
     events: &mut dyn FnMut(Event),
-) -> Result<Report, PublishError> {
+) -> Result<PublishReport, PublishError> {
     if remote.graph_store.is_none() && remote.update.is_none() {
         return Err(PublishError::NoWriteEndpoint);
     }
@@ -185,7 +185,7 @@ pub fn publish(
             .collect()
     };
 
-    let mut report = Report::default();
+    let mut report = PublishReport::default();
     let full = opts.graphs.is_empty();
     let mut to_send: Vec<&Local> = Vec::new();
     for l in chosen.iter().copied().filter(|l| l.iri != meta || !full) {

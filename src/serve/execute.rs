@@ -72,7 +72,7 @@ pub fn timeout_error(timeout: Duration) -> ApiError {
 }
 
 /// A query parsed, checked and negotiated, ready to run.
-pub struct Prepared {
+pub struct PreparedQuery {
     query: spargebra::Query,
     representation: Representation,
     default: Vec<NamedNode>,
@@ -83,7 +83,7 @@ pub struct Prepared {
 }
 
 /// Parses, checks and negotiates a job: everything that does not read the store.
-pub fn prepare(job: &QueryJob) -> Result<Prepared, ApiError> {
+pub fn prepare(job: &QueryJob) -> Result<PreparedQuery, ApiError> {
     policy::check_text(&job.query).map_err(|e| ApiError::BadRequest(e.to_string()))?;
     let query = crate::query::parser()
         .parse_query(&job.query)
@@ -111,7 +111,7 @@ pub fn prepare(job: &QueryJob) -> Result<Prepared, ApiError> {
     };
     let default = parse_graphs("default-graph-uri", &job.default_graphs)?;
     let named = parse_graphs("named-graph-uri", &job.named_graphs)?;
-    Ok(Prepared {
+    Ok(PreparedQuery {
         interruptible: policy::is_interruptible(&query),
         query,
         representation,
@@ -138,7 +138,7 @@ pub fn evaluate(
     store: &Store,
     context: &Context,
     job: &QueryJob,
-    prepared: Prepared,
+    prepared: PreparedQuery,
     token: CancellationToken,
 ) -> JobAnswer {
     match run(store, context, job, prepared, token) {
@@ -156,10 +156,10 @@ fn run(
     store: &Store,
     context: &Context,
     job: &QueryJob,
-    prepared: Prepared,
+    prepared: PreparedQuery,
     token: CancellationToken,
 ) -> Result<JobAnswer, ApiError> {
-    let Prepared {
+    let PreparedQuery {
         mut query,
         representation,
         default,

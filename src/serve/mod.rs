@@ -143,9 +143,9 @@ pub struct AppState {
     /// Query slots.
     pub slots: Arc<Semaphore>,
     /// Words of the pages.
-    pub words: pages::Words,
+    pub words: pages::PageWords,
     /// Counts and lists for the home page and the dataset description, per snapshot.
-    pub summaries: summary::SummaryCache,
+    pub summaries: summary::StoreSummaryCache,
     /// Where requests are logged.
     pub log: access_log::AccessLog,
 }
@@ -172,7 +172,7 @@ impl AppState {
                     .into(),
             ));
         }
-        let words = pages::Words::load().map_err(|e| ServeError::Options(e.to_string()))?;
+        let words = pages::PageWords::load().map_err(|e| ServeError::Options(e.to_string()))?;
         resource::check_term_labels().map_err(|e| ServeError::Options(e.to_string()))?;
         let live = LiveStore::open(&options.store, options.allow_update)?;
         check_base(&live, &options.base)?;
@@ -205,7 +205,7 @@ impl AppState {
             context: Arc::new(context),
             cache,
             words,
-            summaries: summary::SummaryCache::default(),
+            summaries: summary::StoreSummaryCache::default(),
             log,
         })
     }

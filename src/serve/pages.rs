@@ -23,18 +23,21 @@ pub const LANGUAGES: &[&str] = &["kk", "ru", "en"];
 
 /// The words of the pages by key and language (`data/serve/ui.tsv`).
 #[derive(Debug, Clone, Default)]
-pub struct Words {
+pub struct PageWords {
     table: BTreeMap<String, BTreeMap<String, String>>,
 }
 
-impl Words {
+impl PageWords {
     /// Reads `data/serve/ui.tsv` (from `$AKIMAT_KG_DATA` when it is set, else the built-in copy).
-    pub fn load() -> Result<Words, crate::datafile::DataFileError> {
-        Ok(Words::parse(&crate::datafile::text("serve/ui.tsv", WORDS)?))
+    pub fn load() -> Result<PageWords, crate::datafile::DataFileError> {
+        Ok(PageWords::parse(&crate::datafile::text(
+            "serve/ui.tsv",
+            WORDS,
+        )?))
     }
 
     /// Reads a table: a header line `key en kk ru`, then one row per key; `#` lines are comments.
-    pub fn parse(text: &str) -> Words {
+    pub fn parse(text: &str) -> PageWords {
         let mut lines = text
             .lines()
             .filter(|l| !l.starts_with('#') && !l.trim().is_empty());
@@ -56,7 +59,7 @@ impl Words {
             }
             table.insert(key.to_string(), by_lang);
         }
-        Words { table }
+        PageWords { table }
     }
 
     /// The word for `key` in `lang`, English when missing, the key itself when unknown.
@@ -111,7 +114,7 @@ pub fn language(uri: &Uri, headers: &HeaderMap) -> String {
 }
 
 /// A page: the header with navigation and language links, then `body`.
-pub fn layout_page(words: &Words, lang: &str, title: &str, here: &str, body: Markup) -> String {
+pub fn layout_page(words: &PageWords, lang: &str, title: &str, here: &str, body: Markup) -> String {
     let page = html! {
         (DOCTYPE)
         html lang=(lang) {
@@ -283,7 +286,7 @@ pub fn html_response(page: String) -> Response {
 }
 
 /// A resource's page.
-pub fn resource(words: &Words, lang: &str, v: &ResourceView) -> String {
+pub fn resource(words: &PageWords, lang: &str, v: &ResourceView) -> String {
     let w = words;
     let here = v.here.split('#').next().unwrap_or("/").to_string();
     let max_weight = v.profile.iter().map(|r| r.weight).fold(0.0, f64::max);
@@ -421,7 +424,7 @@ pub fn resource(words: &Words, lang: &str, v: &ResourceView) -> String {
 }
 
 /// The page for an IRI nothing in the graph has.
-pub fn not_found(words: &Words, lang: &str, iri: &str) -> String {
+pub fn not_found(words: &PageWords, lang: &str, iri: &str) -> String {
     let body = html! {
         h1 { (words.get("not_found", lang)) }
         p { (words.get("not_found_text", lang)) }
@@ -489,7 +492,7 @@ mod tests {
 
     #[test]
     fn every_word_has_all_three_languages() {
-        let w = Words::load().unwrap();
+        let w = PageWords::load().unwrap();
         assert!(w.keys().count() > 30);
         for key in w.keys() {
             for lang in LANGUAGES {

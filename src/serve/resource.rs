@@ -342,7 +342,7 @@ fn term_label(iri: &str, lang: &str) -> Option<String> {
         // Checked when the server started; the built-in copy only if the file went away since.
         let text = crate::datafile::text("serve/term-labels.tsv", TERM_LABELS)
             .unwrap_or(std::borrow::Cow::Borrowed(TERM_LABELS));
-        let words = super::pages::Words::parse(&text);
+        let words = super::pages::PageWords::parse(&text);
         let mut prefixes: Vec<(&str, &str)> = crate::rdf::vocab::PREFIXES.to_vec();
         prefixes.push(("rdfs", "http://www.w3.org/2000/01/rdf-schema#"));
         prefixes.push(("owl", "http://www.w3.org/2002/07/owl#"));

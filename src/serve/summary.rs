@@ -22,7 +22,7 @@ pub struct InstitutionEntry {
 
 /// Counts and lists of one snapshot.
 #[derive(Debug, Clone, Default)]
-pub struct Summary {
+pub struct StoreSummary {
     /// Triples in the default graph (the union).
     pub triples: u64,
     /// Source documents ingested.
@@ -52,17 +52,17 @@ pub struct Summary {
 pub const RECOUNT_AFTER: Duration = Duration::from_secs(30);
 
 /// A summary with the snapshot it counts and when it was counted.
-type Counted = (u64, String, Arc<Summary>, Instant);
+type Counted = (u64, String, Arc<StoreSummary>, Instant);
 
 /// The summary of the latest snapshot counted.
 #[derive(Default)]
-pub struct SummaryCache {
+pub struct StoreSummaryCache {
     current: Mutex<Option<Counted>>,
 }
 
-impl SummaryCache {
+impl StoreSummaryCache {
     /// The summary of `snapshot`, or of an earlier one counted less than [`RECOUNT_AFTER`] ago.
-    pub fn get(&self, snapshot: &Snapshot) -> Result<Arc<Summary>, crate::query::QueryError> {
+    pub fn get(&self, snapshot: &Snapshot) -> Result<Arc<StoreSummary>, crate::query::QueryError> {
         if let Some((generation, tag, s, when)) =
             &*self.current.lock().unwrap_or_else(|e| e.into_inner())
         {
@@ -97,7 +97,7 @@ fn count(
         .unwrap_or(0))
 }
 
-fn compute(snapshot: &Snapshot) -> Result<Summary, crate::query::QueryError> {
+fn compute(snapshot: &Snapshot) -> Result<StoreSummary, crate::query::QueryError> {
     let store = &snapshot.store;
     let triples = store
         .quads_for_pattern(None, None, None, Some(GraphNameRef::DefaultGraph))
@@ -171,7 +171,7 @@ fn compute(snapshot: &Snapshot) -> Result<Summary, crate::query::QueryError> {
     .and_then(|r| r.first())
     .and_then(|t| t.as_ref())
     .map(plain);
-    Ok(Summary {
+    Ok(StoreSummary {
         triples,
         documents: sources.len() as u64,
         sources,

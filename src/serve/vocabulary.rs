@@ -6,7 +6,7 @@
 
 use super::error::ApiError;
 use super::negotiate::{self, Representation};
-use super::pages::{self, Words};
+use super::pages::{self, PageWords};
 use super::resource::Labeler;
 use super::view::Link;
 use super::AppState;
@@ -114,7 +114,7 @@ fn namespace(
 }
 
 fn page(
-    words: &Words,
+    words: &PageWords,
     lang: &str,
     triples: &[Triple],
     ns: &str,

@@ -47,7 +47,7 @@ fn n(iri: impl Into<String>) -> NamedNode {
 }
 
 /// The description's triples.
-pub fn triples(state: &AppState, summary: &super::summary::Summary) -> Vec<Triple> {
+pub fn triples(state: &AppState, summary: &super::summary::StoreSummary) -> Vec<Triple> {
     let base = state.options.base.iri("");
     let d: NamedOrBlankNode = n(format!("{base}dataset")).into();
     let mut out = Vec::new();
@@ -59,20 +59,9 @@ pub fn triples(state: &AppState, summary: &super::summary::Summary) -> Vec<Tripl
     };
     add(&d, format!("{RDF}type"), n(format!("{VOID}Dataset")).into());
     add(&d, format!("{RDF}type"), n(format!("{DCAT}Dataset")).into());
-    for (text, lang) in [
-        (
-            "akimat-kg: regulations of Kazakhstan's local state bodies",
-            "en",
-        ),
-        (
-            "akimat-kg: Қазақстанның жергілікті мемлекеттік органдарының ережелері",
-            "kk",
-        ),
-        (
-            "akimat-kg: положения местных государственных органов Казахстана",
-            "ru",
-        ),
-    ] {
+    // The dataset's title in the three languages (`dataset_title` of data/serve/ui.tsv).
+    for lang in ["en", "kk", "ru"] {
+        let text = state.words.get("dataset_title", lang);
         add(
             &d,
             format!("{DCT}title"),

@@ -622,7 +622,7 @@ pub struct Candidate {
 
 /// What training found: the figures by which the model was chosen and those of the held-out part.
 #[derive(Debug)]
-pub struct Report {
+pub struct TrainingReport {
     /// The training examples per language.
     pub trained_on: BTreeMap<Lang, usize>,
     /// The training regions.
@@ -670,7 +670,7 @@ const THRESHOLDS: &[f64] = &[0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0
 /// Trains the competence model from the labels under the data folder `data`: reads the examples, tries every
 /// setting of `grid` by leaving one training region out at a time, fits the best on all the training examples, and
 /// measures it (and the rules alone) on the held-out part.
-pub fn train(data: &Path, lex: &Lexicon, grid: &[Settings]) -> Result<Report, TrainError> {
+pub fn train(data: &Path, lex: &Lexicon, grid: &[Settings]) -> Result<TrainingReport, TrainError> {
     let (country, pairing) = country_examples(data, lex)?;
     let shipped = shipped_examples(data)?;
     let all: Vec<&Example> = country.iter().chain(&shipped).collect();
@@ -707,7 +707,7 @@ pub fn train(data: &Path, lex: &Lexicon, grid: &[Settings]) -> Result<Report, Tr
         Some(c) => fit(&training, &c.settings, lex),
         None => LinearModel::default(),
     };
-    Ok(Report {
+    Ok(TrainingReport {
         trained_on: count(&training),
         regions: training.iter().map(|e| e.region.clone()).collect(),
         held_out_examples: count(&held_out),
@@ -729,7 +729,7 @@ pub fn train(data: &Path, lex: &Lexicon, grid: &[Settings]) -> Result<Report, Tr
     })
 }
 
-impl Report {
+impl TrainingReport {
     /// The report as text: the examples, every setting's cross-validated figures, the held-out figures of the rules
     /// and of the chosen model, and its per-area table.
     pub fn text(&self) -> String {

@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use akimat_kg::lexicon::Lexicon;
-use akimat_kg::pipeline::{ingest_file_with, IngestOptions, Outcome};
+use akimat_kg::pipeline::{ingest_file_with, IngestOptions, IngestStatus};
 use akimat_kg::query::{plain, select};
 use akimat_kg::rdf::iri::Base;
 use akimat_kg::rdf::vocab::DEFAULT_BASE;
@@ -39,7 +39,9 @@ pub fn build_store(paths: &[PathBuf]) -> (tempfile::TempDir, KgStore) {
     assert!(errors.is_empty(), "{errors:?}");
     for f in files {
         let opts = IngestOptions::default();
-        if let Outcome::Failed(e) = ingest_file_with(&store, &base(), &f, Lexicon::get(), &opts) {
+        if let IngestStatus::Failed(e) =
+            ingest_file_with(&store, &base(), &f, Lexicon::get(), &opts)
+        {
             panic!("{e}");
         }
     }
