@@ -8,6 +8,7 @@
 //! competence model from hand labels.
 
 pub mod bilingual;
+pub mod classify;
 pub mod cli;
 pub mod competence;
 pub mod datafile;

@@ -122,7 +122,7 @@ fn a_store_of_the_older_layout_is_refused_with_what_to_run() {
         one.to_str().unwrap(),
     ]);
     assert!(
-        out.contains("2 files: 2 stored, 0 unchanged, 0 failed"),
+        out.contains("2 files: 2 stored, 0 unchanged, 0 skipped, 0 failed"),
         "{out}"
     );
 }

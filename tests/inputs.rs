@@ -221,7 +221,7 @@ fn a_folder_of_good_bad_and_huge_files_stores_every_good_one_and_names_every_bad
     let t = output_text(&out);
     assert_eq!(out.status.code(), Some(1), "{t}");
     assert!(
-        t.contains("9 files: 2 stored, 0 unchanged, 7 failed"),
+        t.contains("9 files: 2 stored, 0 unchanged, 0 skipped, 7 failed"),
         "{t}"
     );
     for (name, _, why) in &bad {
@@ -251,7 +251,7 @@ fn a_time_budget_stops_starting_documents_and_a_rerun_goes_on() {
     let out = ingest(&store, &["--time-budget", "0", data.to_str().unwrap()]);
     let t = output_text(&out);
     assert_eq!(out.status.code(), Some(1), "{t}");
-    assert!(t.contains("27 files: 0 stored, 0 unchanged, 0 failed, 27 not ingested: the time budget of 0 s was spent"), "{t}");
+    assert!(t.contains("27 files: 0 stored, 0 unchanged, 0 skipped, 0 failed, 27 not ingested: the time budget of 0 s was spent"), "{t}");
     let out = ingest(&store, &[data.to_str().unwrap()]);
     assert!(
         out.status.success() && output_text(&out).contains("27 stored"),

@@ -104,19 +104,8 @@ pub fn run(
         if let (Some(store), Some(folder)) = (&store, folder) {
             for lang in &langs {
                 let file = folder.join(format!("{}.txt", lang.code()));
-                let input = crate::read::Input::under(&args.cache, file.clone());
-                let opts = pipeline::IngestOptions::default();
-                match pipeline::ingest_file_with(store, base, &input, lex, &opts) {
-                    pipeline::IngestStatus::Stored { quads, summary, .. } => super::print_line(
-                        &bar,
-                        format!("  ingested {}: {quads} quads — {summary}", file.display()),
-                    ),
-                    pipeline::IngestStatus::Unchanged => {}
-                    pipeline::IngestStatus::Failed(e) => {
-                        tally.ingest_failed += 1;
-                        bar.suspend(|| eprintln!("error: {e}"));
-                    }
-                }
+                let input = crate::read::Input::under(&args.cache, file);
+                tally.ingest_failed += usize::from(!ingest_fetched(store, base, lex, &input, &bar));
             }
         }
         bar.inc(1);
@@ -176,6 +165,32 @@ fn plan(args: &FetchArgs) -> Result<(Vec<Target>, FetchOptions)> {
         refresh: args.refresh,
     };
     Ok((targets, opts))
+}
+
+/// Ingests one fetched file, with its line; whether it did not fail.
+fn ingest_fetched(
+    store: &KgStore,
+    base: &Base,
+    lex: &Lexicon,
+    input: &crate::read::Input,
+    bar: &indicatif::ProgressBar,
+) -> bool {
+    let opts = pipeline::IngestOptions::default();
+    let file = input.path.display();
+    match pipeline::ingest_file_with(store, base, input, lex, &opts) {
+        pipeline::IngestStatus::Stored { quads, summary, .. } => {
+            super::print_line(bar, format!("  ingested {file}: {quads} quads — {summary}"))
+        }
+        pipeline::IngestStatus::Unchanged => {}
+        pipeline::IngestStatus::Skipped(c) => {
+            super::print_line(bar, format!("  skipped {file}: {}", c.class))
+        }
+        pipeline::IngestStatus::Failed(e) => {
+            bar.suspend(|| eprintln!("error: {e}"));
+            return false;
+        }
+    }
+    true
 }
 
 /// Counts of a run.

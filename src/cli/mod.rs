@@ -78,6 +78,15 @@ enum Command {
         #[arg(long, conflicts_with = "format")]
         explain: bool,
     },
+    /// Says what kind of act each document is, and why, without extracting or storing anything: an act approving
+    /// regulations, an amendment or repeal of such an act, a regulation's text alone, or another act (which
+    /// `ingest` skips). Takes files and folders as `ingest` does: one line per file (class, file, reason), then the
+    /// counts by class.
+    Classify {
+        /// Files or folders.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
     /// Runs a SPARQL query over the union of all graphs.
     Query {
         /// A file holding the query (`-` for standard input).
@@ -447,6 +456,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             ..
         } => explain_competences(tables()?, file),
         Command::Extract { file, format, .. } => extract(&cli, tables()?, file, *format),
+        Command::Classify { paths } => classify_command(tables()?, paths),
         Command::Query { file, expr, format } => {
             query_command(&cli, file.as_deref(), expr.as_deref(), *format)
         }
@@ -565,6 +575,36 @@ fn ingest_command(cli: &Cli, lex: &Lexicon, args: &IngestArgs) -> Result<ExitCod
         !args.no_compact,
         args.rebuild,
     )
+}
+
+/// `classify`: the class of each file, then the counts; exit code 1 when a file could not be read.
+fn classify_command(lex: &Lexicon, paths: &[PathBuf]) -> Result<ExitCode> {
+    let (files, errors) = inputs(paths);
+    for e in &errors {
+        eprintln!("error: {e}");
+    }
+    let mut counts: std::collections::BTreeMap<crate::classify::ActClass, usize> =
+        std::collections::BTreeMap::new();
+    let mut failed = errors.len();
+    for f in &files {
+        match pipeline::classify_file(&f.path, lex) {
+            Ok(c) => {
+                println!("{}\t{}\t{}", c.class, f.name, c.reason);
+                *counts.entry(c.class).or_default() += 1;
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                failed += 1;
+            }
+        }
+    }
+    let counts: Vec<String> = counts.iter().map(|(c, n)| format!("{n} {c}")).collect();
+    eprintln!(
+        "{} files: {}; {failed} failed",
+        files.len() + errors.len(),
+        counts.join(", ")
+    );
+    Ok(ExitCode::from(u8::from(failed > 0)))
 }
 
 /// `query`: a query from a file, standard input or `-e`.
@@ -882,27 +922,51 @@ fn ingest(
     } else {
         String::new()
     };
-    let failed = report.failed + errors.len();
+    Ok(print_ingest_end(
+        &report,
+        files.len() + errors.len(),
+        errors.len(),
+        (written, &compacted),
+        opts.budget.unwrap_or_default(),
+    ))
+}
+
+/// The closing lines of `ingest`: counts of files, by class, and quads; the exit code (1 when a file failed or the
+/// time budget left files unread).
+fn print_ingest_end(
+    report: &pipeline::batch::BatchReport,
+    files: usize,
+    errors: usize,
+    (written, compacted): (usize, &str),
+    budget: std::time::Duration,
+) -> ExitCode {
+    let failed = report.failed + errors;
     let left_note = if report.left.is_empty() {
         String::new()
     } else {
         format!(
             ", {} not ingested: the time budget of {:.0} s was spent (run the same command again to go on)",
             report.left.len(),
-            opts.budget.unwrap_or_default().as_secs_f64()
+            budget.as_secs_f64()
         )
     };
     // The quads written, not the store's size: counting the store reads all of it (over a second for 10 million
     // quads); `akimat-kg stats` says what it holds.
     println!(
-        "{} files: {} stored, {} unchanged, {failed} failed{left_note}; {written} quads written{compacted}",
-        files.len() + errors.len(),
+        "{files} files: {} stored, {} unchanged, {} skipped, {failed} failed{left_note}; {written} quads written{compacted}",
         report.stored,
         report.unchanged,
+        report.skipped,
     );
-    Ok(ExitCode::from(u8::from(
-        failed > 0 || !report.left.is_empty(),
-    )))
+    if !report.classes.is_empty() {
+        let classes: Vec<String> = report
+            .classes
+            .iter()
+            .map(|(c, n)| format!("{n} {c}"))
+            .collect();
+        println!("read by class: {}", classes.join(", "));
+    }
+    ExitCode::from(u8::from(failed > 0 || !report.left.is_empty()))
 }
 
 /// The line of one file ingested; the quads it wrote.
@@ -922,6 +986,13 @@ fn print_ingested(bar: &indicatif::ProgressBar, file: &Path, status: IngestStatu
         }
         IngestStatus::Unchanged => {
             print_line(bar, format!("unchanged {}", file.display()));
+            0
+        }
+        IngestStatus::Skipped(c) => {
+            print_line(
+                bar,
+                format!("skipped   {}: {} — {}", file.display(), c.class, c.reason),
+            );
             0
         }
         IngestStatus::Failed(e) => {

@@ -15,6 +15,7 @@ pub mod provisions;
 pub mod resolution;
 pub mod units;
 
+use crate::classify::Classification;
 use crate::lexicon::{lowercase, Lang, Lexicon};
 use crate::normalize::NormText;
 use crate::parse::{Document, Paragraph};
@@ -198,7 +199,46 @@ pub struct Extraction {
     pub citations: Vec<CitationAt>,
     /// The other words naming types of acts (`осы қаулы`, `заңнамасына`), each with why it is not a citation.
     pub not_cited: Vec<Mention>,
+    /// What kind of act the document is ([`crate::classify`]), when it was classed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class: Option<Classification>,
 }
+
+impl Extraction {
+    /// The report of a document that is not extracted (another act than a regulation's): its language and class.
+    pub fn skipped(lang: Lang, class: Classification) -> Extraction {
+        Extraction {
+            lang,
+            truncated: false,
+            warnings: Vec::new(),
+            resolution: None,
+            title: None,
+            institution: None,
+            subordinates: Vec::new(),
+            provisions: Vec::new(),
+            citations: Vec::new(),
+            not_cited: Vec::new(),
+            class: Some(class),
+        }
+    }
+
+    /// Keeps what an act that amends or repeals an approving act is stored with: its requisites, signatories, the
+    /// acts it amends, repeals and names in its header, preamble and points; no regulation, institution or
+    /// provisions (what its text changes in a regulation is not a regulation of its own).
+    pub fn act_only(mut self) -> Extraction {
+        self.title = None;
+        self.institution = None;
+        self.subordinates.clear();
+        self.provisions.clear();
+        self.citations
+            .retain(|c| matches!(c.from, CitedFrom::Resolution | CitedFrom::Header));
+        self.warnings.retain(|w| w != NO_INSTITUTION);
+        self
+    }
+}
+
+/// The warning of a text in which no institution is found.
+const NO_INSTITUTION: &str = "no institution name found";
 
 /// Why a document yields nothing.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -414,7 +454,7 @@ fn finish(
         return Err(ExtractError::NotARegulation);
     }
     if institution.is_none() {
-        warnings.push("no institution name found".into());
+        warnings.push(NO_INSTITUTION.into());
     }
     // A unit the gazetteer lacks is known by the key of its name: the Kazakh and the Russian text of one act meet
     // there as long as the two spellings give one key.
@@ -479,6 +519,7 @@ fn finish(
         provisions,
         citations,
         not_cited: Vec::new(),
+        class: None,
     })
 }
 

@@ -278,6 +278,8 @@ pub struct Lexicon {
     pub sections: Vec<SectionHeading>,
     /// Body kinds: slug and phrase.
     pub body_kinds: Vec<(String, StemPhrase)>,
+    /// The signals that class a document (`act-classes.tsv`): signal and phrase.
+    pub act_classes: Vec<(String, StemPhrase)>,
     /// Act-type patterns.
     pub act_types: Vec<ActTypePattern>,
     /// The act-type patterns of each language as one set (see [`Lexicon::act_type_at`]).
@@ -345,6 +347,10 @@ const TABLES: &[(&str, &str)] = &[
     (
         "lexicon/act-types.tsv",
         include_str!("../../data/lexicon/act-types.tsv"),
+    ),
+    (
+        "lexicon/act-classes.tsv",
+        include_str!("../../data/lexicon/act-classes.tsv"),
     ),
     (
         "lexicon/issuers.tsv",
@@ -565,6 +571,12 @@ impl Lexicon {
             words: String,
         }
         #[derive(Deserialize)]
+        struct ActClassRow {
+            signal: String,
+            lang: Lang,
+            words: String,
+        }
+        #[derive(Deserialize)]
         struct ActType {
             #[serde(rename = "type")]
             act_type: String,
@@ -714,6 +726,36 @@ impl Lexicon {
             .map(|b| (b.slug, StemPhrase::new(b.lang, &b.words)))
             .collect();
 
+        let (n, text) = t("lexicon/act-classes.tsv")?;
+        const SIGNALS: [&str; 10] = [
+            "agree",
+            "other-object",
+            "approve",
+            "amend",
+            "repeal",
+            "regulation",
+            "charter",
+            "body",
+            "rules",
+            "structure",
+        ];
+        let act_classes = rows::<ActClassRow>(&n, &text)?
+            .into_iter()
+            .map(|r| {
+                if !SIGNALS.contains(&r.signal.as_str()) {
+                    return Err(LexiconError::Row {
+                        table: n.clone(),
+                        message: format!(
+                            "unknown signal {:?} (the signals: {})",
+                            r.signal,
+                            SIGNALS.join(", ")
+                        ),
+                    });
+                }
+                Ok((r.signal, StemPhrase::new(r.lang, &r.words)))
+            })
+            .collect::<Result<_, LexiconError>>()?;
+
         let (n, text) = t("lexicon/act-types.tsv")?;
         let act_types: Vec<ActTypePattern> = rows::<ActType>(&n, &text)?
             .into_iter()
@@ -812,6 +854,7 @@ impl Lexicon {
             control_patterns,
             sections,
             body_kinds,
+            act_classes,
             act_types,
             act_type_sets,
             issuers,
@@ -902,6 +945,18 @@ impl Lexicon {
             || self
                 .phrases_in("title_first_word", lang)
                 .any(|w| first == w)
+    }
+
+    /// The phrases of a signal of `act-classes.tsv` in one language.
+    pub fn act_class_phrases<'a>(
+        &'a self,
+        signal: &'a str,
+        lang: Lang,
+    ) -> impl Iterator<Item = &'a StemPhrase> + 'a {
+        self.act_classes
+            .iter()
+            .filter(move |(s, p)| s == signal && p.lang == lang)
+            .map(|(_, p)| p)
     }
 
     /// The phrases of a signal key in one language (empty if the key is unknown).

@@ -25,6 +25,8 @@ pub struct NormLine {
     pub heading: u8,
     /// Whether the line was a Markdown block quote.
     pub quoted: bool,
+    /// Whether the line was a row of a table (cells set apart by `|` or tabs).
+    pub table: bool,
 }
 
 /// The normalised copy of a document and its map back to the original.
@@ -91,10 +93,16 @@ pub fn normalize(original: &str) -> NormText {
         if k < chars.len() && chars[k].0 != '\n' {
             continue;
         }
-        let (cleaned, heading, quoted) = clean_line(&chars[line_start..k]);
+        let raw = &chars[line_start..k];
+        let table = {
+            let inner: Vec<char> = raw.iter().map(|(c, _)| *c).collect();
+            let inner = String::from_iter(inner);
+            inner.trim().contains(['|', '\t'])
+        };
+        let (cleaned, heading, quoted) = clean_line(raw);
         let start_len = out.len();
         out.extend(cleaned);
-        lines.push((start_len, out.len(), heading, quoted));
+        lines.push((start_len, out.len(), heading, quoted, table));
         if let Some(&newline) = chars.get(k) {
             out.push(newline);
         }
@@ -113,11 +121,12 @@ pub fn normalize(original: &str) -> NormText {
     map.push(total);
     let lines = lines
         .into_iter()
-        .map(|(s, e, heading, quoted)| NormLine {
+        .map(|(s, e, heading, quoted, table)| NormLine {
             start: char_to_byte[s],
             end: char_to_byte[e],
             heading,
             quoted,
+            table,
         })
         .collect();
     NormText {

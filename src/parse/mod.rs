@@ -847,7 +847,11 @@ impl Parser<'_> {
     fn check_truncation(&mut self) {
         if let Some(last) = self.lines.last() {
             let t = self.text(last);
+            // A sentence's end, a signatory's name, or a row of a table or a figure (an act that ends with a
+            // table of rates, a stamp ending with its number): none of them stops mid-sentence.
             let ends_well = t.ends_with(['.', ';', ':', '!', '?', '»', '"', ')', '”'])
+                || t.ends_with(|c: char| c.is_ascii_digit())
+                || self.norm.lines.get(last.index).is_some_and(|l| l.table)
                 || crate::lexicon::patterns::patterns_or_builtin()
                     .name_at_end
                     .is_match(t);

@@ -8,6 +8,7 @@
 use super::{
     prepare, DocError, ExtractionSummary, GraphToWrite, IngestOptions, IngestStatus, PreparedFile,
 };
+use crate::classify::ActClass;
 use crate::lexicon::Lexicon;
 use crate::rdf::iri::Base;
 use crate::read::Input;
@@ -63,6 +64,10 @@ pub struct BatchReport {
     pub unchanged: usize,
     /// Files that failed.
     pub failed: usize,
+    /// Files of other acts than regulations', not stored.
+    pub skipped: usize,
+    /// Files read by the class of their act (stored or skipped; unchanged files are not read again).
+    pub classes: std::collections::BTreeMap<ActClass, usize>,
     /// Files not started because the time budget was spent, in the order given.
     pub left: Vec<PathBuf>,
     /// Graphs of another language version rewritten so that the versions of one act share their resources.
@@ -121,8 +126,17 @@ pub fn ingest_files(
         scope.spawn(move || write(store, base, ready_rx, batch_quads, &done_tx, aligned));
         let mut record = |(path, outcome): (PathBuf, IngestStatus)| {
             match &outcome {
-                IngestStatus::Stored { .. } => report.stored += 1,
+                IngestStatus::Stored { summary, .. } => {
+                    report.stored += 1;
+                    if let Some(c) = summary.class {
+                        *report.classes.entry(c).or_default() += 1;
+                    }
+                }
                 IngestStatus::Unchanged => report.unchanged += 1,
+                IngestStatus::Skipped(c) => {
+                    report.skipped += 1;
+                    *report.classes.entry(c.class).or_default() += 1;
+                }
                 IngestStatus::Failed(_) => report.failed += 1,
             }
             on(&path, outcome);
@@ -132,6 +146,7 @@ pub fn ingest_files(
             let path = files[i].path.clone();
             match prepared {
                 PreparedFile::Unchanged(_) => record((path, IngestStatus::Unchanged)),
+                PreparedFile::Skipped(c) => record((path, IngestStatus::Skipped(c))),
                 PreparedFile::Failed(e) => record((path, IngestStatus::Failed(e))),
                 PreparedFile::ToWrite(r) => {
                     if let Some(earlier) = touched.insert(r.doc.graph.clone(), path.clone()) {

@@ -1,6 +1,7 @@
 //! The whole path of a document, stage by stage: read → decode → normalise → parse → extract → map to RDF → store.
 //! Each step's error names the file; one bad document never stops or spoils the others.
 
+use crate::classify::{ActClass, Classification};
 use crate::decode::{decode, DecodeError, Decoded};
 use crate::extract::{extract, ExtractError, Extraction};
 use crate::lexicon::{Lang, Lexicon};
@@ -166,23 +167,37 @@ fn decode_to_extraction(
         cause,
     })?;
     // A saved Әділет page carries its own header: it stands in for a sidecar the document does not have.
-    let sidecar = file.sidecar.or_else(|| {
-        decoded
-            .page
-            .as_ref()
-            .filter(|p| p.requisites.is_some() || p.title.is_some())
-            .map(|p| page_sidecar(path, &digest, p))
-    });
+    let (problem, sidecar_digest) = (file.problem.clone(), file.digest.clone());
+    let sidecar = document_sidecar(path, &digest, file, &decoded);
     let norm = normalize(&decoded.text);
     let doc = parse(&norm, lex);
-    let mut extraction =
-        extract(&doc, &norm, &decoded.text, lex, sidecar.as_ref()).map_err(|cause| {
-            DocError::Extract {
-                path: path.to_path_buf(),
-                cause,
+    // The class first: another act than a regulation's is not extracted; an amendment or repeal of an approving
+    // act keeps only what makes it an act. A text in no language the extractor reads is refused by `extract`.
+    let class = class_of(&doc, &norm, sidecar.as_ref(), lex);
+    let mut extraction = match class {
+        Some((lang, c)) if c.class == ActClass::Other => Extraction::skipped(lang, c),
+        _ => {
+            let e =
+                extract(&doc, &norm, &decoded.text, lex, sidecar.as_ref()).map_err(|cause| {
+                    DocError::Extract {
+                        path: path.to_path_buf(),
+                        cause,
+                    }
+                })?;
+            match class {
+                Some((_, c)) if c.class.holds_regulation() => Extraction {
+                    class: Some(c),
+                    ..e
+                },
+                Some((_, c)) => Extraction {
+                    class: Some(c),
+                    ..e.act_only()
+                },
+                None => e,
             }
-        })?;
-    extraction.warnings.extend(file.problem);
+        }
+    };
+    extraction.warnings.extend(problem);
     extraction.warnings.extend(
         decoded
             .warnings
@@ -198,7 +213,7 @@ fn decode_to_extraction(
         extraction,
         digest,
         sidecar,
-        sidecar_digest: file.digest,
+        sidecar_digest,
     })
 }
 
@@ -218,6 +233,60 @@ fn page_sidecar(path: &Path, digest: &str, page: &crate::decode::html::Page) -> 
         notes: page.notes.iter().map(|n| (None, n.clone())).collect(),
         ..Sidecar::default()
     }
+}
+
+/// Reads a file and its sidecar and classes the act it holds (decode, normalise, parse, classify): what `ingest`
+/// decides from before it extracts anything.
+pub fn classify_file(path: &Path, lex: &Lexicon) -> Result<Classification, DocError> {
+    let source = read(path)?;
+    let decoded = decode(&source.bytes).map_err(|cause| DocError::Decode {
+        path: path.to_path_buf(),
+        cause,
+    })?;
+    let sidecar = document_sidecar(path, &digest(&source.bytes), sidecar_of(path), &decoded);
+    let norm = normalize(&decoded.text);
+    let doc = parse(&norm, lex);
+    match class_of(&doc, &norm, sidecar.as_ref(), lex) {
+        Some((_, c)) => Ok(c),
+        None => Err(DocError::Extract {
+            path: path.to_path_buf(),
+            cause: ExtractError::UnsupportedLanguage(
+                "too few Kazakh or Russian words to read".into(),
+            ),
+        }),
+    }
+}
+
+/// The language and class of a parsed document; `None` for a text in no language the extractor reads.
+fn class_of(
+    doc: &Document,
+    norm: &NormText,
+    sidecar: Option<&Sidecar>,
+    lex: &Lexicon,
+) -> Option<(Lang, Classification)> {
+    match crate::extract::lang::detect(&norm.text) {
+        crate::extract::lang::Detected::Supported(lang) => Some((
+            lang,
+            crate::classify::classify(doc, norm, lang, sidecar, lex),
+        )),
+        _ => None,
+    }
+}
+
+/// A document's sidecar: its file's, else what the header of a saved Әділет page states.
+fn document_sidecar(
+    path: &Path,
+    digest: &str,
+    file: SidecarFile,
+    decoded: &Decoded,
+) -> Option<Sidecar> {
+    file.sidecar.or_else(|| {
+        decoded
+            .page
+            .as_ref()
+            .filter(|p| p.requisites.is_some() || p.title.is_some())
+            .map(|p| page_sidecar(path, digest, p))
+    })
 }
 
 /// Reads a file and its sidecar and takes them through decode, normalise, parse and extract.
@@ -311,6 +380,8 @@ pub struct ExtractionSummary {
     pub warnings: usize,
     /// Whether the text was cut off.
     pub truncated: bool,
+    /// What kind of act it is.
+    pub class: Option<ActClass>,
 }
 
 impl ExtractionSummary {
@@ -326,17 +397,22 @@ impl ExtractionSummary {
             citations: e.citations.len(),
             warnings: e.warnings.len(),
             truncated: e.truncated,
+            class: e.class.as_ref().map(|c| c.class),
         }
     }
 }
 
 impl std::fmt::Display for ExtractionSummary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{}",
-            self.institution.as_deref().unwrap_or("(no institution)")
-        )?;
+        match self.class {
+            // An amendment or a repeal is stored as an act: what it names is in its citations.
+            Some(c) if !c.holds_regulation() => write!(f, "{c}")?,
+            _ => write!(
+                f,
+                "{}",
+                self.institution.as_deref().unwrap_or("(no institution)")
+            )?,
+        }
         let kinds: Vec<String> = self
             .provisions
             .iter()
@@ -370,6 +446,8 @@ pub enum IngestStatus {
     },
     /// Same bytes and extractor as the graph already stored: nothing written.
     Unchanged,
+    /// Another act than a regulation's: not stored. Its class and the reason.
+    Skipped(Classification),
     /// It failed; nothing of it was written.
     Failed(DocError),
 }
@@ -427,6 +505,7 @@ pub fn ingest_file_with(
     }
     match prepare(store, base, input, lex, opts) {
         PreparedFile::Unchanged(_) => IngestStatus::Unchanged,
+        PreparedFile::Skipped(c) => IngestStatus::Skipped(c),
         PreparedFile::Failed(e) => IngestStatus::Failed(e),
         PreparedFile::ToWrite(mut r) => match align_with(store, base, &mut r, None) {
             Ok(_) => r.write(store),
@@ -493,6 +572,8 @@ pub fn align_with(
 pub enum PreparedFile {
     /// The store holds the graph of the same bytes, sidecar and extractor: nothing to write. The graph's name.
     Unchanged(String),
+    /// Another act than a regulation's: nothing to write. Its class and the reason.
+    Skipped(Classification),
     /// It failed; nothing of it is to be written.
     Failed(DocError),
     /// Its graph, ready to be written.
@@ -570,6 +651,14 @@ pub fn prepare(
         Err(e) => return PreparedFile::Failed(e),
     };
     processed.name = input.name.clone();
+    if let Some(c) = processed
+        .extraction
+        .class
+        .as_ref()
+        .filter(|c| c.class == ActClass::Other)
+    {
+        return PreparedFile::Skipped(c.clone());
+    }
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let (graph, quads, provenance) = quads(&processed, base, lex, &now);
     let existing = match store.record(&graph) {

@@ -447,16 +447,23 @@ pub fn document_quads(ex: &Extraction, base: &Base, graph: &str, lex: &Lexicon) 
         (None, Some(i)) => format!("{i}/regulation"),
         (None, None) => base.iri("eli/unknown/regulation"),
     };
-    m.e.class(&reg_iri, ELI, "LegalResource");
-    m.e.iri(
-        &reg_iri,
-        term(ELI, "type_document"),
-        &format!("{AKG}Regulation"),
-    );
+    // An act that amends or repeals an approving act is stored as that act alone: no regulation of its own.
+    let act_only = ex
+        .class
+        .as_ref()
+        .is_some_and(|c| !c.class.holds_regulation());
+    if !act_only {
+        m.e.class(&reg_iri, ELI, "LegalResource");
+        m.e.iri(
+            &reg_iri,
+            term(ELI, "type_document"),
+            &format!("{AKG}Regulation"),
+        );
+    }
     if let Some(t) = &ex.title {
         m.e.text(&reg_iri, term(ELI, "title"), t, lang);
     }
-    if let Some(res) = &res_iri {
+    if let (Some(res), false) = (&res_iri, act_only) {
         m.e.iri(res, term(AKG, "approves"), &reg_iri);
         m.e.iri(&reg_iri, term(ELI, "is_annex_of"), res);
         if let Some(r) = &ex.resolution {
@@ -577,6 +584,7 @@ pub fn document_quads(ex: &Extraction, base: &Base, graph: &str, lex: &Lexicon) 
         let citing = match (&c.from, &res_iri) {
             (CitedFrom::Resolution | CitedFrom::Header, Some(r)) => r.clone(),
             (CitedFrom::Provision(k), _) => provision_iris[*k].clone(),
+            _ if act_only => continue,
             _ => reg_iri.clone(),
         };
         let act = m.act(&c.citation.act);

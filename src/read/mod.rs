@@ -64,11 +64,31 @@ pub enum ReadError {
     },
 }
 
-/// Whether a path has a supported extension.
+/// Whether a path has a supported extension and is not a repository's own documentation (a walk passes it by).
 pub fn is_supported(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| SUPPORTED_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+        && !is_repository_file(path)
+}
+
+/// A repository's own documentation (`README.md`, `LICENSE.md`, …), which a walk of a checkout of published acts
+/// passes by: it is about the repository, not an act. Named explicitly, such a file is still read.
+fn is_repository_file(path: &Path) -> bool {
+    const NAMES: &[&str] = &[
+        "readme",
+        "license",
+        "licence",
+        "changelog",
+        "contributing",
+        "code_of_conduct",
+        "security",
+        "authors",
+        "notice",
+    ];
+    path.file_stem()
+        .and_then(|s| s.to_str())
+        .is_some_and(|s| NAMES.contains(&s.to_ascii_lowercase().as_str()))
 }
 
 /// A document to read: where its file is, and the name the graph knows it by.
