@@ -274,3 +274,52 @@ fn a_folder_of_mixed_acts_stores_the_regulations_and_skips_the_rest() {
         "{stats}"
     );
 }
+
+/// An act kept as an act only (what an amendment or a repeal of an approving act is stored as), shown on a real act:
+/// the Aksu resolution of 2022, which repeals the 2018 approval of the same department's regulation. Taken as
+/// act-only, its graph holds the act with its repeal link to that approving act, and no regulation, institution or
+/// provision.
+#[test]
+fn an_act_kept_as_an_act_keeps_its_links_and_holds_no_regulation() {
+    let lex = Lexicon::get();
+    let base = akimat_kg::rdf::iri::Base::new("https://w3id.org/akimat-kg/").unwrap();
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("data/regulations/kk-aksu-internal-policy.txt");
+    let full = akimat_kg::pipeline::process_file(&path, lex)
+        .unwrap()
+        .extraction;
+    let repealed: Vec<String> = full
+        .resolution
+        .as_ref()
+        .unwrap()
+        .repeals
+        .iter()
+        .map(|a| format!("{:?} {:?}", a.date, a.number))
+        .collect();
+    assert_eq!(repealed.len(), 1, "{repealed:?}");
+    let mut act = full.act_only();
+    act.class = Some(akimat_kg::classify::Classification {
+        class: ActClass::RepealsApproval,
+        reason: "taken as an act only".into(),
+    });
+    assert!(act.institution.is_none() && act.provisions.is_empty() && act.title.is_none());
+    let graph = "https://w3id.org/akimat-kg/graph/test";
+    let quads: Vec<String> = akimat_kg::rdf::document_quads(&act, &base, graph, lex)
+        .iter()
+        .map(|q| q.to_string())
+        .collect();
+    let repeals: Vec<&String> = quads
+        .iter()
+        .filter(|q| q.contains("eli/ontology#repeals>"))
+        .collect();
+    assert_eq!(repeals.len(), 1, "{quads:#?}");
+    assert!(repeals[0].contains("/2018/"), "{}", repeals[0]);
+    for q in &quads {
+        assert!(
+            !q.contains("ontology#Regulation>")
+                && !q.contains("ontology#Provision>")
+                && !q.contains("ontology#foundingDocument>"),
+            "{q}"
+        );
+    }
+}
