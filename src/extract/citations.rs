@@ -338,7 +338,7 @@ pub struct Context<'a> {
 /// Finds the citations of legal acts in a segment of the normalised text, and accounts for every other word that
 /// names a type of act.
 pub fn find_citations(seg: &Segment<'_>, ctx: &Context<'_>) -> Found {
-    let (lex, lang, region) = (ctx.lex, ctx.lang, ctx.region);
+    let (lex, lang) = (ctx.lex, ctx.lang);
     let text = &seg.norm.text[seg.start..seg.end];
     let lower = lower_same_len(text);
     let (pairs, orphans) = outer_quotes(text);
@@ -374,69 +374,18 @@ pub fn find_citations(seg: &Segment<'_>, ctx: &Context<'_>) -> Found {
         }
         // The type word ends where its word ends (`Жарлығының`), whatever part of it the pattern names.
         let anchor_end = word_end(text, ws_start + matched);
-        // Self-references (осы қаулы, настоящее решение) and legislation in general are not acts; `осы Заң`,
-        // `указанным решением` point back to an act named before (see `extract::anaphora`).
         let prev_word = k.checked_sub(1).map(|p| ws[p].2.as_str()).unwrap_or("");
-        if lex
-            .phrases("back_reference")
-            .any(|p| prev_word.starts_with(p))
-        {
-            skip(NotCited::BackReference);
-            continue;
-        }
-        if lex
-            .phrases("self_reference")
-            .any(|p| prev_word.starts_with(p))
-        {
-            let national =
-                !["Resolution", "Decision", "Order", "Rules"].contains(&pattern.act_type.as_str());
-            skip(if national {
-                NotCited::BackReference
-            } else {
-                NotCited::SelfReference
-            });
-            continue;
-        }
-        // The model text an act approves (`Мәслихаттың үлгі регламенті`, `Типового регламента маслихата`) is
-        // cited through that act.
-        if pattern.act_type == "Rules"
-            && lex.phrases("model_text").any(|p| prev_word.starts_with(p))
-        {
-            skip(NotCited::AnnexOfAct);
+        if let Some(reason) = reference_not_act(prev_word, &pattern.act_type, lex) {
+            skip(reason);
             continue;
         }
         // A body's own rules of procedure (`аудандық мәслихаттың Регламентіне`, `Регламентом районного
         // маслихата`): an act named by its issuer alone.
         if pattern.act_type == "Rules" {
-            match rules_of(text, &ws, k, ctx) {
-                Some(body) => {
-                    let end = *ws_end;
-                    let start = match lang {
-                        Lang::Kk => ws[k.saturating_sub(2)].0.min(*ws_start),
-                        Lang::Ru => *ws_start,
-                    };
-                    let (abs_start, abs_end) = (seg.start + start, seg.start + end);
-                    let (char_start, char_end) = seg.norm.orig_range(abs_start, abs_end);
-                    out.push(Citation {
-                        act: ActRef {
-                            act_type: "OtherAct".into(),
-                            date: None,
-                            number: None,
-                            title: None,
-                            issuer: Some(body),
-                            reference: None,
-                            form: Some("rules".into()),
-                        },
-                        pinpoints: Vec::new(),
-                        text: text[start..end].to_string(),
-                        anchor: seg.start + ws_start,
-                        back_reference: false,
-                        start: abs_start,
-                        end: abs_end,
-                        char_start,
-                        char_end,
-                    });
-                    prev_end = end;
+            match rules_citation(seg, text, &ws, k, ctx) {
+                Some(c) => {
+                    prev_end = c.end - seg.start;
+                    out.push(c);
                 }
                 None => skip(NotCited::NoParticularAct),
             }
@@ -473,114 +422,21 @@ pub fn find_citations(seg: &Segment<'_>, ctx: &Context<'_>) -> Found {
             }
         };
         let window = &text[elements_from..elements_to];
-        let mut titles: Vec<(usize, usize)> = pairs
-            .iter()
-            .filter(|q| q.open > elements_from && q.close <= elements_to)
-            .filter(|q| ctx.lex.is_title(&text[q.open..q.close], lang))
-            .map(|q| (q.open, q.close))
-            .collect();
-        // A title whose opening quote was lost: an orphan closing quote after `туралы`.
-        if titles.is_empty() && lang == Lang::Kk {
-            if let Some(&close) = orphans
-                .iter()
-                .rev()
-                .find(|&&o| o > elements_from && o < elements_to)
-            {
-                let before = lowercase(text[..close].trim_end());
-                if ctx
-                    .lex
-                    .phrases_in("title_end", Lang::Kk)
-                    .any(|t| before.ends_with(t))
-                {
-                    // The title then starts with a quoted name (`"Ақсу … бөлімі" мемлекеттік мекемесінің … туралы"`):
-                    // keep that name's opening quote in the title.
-                    let open = pairs
-                        .iter()
-                        .find(|q| q.open > elements_from && q.close < close)
-                        .map(|q| floor_char(text, q.open - 1))
-                        .unwrap_or(elements_from);
-                    titles.push((open, close));
-                }
-            }
-        }
+        let titles = titles_in(text, &pairs, &orphans, (elements_from, elements_to), ctx);
         if pattern.plural && titles.is_empty() {
             // "заңдарына" without titles: the laws in general.
             skip(NotCited::LegislationInGeneral);
             continue;
         }
-        // The date and number next to the type word: the last before it in Kazakh, the first after it in Russian.
-        // Each is (value, start, end) in bytes of the segment.
-        let nearest = |mut v: Vec<(String, usize, usize)>| match lang {
-            Lang::Kk => v.pop(),
-            Lang::Ru => (!v.is_empty()).then(|| v.remove(0)),
-        };
-        // Dates and numbers in round brackets are the act's registration and publication (`(… 2015 жылдың 6
-        // тамызында №3308 тіркелген, … 2015 жылғы 21 тамыздағы №35 … жарияланған)`), not its own.
-        let bracketed = round_brackets(window);
-        let outside = |at: usize| !bracketed.iter().any(|&(o, c)| o < at && at < c);
-        let date = nearest(
-            dates(window, lex)
-                .into_iter()
-                .filter(|d| outside(d.start))
-                .map(|d| (d.iso, elements_from + d.start, elements_from + d.end))
-                .collect(),
-        );
-        let number = nearest(
-            numbers(window)
-                .into_iter()
-                .filter(|(_, s, _)| outside(*s))
-                .map(|(n, s, e)| (n, elements_from + s, elements_from + e))
-                .collect(),
-        );
-        let window_words = words(window);
-        let issuer = window_words.iter().rev().find_map(|(s, _, w)| {
-            lex.issuers
-                .iter()
-                .find(|i| i.lang == lang && w.starts_with(&i.stem))
-                .map(|i| (i, elements_from + s))
-        });
-        let act_type = match pattern.act_type.as_str() {
-            "Resolution" => issuer
-                .map(|(i, _)| i.resolution.clone())
-                .unwrap_or("OtherAct".into()),
-            "Decision" => issuer
-                .map(|(i, _)| i.decision.clone())
-                .unwrap_or("OtherAct".into()),
-            "Order" => issuer
-                .map(|(i, _)| i.order.clone())
-                .unwrap_or("OtherAct".into()),
-            t => t.to_string(),
-        };
+        let (date, number) = date_and_number(window, elements_from, lang, lex);
+        let issuer = issuer_in(window, elements_from, lang, lex);
+        let act_type = typed(&pattern.act_type, issuer.map(|(i, _)| i));
         // Local issuers: the unit named in the clause.
         let local_type =
             ["AkimatResolution", "AkimDecision", "MaslikhatDecision"].contains(&act_type.as_str());
-        let issuer_body = issuer.filter(|_| local_type).and_then(|(i, pos)| {
-            (i.body != "-").then_some(())?;
-            // The unit stands before the issuer word in Kazakh (`Ақсу қаласы әкімдігінің`) and after it in Russian
-            // (`акимата Мангистауской области`), unless a Russian adjective precedes it (`Алгинского районного
-            // маслихата`).
-            let before = find_units(&text[window_start..pos.max(window_start)], lex, lang);
-            let unit = match lang {
-                Lang::Kk => before.last().map(|m| m.unit.clone()),
-                Lang::Ru => {
-                    let adjectival = before
-                        .last()
-                        .filter(|m| text[window_start + m.end..pos].trim().is_empty())
-                        .map(|m| m.unit.clone());
-                    let issuer_end = word_end(text, pos);
-                    adjectival.or_else(|| {
-                        find_units(&text[issuer_end..elements_to.max(issuer_end)], lex, lang)
-                            .first()
-                            .map(|m| m.unit.clone())
-                    })
-                }
-            }?;
-            let unit = with_region(unit, region, lex);
-            Some(BodyRef {
-                kind: i.body.clone(),
-                unit,
-            })
-        });
+        let issuer_body = issuer
+            .filter(|_| local_type)
+            .and_then(|(i, pos)| issuing_body(text, (window_start, pos, elements_to), i, ctx));
         // A code named by its adjectives (`Гражданского кодекса`, `Азаматтық кодексі`): they are its title.
         let mut named_from = *ws_start;
         let mut code_name: Option<String> = None;
@@ -658,38 +514,17 @@ pub fn find_citations(seg: &Segment<'_>, ctx: &Context<'_>) -> Found {
             vec![titles.last().map(|(s, e)| text[*s..*e].trim().to_string())]
         };
         let (start, end) = (floor_char(text, start), floor_char(text, end));
-        // Several acts named at once (`Указами … от … № 410 «…» и от … № 704 «…»`): each title takes the date and
-        // number next to it, before it in Russian and after it in Kazakh, within its share of the clause.
-        let own_requisites = |k: usize| -> (Option<String>, Option<String>) {
+        let requisites = |k: usize| {
             if !pattern.plural || titles.is_empty() {
                 return (
                     date.as_ref().map(|d| d.0.clone()),
                     number.as_ref().map(|n| n.0.clone()),
                 );
             }
-            let (s, e) = titles[k];
-            let prev_end = if k == 0 {
-                elements_from
-            } else {
-                titles[k - 1].1
-            };
-            let next_start = titles.get(k + 1).map_or(elements_to, |t| t.0);
-            let before = (prev_end.min(s), s);
-            let after = (e.min(next_start), next_start);
-            let look = |(a, b): (usize, usize)| {
-                let part = &text[a..b];
-                let d = dates(part, lex).into_iter().next().map(|d| d.iso);
-                let n = numbers(part).into_iter().next().map(|n| n.0);
-                (d.is_some() || n.is_some()).then_some((d, n))
-            };
-            let order = match lang {
-                Lang::Ru => [before, after],
-                Lang::Kk => [after, before],
-            };
-            order.into_iter().find_map(look).unwrap_or((None, None))
+            own_requisites(text, &titles, k, (elements_from, elements_to), lang, lex)
         };
         for (k, title) in title_list.into_iter().enumerate() {
-            let (act_date, act_number) = own_requisites(k);
+            let (act_date, act_number) = requisites(k);
             let mut act = ActRef {
                 act_type: act_type.clone(),
                 date: act_date,
@@ -720,6 +555,224 @@ pub fn find_citations(seg: &Segment<'_>, ctx: &Context<'_>) -> Found {
         citations: out,
         not_cited,
     }
+}
+
+/// The date and number of title `k` of several acts named at once (`Указами … от … № 410 «…» и от … № 704 «…»`):
+/// those next to it, before it in Russian and after it in Kazakh, within its share of the clause (`from..to`).
+fn own_requisites(
+    text: &str,
+    titles: &[(usize, usize)],
+    k: usize,
+    (from, to): (usize, usize),
+    lang: Lang,
+    lex: &Lexicon,
+) -> (Option<String>, Option<String>) {
+    let (s, e) = titles[k];
+    let prev_end = if k == 0 { from } else { titles[k - 1].1 };
+    let next_start = titles.get(k + 1).map_or(to, |t| t.0);
+    let before = (prev_end.min(s), s);
+    let after = (e.min(next_start), next_start);
+    let look = |(a, b): (usize, usize)| {
+        let part = &text[a..b];
+        let d = dates(part, lex).into_iter().next().map(|d| d.iso);
+        let n = numbers(part).into_iter().next().map(|n| n.0);
+        (d.is_some() || n.is_some()).then_some((d, n))
+    };
+    let order = match lang {
+        Lang::Ru => [before, after],
+        Lang::Kk => [after, before],
+    };
+    order.into_iter().find_map(look).unwrap_or((None, None))
+}
+
+/// The last issuer word of a clause (`window`, starting at byte `from` of the segment) and where it stands.
+fn issuer_in<'l>(
+    window: &str,
+    from: usize,
+    lang: Lang,
+    lex: &'l Lexicon,
+) -> Option<(&'l crate::lexicon::Issuer, usize)> {
+    words(window).iter().rev().find_map(|(s, _, w)| {
+        lex.issuers
+            .iter()
+            .find(|i| i.lang == lang && w.starts_with(&i.stem))
+            .map(|i| (i, from + s))
+    })
+}
+
+/// The type of an act named by a type word of the pattern's type: a resolution, decision or order takes its type from
+/// its issuer (`әкімдігінің қаулысы` is an akimat resolution), an other act when there is none.
+fn typed(pattern_type: &str, issuer: Option<&crate::lexicon::Issuer>) -> String {
+    let of = |f: fn(&crate::lexicon::Issuer) -> &String| {
+        issuer.map_or_else(|| "OtherAct".to_string(), |i| f(i).clone())
+    };
+    match pattern_type {
+        "Resolution" => of(|i| &i.resolution),
+        "Decision" => of(|i| &i.decision),
+        "Order" => of(|i| &i.order),
+        t => t.to_string(),
+    }
+}
+
+/// The local body that issued a cited act: the issuer word's kind of body and the unit named beside it in the clause
+/// (`clause` is its start, the issuer word's position and its end). The unit stands before the issuer word in Kazakh
+/// (`Ақсу қаласы әкімдігінің`) and after it in Russian (`акимата Мангистауской области`), unless a Russian adjective
+/// precedes it (`Алгинского районного маслихата`).
+fn issuing_body(
+    text: &str,
+    (start, pos, end): (usize, usize, usize),
+    issuer: &crate::lexicon::Issuer,
+    ctx: &Context<'_>,
+) -> Option<BodyRef> {
+    let (lex, lang) = (ctx.lex, ctx.lang);
+    (issuer.body != "-").then_some(())?;
+    let before = find_units(&text[start..pos.max(start)], lex, lang);
+    let unit = match lang {
+        Lang::Kk => before.last().map(|m| m.unit.clone()),
+        Lang::Ru => {
+            let adjectival = before
+                .last()
+                .filter(|m| text[start + m.end..pos].trim().is_empty())
+                .map(|m| m.unit.clone());
+            let issuer_end = word_end(text, pos);
+            adjectival.or_else(|| {
+                find_units(&text[issuer_end..end.max(issuer_end)], lex, lang)
+                    .first()
+                    .map(|m| m.unit.clone())
+            })
+        }
+    }?;
+    Some(BodyRef {
+        kind: issuer.body.clone(),
+        unit: with_region(unit, ctx.region, lex),
+    })
+}
+
+/// A value found in a clause, with its start and end in bytes of the segment.
+type Spotted = Option<(String, usize, usize)>;
+
+/// The date and number of the act a clause names (`window`, starting at byte `from` of the segment): the last before
+/// the type word in Kazakh, the first after it in Russian. Dates and numbers in round brackets are the act's
+/// registration and publication (`(… 2015 жылдың 6 тамызында №3308 тіркелген, … жарияланған)`), not its own.
+fn date_and_number(window: &str, from: usize, lang: Lang, lex: &Lexicon) -> (Spotted, Spotted) {
+    let nearest = |mut v: Vec<(String, usize, usize)>| match lang {
+        Lang::Kk => v.pop(),
+        Lang::Ru => (!v.is_empty()).then(|| v.remove(0)),
+    };
+    let bracketed = round_brackets(window);
+    let outside = |at: usize| !bracketed.iter().any(|&(o, c)| o < at && at < c);
+    let date = nearest(
+        dates(window, lex)
+            .into_iter()
+            .filter(|d| outside(d.start))
+            .map(|d| (d.iso, from + d.start, from + d.end))
+            .collect(),
+    );
+    let number = nearest(
+        numbers(window)
+            .into_iter()
+            .filter(|(_, s, _)| outside(*s))
+            .map(|(n, s, e)| (n, from + s, from + e))
+            .collect(),
+    );
+    (date, number)
+}
+
+/// The quoted titles of acts in a clause (`from..to` of the segment's text); in Kazakh, a title whose opening quote
+/// was lost is found by an orphan closing quote after a `title_end` phrase (`… туралы"`).
+fn titles_in(
+    text: &str,
+    pairs: &[Quote],
+    orphans: &[usize],
+    (from, to): (usize, usize),
+    ctx: &Context<'_>,
+) -> Vec<(usize, usize)> {
+    let mut titles: Vec<(usize, usize)> = pairs
+        .iter()
+        .filter(|q| q.open > from && q.close <= to)
+        .filter(|q| ctx.lex.is_title(&text[q.open..q.close], ctx.lang))
+        .map(|q| (q.open, q.close))
+        .collect();
+    if !titles.is_empty() || ctx.lang != Lang::Kk {
+        return titles;
+    }
+    let Some(&close) = orphans.iter().rev().find(|&&o| o > from && o < to) else {
+        return titles;
+    };
+    let before = lowercase(text[..close].trim_end());
+    if ctx
+        .lex
+        .phrases_in("title_end", Lang::Kk)
+        .any(|t| before.ends_with(t))
+    {
+        // The title then starts with a quoted name (`"Ақсу … бөлімі" мемлекеттік мекемесінің … туралы"`): keep that
+        // name's opening quote in the title.
+        let open = pairs
+            .iter()
+            .find(|q| q.open > from && q.close < close)
+            .map(|q| floor_char(text, q.open - 1))
+            .unwrap_or(from);
+        titles.push((open, close));
+    }
+    titles
+}
+
+/// Why the words before a type word make it no citation of a particular act: a self-reference (`осы қаулы`,
+/// `настоящее решение`; `осы Заң` of a national act points back to one named before), a back-reference
+/// (`указанным решением`, see `extract::anaphora`), or the model text an act approves (`Мәслихаттың үлгі
+/// регламенті`, cited through that act). The words are `keywords.tsv`'s.
+fn reference_not_act(prev_word: &str, act_type: &str, lex: &Lexicon) -> Option<NotCited> {
+    let after = |key: &str| lex.phrases(key).any(|p| prev_word.starts_with(p));
+    if after("back_reference") {
+        return Some(NotCited::BackReference);
+    }
+    if after("self_reference") {
+        let national = !["Resolution", "Decision", "Order", "Rules"].contains(&act_type);
+        return Some(if national {
+            NotCited::BackReference
+        } else {
+            NotCited::SelfReference
+        });
+    }
+    (act_type == "Rules" && after("model_text")).then_some(NotCited::AnnexOfAct)
+}
+
+/// The citation of a body's own rules of procedure at type word `k` (`аудандық мәслихаттың Регламентіне`,
+/// `Регламентом районного маслихата`), when the words around it name the body.
+fn rules_citation(
+    seg: &Segment<'_>,
+    text: &str,
+    ws: &[(usize, usize, String)],
+    k: usize,
+    ctx: &Context<'_>,
+) -> Option<Citation> {
+    let body = rules_of(text, ws, k, ctx)?;
+    let (ws_start, end) = (ws[k].0, ws[k].1);
+    let start = match ctx.lang {
+        Lang::Kk => ws[k.saturating_sub(2)].0.min(ws_start),
+        Lang::Ru => ws_start,
+    };
+    let (abs_start, abs_end) = (seg.start + start, seg.start + end);
+    let (char_start, char_end) = seg.norm.orig_range(abs_start, abs_end);
+    Some(Citation {
+        act: ActRef {
+            act_type: "OtherAct".into(),
+            date: None,
+            number: None,
+            title: None,
+            issuer: Some(body),
+            reference: None,
+            form: Some("rules".into()),
+        },
+        pinpoints: Vec::new(),
+        text: text[start..end].to_string(),
+        anchor: seg.start + ws_start,
+        back_reference: false,
+        start: abs_start,
+        end: abs_end,
+        char_start,
+        char_end,
+    })
 }
 
 /// The body whose rules of procedure a `Регламент` word names: the body word beside it (before it in Kazakh, after
