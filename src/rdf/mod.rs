@@ -216,6 +216,199 @@ impl Mapper<'_> {
         iri
     }
 
+    /// The institution's own quads: its names, founding document, unit, founder, address, working hours,
+    /// financing and subordinates.
+    fn institution(
+        &mut self,
+        i: &crate::extract::Institution,
+        iri: &str,
+        reg_iri: &str,
+        subordinates: &[Organisation],
+    ) {
+        // Its names in both languages, where the text gives them: the text's own and the one it states for the
+        // other language, so that the Kazakh and the Russian text of one regulation label it alike.
+        for (name, l) in [(&i.name_kk, Lang::Kk), (&i.name_ru, Lang::Ru)] {
+            if let Some(n) = name {
+                self.e.text(iri, term(SKOS, "prefLabel"), n, l);
+            }
+        }
+        self.e.iri(iri, term(AKG, "foundingDocument"), reg_iri);
+        if let Some(u) = i.unit.as_ref() {
+            let u = self.unit(u);
+            self.e.iri(iri, term(DCT, "spatial"), &u);
+        }
+        if let Some(f) = &i.founder {
+            let b = self.body(f);
+            self.e.iri(iri, term(SCHEMA, "founder"), &b);
+        }
+        if let Some(s) = &i.founder_source {
+            self.e
+                .iri(iri, term(AKG, "founderSource"), &format!("{AKG}{s}"));
+        }
+        if let Some(a) = &i.address {
+            let addr = format!("{iri}/address");
+            self.e.iri(iri, term(LOCN, "address"), &addr);
+            self.e.class(&addr, LOCN, "Address");
+            self.e
+                .text(&addr, term(LOCN, "fullAddress"), &a.full, self.lang);
+            if let Some(v) = &a.post_code {
+                self.e.string(&addr, term(LOCN, "postCode"), v);
+            }
+            for (p, v) in [
+                ("adminUnitL1", &a.admin_unit_l1),
+                ("adminUnitL2", &a.admin_unit_l2),
+                ("postName", &a.post_name),
+                ("thoroughfare", &a.thoroughfare),
+            ] {
+                if let Some(v) = v {
+                    self.e.text(&addr, term(LOCN, p), v, self.lang);
+                }
+            }
+            if let Some(v) = &a.locator {
+                self.e.string(&addr, term(LOCN, "locatorDesignator"), v);
+            }
+        }
+        if let Some(w) = &i.working_hours {
+            self.e.text(iri, term(AKG, "workingHours"), w, self.lang);
+        }
+        if let Some(s) = &i.financing_source {
+            self.e
+                .iri(iri, term(AKG, "financingSource"), &format!("{AKG}{s}"));
+        }
+        if let Some(t) = &i.financing_text {
+            self.e.text(iri, term(AKG, "financingText"), t, self.lang);
+        }
+        for sub in subordinates {
+            let s = self.organisation(sub, i.unit.as_ref());
+            if s != iri {
+                self.e.iri(iri, term(ORG, "hasSubOrganization"), &s);
+                self.e.iri(&s, term(ORG, "subOrganizationOf"), iri);
+            }
+        }
+    }
+
+    /// The provisions of a regulation, numbered under it (`…/annex/par_18/sub_26`), each assigned to the institution;
+    /// their IRIs in order.
+    fn provisions(
+        &mut self,
+        provisions: &[crate::extract::provisions::Provision],
+        reg_iri: &str,
+        inst_iri: Option<&str>,
+    ) -> Vec<String> {
+        let mut provision_iris = Vec::with_capacity(provisions.len());
+        let mut used: HashMap<String, usize> = HashMap::new();
+        for p in provisions {
+            let mut parts = p.number.split('.').filter(|s| !s.is_empty());
+            let mut path = match parts.next() {
+                Some(first) => format!("{reg_iri}/par_{}", iri::number_slug(first)),
+                None => format!("{reg_iri}/prov"),
+            };
+            for part in parts {
+                path.push_str(&format!("/sub_{}", iri::number_slug(part)));
+            }
+            let n = used.entry(path.clone()).or_insert(0);
+            *n += 1;
+            if *n > 1 {
+                path = format!("{path}-{n}");
+            }
+            self.e.class(&path, AKG, "Provision");
+            self.e.class(&path, ELI, "LegalResourceSubdivision");
+            self.e.iri(
+                &path,
+                term(AKG, "provisionKind"),
+                &format!("{AKG}{}", p.kind),
+            );
+            self.e.iri(&path, term(ELI, "is_part_of"), reg_iri);
+            if let Some(i) = inst_iri {
+                self.e.iri(&path, term(AKG, "assignedTo"), i);
+            }
+            self.e.string(&path, term(ELI, "number"), &p.number);
+            self.e
+                .integer(&path, term(SCHEMA, "position"), i64::from(p.position));
+            self.e.text(&path, term(AKG, "text"), &p.text, self.lang);
+            for area in crate::extract::competences::areas(&p.competences) {
+                self.e
+                    .iri(&path, term(DCT, "subject"), &format!("{COMP}{area}"));
+            }
+            self.e
+                .integer(&path, term(AKG, "charStart"), p.char_start as i64);
+            self.e
+                .integer(&path, term(AKG, "charEnd"), p.char_end as i64);
+            provision_iris.push(path);
+        }
+        provision_iris
+    }
+
+    /// The citations of a document: each as `eli:cites` (and `eli:based_on`, `eli:repeals`, `eli:amends` by its
+    /// relation) from the act, the regulation or the provision that makes it, down to the pinpoint, and as a record
+    /// under the document's graph. An act kept as an act only (`act_only`) cites from itself alone.
+    fn citations(
+        &mut self,
+        citations: &[crate::extract::CitationAt],
+        graph: &str,
+        (res_iri, reg_iri, act_only): (Option<&str>, &str, bool),
+        provision_iris: &[String],
+    ) {
+        let mut k = 0;
+        for c in citations {
+            let citing = match (&c.from, &res_iri) {
+                (CitedFrom::Resolution | CitedFrom::Header, Some(r)) => r.to_string(),
+                (CitedFrom::Provision(k), _) => provision_iris[*k].clone(),
+                _ if act_only => continue,
+                _ => reg_iri.to_string(),
+            };
+            let act = self.act(&c.citation.act);
+            let mut targets = Vec::new();
+            for pin in &c.citation.pinpoints {
+                let chain = self.base.pinpoint(&act, pin);
+                let mut parent = act.clone();
+                for (iri, number, kind) in &chain {
+                    self.e.class(iri, ELI, "LegalResourceSubdivision");
+                    self.e.iri(iri, term(ELI, "is_part_of"), &parent);
+                    self.e.string(iri, term(ELI, "number"), number);
+                    self.e
+                        .iri(iri, term(AKG, "subdivisionType"), &format!("{AKG}{kind}"));
+                    parent = iri.clone();
+                }
+                targets.push(parent);
+            }
+            if targets.is_empty() {
+                targets.push(act.clone());
+            }
+            for target in targets {
+                match c.relation {
+                    Relation::Cites => self.e.iri(&citing, term(ELI, "cites"), &target),
+                    Relation::Ground => {
+                        self.e.iri(&citing, term(ELI, "cites"), &target);
+                        self.e.iri(&citing, term(ELI, "based_on"), &target);
+                    }
+                    // Set on the resolution from its repeals and amendments above.
+                    Relation::Repeals | Relation::Amends => {}
+                    // The other act changed this one: the relation runs from it.
+                    Relation::RepealedBy => self.e.iri(&act, term(ELI, "repeals"), &citing),
+                    Relation::AmendedBy => self.e.iri(&act, term(ELI, "amends"), &citing),
+                }
+                k += 1;
+                let rec = format!("{graph}/citation/{k}");
+                self.e.iri(&citing, term(AKG, "hasCitation"), &rec);
+                self.e.class(&rec, AKG, "Citation");
+                self.e.iri(&rec, term(AKG, "citedResource"), &target);
+                self.e.iri(&rec, term(AKG, "citedAct"), &act);
+                self.e.iri(
+                    &rec,
+                    term(AKG, "resolution"),
+                    &format!("{AKG}{:?}", c.citation.act.resolved()),
+                );
+                self.e
+                    .text(&rec, term(AKG, "citationText"), &c.citation.text, self.lang);
+                self.e
+                    .integer(&rec, term(AKG, "charStart"), c.citation.char_start as i64);
+                self.e
+                    .integer(&rec, term(AKG, "charEnd"), c.citation.char_end as i64);
+            }
+        }
+    }
+
     fn organisation(&mut self, o: &Organisation, unit: Option<&UnitRef>) -> String {
         let iri = self.base.org(unit, &o.kind_slug);
         let class = if o.enterprise {
@@ -479,160 +672,20 @@ pub fn document_quads(ex: &Extraction, base: &Base, graph: &str, lex: &Lexicon) 
 
     // The institution.
     if let (Some(i), Some(iri)) = (inst, &inst_iri) {
-        // Its names in both languages, where the text gives them: the text's own and the one it states for the
-        // other language, so that the Kazakh and the Russian text of one regulation label it alike.
-        for (name, l) in [(&i.name_kk, Lang::Kk), (&i.name_ru, Lang::Ru)] {
-            if let Some(n) = name {
-                m.e.text(iri, term(SKOS, "prefLabel"), n, l);
-            }
-        }
-        m.e.iri(iri, term(AKG, "foundingDocument"), &reg_iri);
-        if let Some(u) = unit {
-            let u = m.unit(u);
-            m.e.iri(iri, term(DCT, "spatial"), &u);
-        }
-        if let Some(f) = &i.founder {
-            let b = m.body(f);
-            m.e.iri(iri, term(SCHEMA, "founder"), &b);
-        }
-        if let Some(s) = &i.founder_source {
-            m.e.iri(iri, term(AKG, "founderSource"), &format!("{AKG}{s}"));
-        }
-        if let Some(a) = &i.address {
-            let addr = format!("{iri}/address");
-            m.e.iri(iri, term(LOCN, "address"), &addr);
-            m.e.class(&addr, LOCN, "Address");
-            m.e.text(&addr, term(LOCN, "fullAddress"), &a.full, lang);
-            if let Some(v) = &a.post_code {
-                m.e.string(&addr, term(LOCN, "postCode"), v);
-            }
-            for (p, v) in [
-                ("adminUnitL1", &a.admin_unit_l1),
-                ("adminUnitL2", &a.admin_unit_l2),
-                ("postName", &a.post_name),
-                ("thoroughfare", &a.thoroughfare),
-            ] {
-                if let Some(v) = v {
-                    m.e.text(&addr, term(LOCN, p), v, lang);
-                }
-            }
-            if let Some(v) = &a.locator {
-                m.e.string(&addr, term(LOCN, "locatorDesignator"), v);
-            }
-        }
-        if let Some(w) = &i.working_hours {
-            m.e.text(iri, term(AKG, "workingHours"), w, lang);
-        }
-        if let Some(s) = &i.financing_source {
-            m.e.iri(iri, term(AKG, "financingSource"), &format!("{AKG}{s}"));
-        }
-        if let Some(t) = &i.financing_text {
-            m.e.text(iri, term(AKG, "financingText"), t, lang);
-        }
-        for sub in &ex.subordinates {
-            let s = m.organisation(sub, unit);
-            if &s != iri {
-                m.e.iri(iri, term(ORG, "hasSubOrganization"), &s);
-                m.e.iri(&s, term(ORG, "subOrganizationOf"), iri);
-            }
-        }
+        m.institution(i, iri, &reg_iri, &ex.subordinates);
     }
 
     // Provisions.
-    let mut provision_iris = Vec::with_capacity(ex.provisions.len());
-    let mut used: HashMap<String, usize> = HashMap::new();
-    for p in &ex.provisions {
-        let mut parts = p.number.split('.').filter(|s| !s.is_empty());
-        let mut path = match parts.next() {
-            Some(first) => format!("{reg_iri}/par_{}", iri::number_slug(first)),
-            None => format!("{reg_iri}/prov"),
-        };
-        for part in parts {
-            path.push_str(&format!("/sub_{}", iri::number_slug(part)));
-        }
-        let n = used.entry(path.clone()).or_insert(0);
-        *n += 1;
-        if *n > 1 {
-            path = format!("{path}-{n}");
-        }
-        m.e.class(&path, AKG, "Provision");
-        m.e.class(&path, ELI, "LegalResourceSubdivision");
-        m.e.iri(
-            &path,
-            term(AKG, "provisionKind"),
-            &format!("{AKG}{}", p.kind),
-        );
-        m.e.iri(&path, term(ELI, "is_part_of"), &reg_iri);
-        if let Some(i) = &inst_iri {
-            m.e.iri(&path, term(AKG, "assignedTo"), i);
-        }
-        m.e.string(&path, term(ELI, "number"), &p.number);
-        m.e.integer(&path, term(SCHEMA, "position"), i64::from(p.position));
-        m.e.text(&path, term(AKG, "text"), &p.text, lang);
-        for area in crate::extract::competences::areas(&p.competences) {
-            m.e.iri(&path, term(DCT, "subject"), &format!("{COMP}{area}"));
-        }
-        m.e.integer(&path, term(AKG, "charStart"), p.char_start as i64);
-        m.e.integer(&path, term(AKG, "charEnd"), p.char_end as i64);
-        provision_iris.push(path);
-    }
+    let provision_iris = m.provisions(&ex.provisions, &reg_iri, inst_iri.as_deref());
 
     // Citations, from the resolution, the regulation or the exact provision. Citation records belong to the
     // source document (their offsets are offsets into it), so their IRIs sit under the document's graph.
-    let mut k = 0;
-    for c in &ex.citations {
-        let citing = match (&c.from, &res_iri) {
-            (CitedFrom::Resolution | CitedFrom::Header, Some(r)) => r.clone(),
-            (CitedFrom::Provision(k), _) => provision_iris[*k].clone(),
-            _ if act_only => continue,
-            _ => reg_iri.clone(),
-        };
-        let act = m.act(&c.citation.act);
-        let mut targets = Vec::new();
-        for pin in &c.citation.pinpoints {
-            let chain = base.pinpoint(&act, pin);
-            let mut parent = act.clone();
-            for (iri, number, kind) in &chain {
-                m.e.class(iri, ELI, "LegalResourceSubdivision");
-                m.e.iri(iri, term(ELI, "is_part_of"), &parent);
-                m.e.string(iri, term(ELI, "number"), number);
-                m.e.iri(iri, term(AKG, "subdivisionType"), &format!("{AKG}{kind}"));
-                parent = iri.clone();
-            }
-            targets.push(parent);
-        }
-        if targets.is_empty() {
-            targets.push(act.clone());
-        }
-        for target in targets {
-            match c.relation {
-                Relation::Cites => m.e.iri(&citing, term(ELI, "cites"), &target),
-                Relation::Ground => {
-                    m.e.iri(&citing, term(ELI, "cites"), &target);
-                    m.e.iri(&citing, term(ELI, "based_on"), &target);
-                }
-                // Set on the resolution from its repeals and amendments above.
-                Relation::Repeals | Relation::Amends => {}
-                // The other act changed this one: the relation runs from it.
-                Relation::RepealedBy => m.e.iri(&act, term(ELI, "repeals"), &citing),
-                Relation::AmendedBy => m.e.iri(&act, term(ELI, "amends"), &citing),
-            }
-            k += 1;
-            let rec = format!("{graph}/citation/{k}");
-            m.e.iri(&citing, term(AKG, "hasCitation"), &rec);
-            m.e.class(&rec, AKG, "Citation");
-            m.e.iri(&rec, term(AKG, "citedResource"), &target);
-            m.e.iri(&rec, term(AKG, "citedAct"), &act);
-            m.e.iri(
-                &rec,
-                term(AKG, "resolution"),
-                &format!("{AKG}{:?}", c.citation.act.resolved()),
-            );
-            m.e.text(&rec, term(AKG, "citationText"), &c.citation.text, lang);
-            m.e.integer(&rec, term(AKG, "charStart"), c.citation.char_start as i64);
-            m.e.integer(&rec, term(AKG, "charEnd"), c.citation.char_end as i64);
-        }
-    }
+    m.citations(
+        &ex.citations,
+        graph,
+        (res_iri.as_deref(), &reg_iri, act_only),
+        &provision_iris,
+    );
 
     let mut quads = m.e.quads;
     quads.sort_by_cached_key(|q| q.to_string());
