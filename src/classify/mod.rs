@@ -128,6 +128,82 @@ pub fn classify(
     sidecar: Option<&Sidecar>,
     lex: &Lexicon,
 ) -> Classification {
+    let places = places_of(doc, norm, lang, sidecar);
+    let (readings, approves_unnamed) = readings_of(&places, lex);
+    let read: Vec<(&Place<'_>, Option<Action>, Option<&'static str>)> = places
+        .iter()
+        .zip(&readings)
+        .map(|(p, r)| (p, r.action, r.target))
+        .collect();
+    let found = |action: Action| {
+        read.iter()
+            .find(|(_, a, target)| *a == Some(action) && target.is_some())
+    };
+    let because = |p: &Place<'_>, says: &str| Classification {
+        class: ActClass::Other,
+        reason: format!("{} {says}: «{}»", p.what, clip(p.text)),
+    };
+    if let Some((p, _, target)) = found(Action::Approve) {
+        return Classification {
+            class: ActClass::ApprovesRegulation,
+            ..because(p, &format!("approves {}", target.unwrap_or("a regulation")))
+        };
+    }
+    if let Some((p, _, _)) = found(Action::Amend) {
+        return Classification {
+            class: ActClass::AmendsApproval,
+            ..because(p, "amends an act approving a regulation")
+        };
+    }
+    if let Some((p, _, _)) = found(Action::Repeal) {
+        return Classification {
+            class: ActClass::RepealsApproval,
+            ..because(p, "repeals an act approving a regulation")
+        };
+    }
+    let is_act = doc.preamble.is_some() || !doc.points.is_empty();
+    if !is_act {
+        if let Some(c) = regulation_text(doc, lang, lex) {
+            return c;
+        }
+    }
+    if is_act && approves_unnamed {
+        if let Some(c) = annexed_regulation(doc, norm, &places, &readings, lex) {
+            return c;
+        }
+    }
+    match read.iter().find(|(_, a, _)| a.is_some()) {
+        Some((p, Some(a), _)) => {
+            let does = match a {
+                Action::Approve => "approves",
+                Action::Amend => "amends",
+                Action::Repeal => "repeals",
+                Action::Agree => "agrees to",
+            };
+            because(
+                p,
+                &format!("{does} something other than a body's regulation"),
+            )
+        }
+        _ => match places.first() {
+            Some(p) => because(p, "names no regulation of a body"),
+            None => Classification {
+                class: ActClass::Other,
+                reason: "no title, no resolving points and no regulation's headings".into(),
+            },
+        },
+    }
+}
+
+/// The places of a document read for its class: the sidecar's titles, the first line, the resolving points, the
+/// numbered lines of the act's own part the parser did not take for points, and, in an act, the headings of its
+/// text.
+fn places_of<'d>(
+    doc: &'d Document,
+    norm: &'d NormText,
+    lang: Lang,
+    sidecar: Option<&'d Sidecar>,
+) -> Vec<Place<'d>> {
     let mut places: Vec<Place<'_>> = Vec::new();
     if let Some(s) = sidecar {
         for (l, title) in &s.titles {
@@ -219,6 +295,12 @@ pub fn classify(
             });
         }
     }
+    places
+}
+
+/// What each place says, and whether the act approves something it does not name otherwise (then a regulation's
+/// title in its text is what it approves).
+fn readings_of(places: &[Place<'_>], lex: &Lexicon) -> (Vec<Reading>, bool) {
     let mut readings: Vec<Reading> = places
         .iter()
         .map(|p| {
@@ -263,51 +345,30 @@ pub fn classify(
             }
         }
     }
-    let read: Vec<(&Place<'_>, Option<Action>, Option<&'static str>)> = places
-        .iter()
-        .zip(&readings)
-        .map(|(p, r)| (p, r.action, r.target))
-        .collect();
-    let found = |action: Action| {
-        read.iter()
-            .find(|(_, a, target)| *a == Some(action) && target.is_some())
-    };
-    let because = |p: &Place<'_>, says: &str| Classification {
-        class: ActClass::Other,
-        reason: format!("{} {says}: «{}»", p.what, clip(p.text)),
-    };
-    if let Some((p, _, target)) = found(Action::Approve) {
-        return Classification {
-            class: ActClass::ApprovesRegulation,
-            ..because(p, &format!("approves {}", target.unwrap_or("a regulation")))
-        };
-    }
-    if let Some((p, _, _)) = found(Action::Amend) {
-        return Classification {
-            class: ActClass::AmendsApproval,
-            ..because(p, "amends an act approving a regulation")
-        };
-    }
-    if let Some((p, _, _)) = found(Action::Repeal) {
-        return Classification {
-            class: ActClass::RepealsApproval,
-            ..because(p, "repeals an act approving a regulation")
-        };
-    }
-    let is_act = doc.preamble.is_some() || !doc.points.is_empty();
-    if !is_act {
-        if let Some(c) = regulation_text(doc, lang, lex) {
-            return c;
-        }
-    }
+    (readings, approves_unnamed)
+}
+
+/// An act whose points name a body, and no rules or procedure, and whose text holds a regulation that no point
+/// names: cut off in its points (an excerpt), or with a regulation's chapter (`Жалпы ережелер`) after points that
+/// say no `Положение` (`… Ассамблеясы мына құрамда бекітілсін`, the regulation after it).
+fn annexed_regulation(
+    doc: &Document,
+    norm: &NormText,
+    places: &[Place<'_>],
+    readings: &[Reading],
+    lex: &Lexicon,
+) -> Option<Classification> {
     // An act whose points name a body, and no rules or procedure, and whose annex is a regulation's text (a chapter
     // `Жалпы ережелер`) though no point says `Положение` (`… Ассамблеясы мына құрамда бекітілсін`, the regulation
     // after it).
     let names_body = places
         .iter()
-        .zip(&readings)
+        .zip(readings)
         .any(|(p, r)| r.body && p.kind != PlaceKind::Heading);
-    if is_act && approves_unnamed && names_body && !readings.iter().any(|r| r.rules) {
+    if !names_body || readings.iter().any(|r| r.rules) {
+        return None;
+    }
+    {
         // A text cut off in its points (an excerpt) whose points concern a body: what follows them is not there
         // to tell, and acts on a body (`Реорганизовать государственное учреждение …`) approve its regulation.
         let text_end = norm.text.trim_end().len();
@@ -315,49 +376,27 @@ pub fn classify(
         if doc.truncated && stops_in_points {
             if let Some((p, _)) = places
                 .iter()
-                .zip(&readings)
+                .zip(readings)
                 .find(|(p, r)| r.body && p.kind == PlaceKind::Point)
             {
-                return Classification {
+                return Some(Classification {
                     class: ActClass::ApprovesRegulation,
                     reason: format!(
                         "the text stops in its points, which concern a body: {} «{}»",
                         p.what,
                         clip(p.text)
                     ),
-                };
+                });
             }
         }
-        if let Some(h) = structure_heading(doc, lex, false) {
-            return Classification {
-                class: ActClass::ApprovesRegulation,
-                reason: format!(
-                    "its points name a body and its text holds a regulation's chapter «{}»",
-                    clip(&h.text)
-                ),
-            };
-        }
-    }
-    match read.iter().find(|(_, a, _)| a.is_some()) {
-        Some((p, Some(a), _)) => {
-            let does = match a {
-                Action::Approve => "approves",
-                Action::Amend => "amends",
-                Action::Repeal => "repeals",
-                Action::Agree => "agrees to",
-            };
-            because(
-                p,
-                &format!("{does} something other than a body's regulation"),
-            )
-        }
-        _ => match places.first() {
-            Some(p) => because(p, "names no regulation of a body"),
-            None => Classification {
-                class: ActClass::Other,
-                reason: "no title, no resolving points and no regulation's headings".into(),
-            },
-        },
+        let h = structure_heading(doc, lex, false)?;
+        Some(Classification {
+            class: ActClass::ApprovesRegulation,
+            reason: format!(
+                "its points name a body and its text holds a regulation's chapter «{}»",
+                clip(&h.text)
+            ),
+        })
     }
 }
 
