@@ -45,13 +45,7 @@ fn the_corpus_in_two_folders_gives_one_dataset_and_no_local_path() {
     copy_dir(&root().join("data/regulations"), &second);
     let stores = [tmp.path().join("store-a"), tmp.path().join("store-b")];
     for (store, folder) in stores.iter().zip([&first, &second]) {
-        let out = run(&[
-            "--store",
-            store.to_str().unwrap(),
-            "ingest",
-            "--quiet",
-            folder.to_str().unwrap(),
-        ]);
+        let out = server::ingest(store, folder);
         assert!(out.contains("0 failed"), "{out}");
     }
     let a = export(&stores[0], "nquads");
@@ -85,13 +79,7 @@ fn a_store_of_the_older_layout_is_refused_with_what_to_run() {
     let store = tmp.path().join("old");
     let one = tmp.path().join("one");
     copy_dir(&root().join("data/regulations/pairs/100709"), &one);
-    run(&[
-        "--store",
-        store.to_str().unwrap(),
-        "ingest",
-        "--quiet",
-        one.to_str().unwrap(),
-    ]);
+    server::ingest(&store, &one);
     // Take the store back to the older layout: without the format mark its graphs count as named after files.
     let update =
         "DELETE WHERE { GRAPH ?m { ?m <https://w3id.org/akimat-kg/ontology#storeFormat> ?f } }";

@@ -22,17 +22,6 @@ fn graphs(store: &Path) -> BTreeMap<String, u64> {
         .collect()
 }
 
-/// Runs `ingest --quiet` on a folder to the end; returns what it printed.
-fn ingest(store: &Path, folder: &Path) -> String {
-    server::run(&[
-        "--store",
-        store.to_str().unwrap(),
-        "ingest",
-        "--quiet",
-        folder.to_str().unwrap(),
-    ])
-}
-
 /// Starts `ingest` and kills it (SIGKILL) once `after` documents were reported stored; returns how many were.
 fn ingest_and_kill(store: &Path, folder: &Path, after: usize) -> usize {
     let mut child = Command::new(bin())
@@ -82,7 +71,7 @@ fn check(store: &Path, olds: &BTreeMap<String, u64>, news: &BTreeMap<String, u64
     // ingest of nothing). `validate` only reads: it may run while another process ingests.
     let empty = store.with_extension("empty");
     std::fs::create_dir_all(&empty).unwrap();
-    ingest(store, &empty);
+    server::ingest(store, &empty);
     let leftovers: Vec<_> = std::fs::read_dir(store)
         .unwrap()
         .flatten()
@@ -112,7 +101,7 @@ fn a_killed_ingest_leaves_every_document_whole_and_a_rerun_finishes() {
 
     // The graphs of a clean run, for reference.
     let reference = dir.path().join("reference");
-    ingest(&reference, &folder);
+    server::ingest(&reference, &folder);
     let news = graphs(&reference);
     assert_eq!(news.len(), 300);
 
@@ -128,7 +117,7 @@ fn a_killed_ingest_leaves_every_document_whole_and_a_rerun_finishes() {
     assert!(have >= 165, "{have} documents stored");
 
     // The same command again: what was stored is skipped, the rest stored.
-    let out = ingest(&store, &folder);
+    let out = server::ingest(&store, &folder);
     let summary = out.lines().find(|l| l.contains(" files: ")).unwrap();
     assert!(
         summary.contains(&format!(
@@ -145,7 +134,7 @@ fn a_killed_ingest_leaves_every_document_whole_and_a_rerun_finishes() {
     std::fs::remove_dir_all(&folder).unwrap();
     akimat_kg::synth::generate(&root().join("data/regulations"), &folder, 300, 12).unwrap();
     let reference2 = dir.path().join("reference2");
-    ingest(&reference2, &folder);
+    server::ingest(&reference2, &folder);
     let news = graphs(&reference2);
     for after in [3, 50] {
         ingest_and_kill(&store, &folder, after);
@@ -156,7 +145,7 @@ fn a_killed_ingest_leaves_every_document_whole_and_a_rerun_finishes() {
             &format!("killed while replacing, after {after}"),
         );
     }
-    ingest(&store, &folder);
+    server::ingest(&store, &folder);
     let now = graphs(&store);
     for (g, n) in &news {
         assert_eq!(now.get(g), Some(n), "{g} after the rerun");

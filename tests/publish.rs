@@ -90,13 +90,7 @@ fn local() -> (tempfile::TempDir, PathBuf, PathBuf) {
     let data = dir.path().join("regulations");
     copy_dir(&root().join("data/regulations"), &data);
     let store = dir.path().join("store");
-    server::run(&[
-        "--store",
-        store.to_str().unwrap(),
-        "ingest",
-        "--quiet",
-        data.to_str().unwrap(),
-    ]);
+    server::ingest(&store, &data);
     (dir, data, store)
 }
 
@@ -107,13 +101,7 @@ fn edit_one_document_and_ingest(data: &Path, store: &Path) {
         .unwrap()
         .replacen("Аппарат", "Аппарат (ред.)", 1);
     std::fs::write(&doc, edited).unwrap();
-    server::run(&[
-        "--store",
-        store.to_str().unwrap(),
-        "ingest",
-        "--quiet",
-        data.to_str().unwrap(),
-    ]);
+    server::ingest(store, data);
 }
 
 fn publish(store: &Path, args: &[&str]) -> Output {
@@ -346,13 +334,7 @@ fn without_a_graph_store_updates_go_in_batches_and_a_half_failed_publish_is_fini
     let remote_store = remote_dir.path().join("remote");
     let empty = remote_dir.path().join("empty");
     std::fs::create_dir(&empty).unwrap();
-    server::run(&[
-        "--store",
-        remote_store.to_str().unwrap(),
-        "ingest",
-        "--quiet",
-        empty.to_str().unwrap(),
-    ]);
+    server::ingest(&remote_store, &empty);
     let port = free_port();
     let token = "s3cret";
     let endpoints = |url: &str| {

@@ -410,15 +410,25 @@ fn read_place(text: &str, lex: &Lexicon) -> Reading {
         .nth(PLACE_CHARS)
         .map_or(text.len(), |(i, _)| i);
     let lower = lowercase(&text[..cut]);
-    let outside = unquoted(&lower);
-    let words_out = word_list(&outside);
-    let words_all = word_list(&lower);
-    let has = |signal: &str, words: &[String]| {
-        let refs: Vec<&str> = words.iter().map(String::as_str).collect();
-        phrases(lex, signal).any(|p| p.find_in(&refs).is_some())
+    let outside = word_list(&unquoted(&lower));
+    let all = word_list(&lower);
+    let (outside, all): (Vec<&str>, Vec<&str>) = (
+        outside.iter().map(String::as_str).collect(),
+        all.iter().map(String::as_str).collect(),
+    );
+    // Every place where a signal's phrases stand among `words`, as word ranges.
+    let spans = |signal: &str, words: &[&str]| -> Vec<(usize, usize)> {
+        phrases(lex, signal)
+            .flat_map(|p| {
+                (0..words.len())
+                    .filter(|&i| p.matches_at(words, i))
+                    .map(|i| (i, i + p.stems.len()))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
     };
+    let has = |signal: &str| !spans(signal, &all).is_empty();
     // The first action named outside quotes decides: `О внесении изменений в решение «Об утверждении …»` amends.
-    let refs: Vec<&str> = words_out.iter().map(String::as_str).collect();
     let action = [
         (Action::Approve, "approve"),
         (Action::Amend, "amend"),
@@ -427,37 +437,27 @@ fn read_place(text: &str, lex: &Lexicon) -> Reading {
     ]
     .into_iter()
     .filter_map(|(a, signal)| {
-        phrases(lex, signal)
-            .filter_map(|p| p.find_in(&refs))
+        spans(signal, &outside)
+            .iter()
+            .map(|s| s.0)
             .min()
             .map(|at| (at, a))
     })
     .min_by_key(|(at, _)| *at)
     .map(|(_, a)| a);
-    let body = has("body", &words_all);
+    let body = has("body");
     // Rules words inside a regulation's own phrase do not count (`… комиссиялар туралы Қағида`, the Kazakh name of a
     // commission's regulation, holds `қағида`).
-    let all: Vec<&str> = words_all.iter().map(String::as_str).collect();
-    let spans = |signal: &str| -> Vec<(usize, usize)> {
-        phrases(lex, signal)
-            .flat_map(|p| {
-                (0..all.len())
-                    .filter(|&i| p.matches_at(&all, i))
-                    .map(|i| (i, i + p.stems.len()))
-                    .collect::<Vec<_>>()
-            })
-            .collect()
-    };
-    let regulation_spans = spans("regulation");
-    let rules = spans("rules")
+    let regulation_spans = spans("regulation", &all);
+    let rules = spans("rules", &all)
         .iter()
         .any(|&(a, b)| !regulation_spans.iter().any(|&(ra, rb)| ra <= a && b <= rb));
-    let other_object = has("other-object", &words_all);
+    let other_object = has("other-object");
     let target = if rules || !body {
         None
     } else if !regulation_spans.is_empty() {
         Some("a body's regulation")
-    } else if has("charter", &words_all) {
+    } else if has("charter") {
         Some("a body's charter")
     } else {
         None

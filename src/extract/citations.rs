@@ -111,6 +111,31 @@ pub struct Citation {
     pub char_end: usize,
 }
 
+impl Citation {
+    /// A citation of `act` written at `span` (bytes of the segment's text), its type word at `anchor`.
+    fn in_segment(
+        seg: &Segment<'_>,
+        (start, end): (usize, usize),
+        anchor: usize,
+        act: ActRef,
+        pinpoints: Vec<Pinpoint>,
+    ) -> Citation {
+        let (abs_start, abs_end) = (seg.start + start, seg.start + end);
+        let (char_start, char_end) = seg.norm.orig_range(abs_start, abs_end);
+        Citation {
+            act,
+            pinpoints,
+            text: seg.norm.text[abs_start..abs_end].to_string(),
+            anchor: seg.start + anchor,
+            back_reference: false,
+            start: abs_start,
+            end: abs_end,
+            char_start,
+            char_end,
+        }
+    }
+}
+
 /// Lowercase title without quotes and extra spaces, for comparison.
 pub fn title_key(title: &str) -> String {
     title
@@ -535,19 +560,13 @@ pub fn find_citations(seg: &Segment<'_>, ctx: &Context<'_>) -> Found {
                 form: None,
             };
             resolve(&mut act, lex, ctx.date);
-            let (abs_start, abs_end) = (seg.start + start, seg.start + end);
-            let (char_start, char_end) = seg.norm.orig_range(abs_start, abs_end);
-            out.push(Citation {
+            out.push(Citation::in_segment(
+                seg,
+                (start, end),
+                *ws_start,
                 act,
-                pinpoints: pinpoints.clone(),
-                text: text[start..end].to_string(),
-                anchor: seg.start + ws_start,
-                back_reference: false,
-                start: abs_start,
-                end: abs_end,
-                char_start,
-                char_end,
-            });
+                pinpoints.clone(),
+            ));
         }
         prev_end = end;
     }
@@ -752,27 +771,22 @@ fn rules_citation(
         Lang::Kk => ws[k.saturating_sub(2)].0.min(ws_start),
         Lang::Ru => ws_start,
     };
-    let (abs_start, abs_end) = (seg.start + start, seg.start + end);
-    let (char_start, char_end) = seg.norm.orig_range(abs_start, abs_end);
-    Some(Citation {
-        act: ActRef {
-            act_type: "OtherAct".into(),
-            date: None,
-            number: None,
-            title: None,
-            issuer: Some(body),
-            reference: None,
-            form: Some("rules".into()),
-        },
-        pinpoints: Vec::new(),
-        text: text[start..end].to_string(),
-        anchor: seg.start + ws_start,
-        back_reference: false,
-        start: abs_start,
-        end: abs_end,
-        char_start,
-        char_end,
-    })
+    let act = ActRef {
+        act_type: "OtherAct".into(),
+        date: None,
+        number: None,
+        title: None,
+        issuer: Some(body),
+        reference: None,
+        form: Some("rules".into()),
+    };
+    Some(Citation::in_segment(
+        seg,
+        (start, end),
+        ws_start,
+        act,
+        Vec::new(),
+    ))
 }
 
 /// The body whose rules of procedure a `Регламент` word names: the body word beside it (before it in Kazakh, after

@@ -178,5 +178,9 @@ mod tests {
             .unwrap_err()
             .message
             .contains("\"note\""));
+        // The Kazakh pinpoint must say which subdivision its word names.
+        let unnamed = BUILTIN.replace("(?P<article>", "(?P<art>");
+        let e = Patterns::parse(&unnamed).unwrap_err();
+        assert!(e.message.contains("\"article\"") && e.line > 0, "{e}");
     }
 }

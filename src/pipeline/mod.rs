@@ -162,15 +162,8 @@ fn decode_to_extraction(
     lex: &Lexicon,
     file: SidecarFile,
 ) -> Result<ExtractedDocument, DocError> {
-    let decoded = decode(bytes).map_err(|cause| DocError::Decode {
-        path: path.to_path_buf(),
-        cause,
-    })?;
-    // A saved Әділет page carries its own header: it stands in for a sidecar the document does not have.
     let (problem, sidecar_digest) = (file.problem.clone(), file.digest.clone());
-    let sidecar = document_sidecar(path, &digest, file, &decoded);
-    let norm = normalize(&decoded.text);
-    let doc = parse(&norm, lex);
+    let (decoded, sidecar, norm, doc) = decode_and_parse(path, bytes, &digest, file, lex)?;
     // The class first: another act than a regulation's is not extracted; an amendment or repeal of an approving
     // act keeps only what makes it an act. A text in no language the extractor reads is refused by `extract`.
     let class = class_of(&doc, &norm, sidecar.as_ref(), lex);
@@ -239,13 +232,13 @@ fn page_sidecar(path: &Path, digest: &str, page: &crate::decode::html::Page) -> 
 /// decides from before it extracts anything.
 pub fn classify_file(path: &Path, lex: &Lexicon) -> Result<Classification, DocError> {
     let source = read(path)?;
-    let decoded = decode(&source.bytes).map_err(|cause| DocError::Decode {
-        path: path.to_path_buf(),
-        cause,
-    })?;
-    let sidecar = document_sidecar(path, &digest(&source.bytes), sidecar_of(path), &decoded);
-    let norm = normalize(&decoded.text);
-    let doc = parse(&norm, lex);
+    let (_, sidecar, norm, doc) = decode_and_parse(
+        path,
+        &source.bytes,
+        &digest(&source.bytes),
+        sidecar_of(path),
+        lex,
+    )?;
     match class_of(&doc, &norm, sidecar.as_ref(), lex) {
         Some((_, c)) => Ok(c),
         None => Err(DocError::Extract {
@@ -255,6 +248,25 @@ pub fn classify_file(path: &Path, lex: &Lexicon) -> Result<Classification, DocEr
             ),
         }),
     }
+}
+
+/// Decodes, normalises and parses a document's bytes, with its sidecar: the file's, else what the header of a saved
+/// Әділет page states.
+fn decode_and_parse(
+    path: &Path,
+    bytes: &[u8],
+    digest: &str,
+    file: SidecarFile,
+    lex: &Lexicon,
+) -> Result<(Decoded, Option<Sidecar>, NormText, Document), DocError> {
+    let decoded = decode(bytes).map_err(|cause| DocError::Decode {
+        path: path.to_path_buf(),
+        cause,
+    })?;
+    let sidecar = document_sidecar(path, digest, file, &decoded);
+    let norm = normalize(&decoded.text);
+    let doc = parse(&norm, lex);
+    Ok((decoded, sidecar, norm, doc))
 }
 
 /// The language and class of a parsed document; `None` for a text in no language the extractor reads.

@@ -53,6 +53,17 @@ pub fn run(args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Runs `ingest --quiet` on a folder into a store to the end; panics if it fails; returns what it printed.
+pub fn ingest(store: &Path, folder: &Path) -> String {
+    run(&[
+        "--store",
+        store.to_str().unwrap(),
+        "ingest",
+        "--quiet",
+        folder.to_str().unwrap(),
+    ])
+}
+
 /// Builds a store with the given base from the shipped data and the crafted document.
 pub fn build_store(dir: &Path, base: &str) -> PathBuf {
     let path = dir.join("store");
