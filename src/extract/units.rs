@@ -265,157 +265,221 @@ pub fn find_units(text: &str, lex: &Lexicon, lang: Lang) -> Vec<UnitMention> {
 
 /// The units named in a text, each with its name and type, regions settled.
 fn mentions(text: &str, lex: &Lexicon, lang: Lang) -> Vec<UnitMention> {
-    let ws = words(text);
-    let mut out: Vec<UnitMention> = Vec::new();
-    let mut i = 0;
-    // A proper name: a capitalised word with only spaces or a quote between it and the unit word (a bare number,
-    // as in `№ 7 Қалалық емхана`, is not the name of a unit).
-    let proper_at = |k: usize, gap: &str| -> Option<(usize, usize, String)> {
-        let (s, e, _) = &ws[k];
-        let original = &text[*s..*e];
-        let capital = original.chars().next().is_some_and(char::is_uppercase);
-        let gap_ok = gap.trim().is_empty() || gap.trim() == "." || gap.trim() == "«";
-        (gap_ok && capital).then(|| (*s, *e, original.to_string()))
-    };
-    // Whether the word at `k` is itself a unit word (`района Актюбинской области`: `Актюбинской` names the region,
-    // not the district).
-    let unit_word_at = |k: usize| {
-        lex.unit_words
-            .iter()
-            .filter(|u| u.phrase.lang == lang)
-            .any(|u| {
-                u.phrase
-                    .stems
-                    .first()
-                    .is_some_and(|st| crate::lexicon::stem_matches(st, &ws[k].2))
-            })
-    };
-    while i < ws.len() {
-        // Every unit word that fits here, longest first (the table is sorted so): the name before it, else after it.
-        let fitting: Vec<&crate::lexicon::UnitWord> = lex
+    MentionReader {
+        text,
+        ws: words(text),
+        lex,
+        lang,
+    }
+    .read()
+}
+
+/// A name found next to a unit word: the byte range of name and unit word together, the name as written, and the
+/// index of the name's word nearest the unit word.
+type NameHit = (usize, usize, String, usize);
+
+/// What reading one text's unit mentions needs at hand: the text, its words (byte range, lowercase form), the
+/// lexicon and the text's language.
+struct MentionReader<'a> {
+    text: &'a str,
+    ws: Vec<(usize, usize, String)>,
+    lex: &'a Lexicon,
+    lang: Lang,
+}
+
+impl MentionReader<'_> {
+    /// Every mention, in order: at each word, the first unit word that fits with a name next to it.
+    fn read(&self) -> Vec<UnitMention> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < self.ws.len() {
+            let fitting = self.fitting(i);
+            let Some(longest) = fitting.first() else {
+                i += 1;
+                continue;
+            };
+            let found = fitting
+                .iter()
+                .find_map(|uw| self.name_of(i, uw).map(|hit| (*uw, hit)));
+            let Some((uw, hit)) = found else {
+                i += longest.phrase.stems.len();
+                continue;
+            };
+            out.extend(self.mention(uw, hit));
+            i += uw.phrase.stems.len();
+        }
+        out
+    }
+
+    /// Every unit word of the text's language that starts at word `i`, longest first (the table is sorted so).
+    fn fitting(&self, i: usize) -> Vec<&crate::lexicon::UnitWord> {
+        self.lex
             .unit_words
             .iter()
-            .filter(|u| u.phrase.lang == lang)
+            .filter(|u| u.phrase.lang == self.lang)
             .filter(|u| {
-                let slice: Vec<&str> = ws[i..]
+                let slice: Vec<&str> = self.ws[i..]
                     .iter()
                     .take(u.phrase.stems.len())
                     .map(|w| w.2.as_str())
                     .collect();
                 u.phrase.find_in(&slice) == Some(0)
             })
-            .collect();
-        if fitting.is_empty() {
-            i += 1;
-            continue;
+            .collect()
+    }
+
+    /// A proper name: a capitalised word with only spaces or a quote between it and the unit word (a bare number,
+    /// as in `№ 7 Қалалық емхана`, is not the name of a unit).
+    fn proper_at(&self, k: usize, gap: &str) -> Option<(usize, usize, String)> {
+        let (s, e, _) = &self.ws[k];
+        let original = &self.text[*s..*e];
+        let capital = original.chars().next().is_some_and(char::is_uppercase);
+        let gap_ok = gap.trim().is_empty() || gap.trim() == "." || gap.trim() == "«";
+        (gap_ok && capital).then(|| (*s, *e, original.to_string()))
+    }
+
+    /// Whether the word at `k` is itself a unit word (`района Актюбинской области`: `Актюбинской` names the region,
+    /// not the district).
+    fn unit_word_at(&self, k: usize) -> bool {
+        self.lex
+            .unit_words
+            .iter()
+            .filter(|u| u.phrase.lang == self.lang)
+            .any(|u| {
+                u.phrase
+                    .stems
+                    .first()
+                    .is_some_and(|st| crate::lexicon::stem_matches(st, &self.ws[k].2))
+            })
+    }
+
+    /// Whether a word is one that never names a unit (`not_unit_name` of `data/lexicon/keywords.tsv`).
+    fn not_a_name(&self, word: &str) -> bool {
+        self.lex.phrases("not_unit_name").any(|p| p == word)
+    }
+
+    /// The name of the unit word `uw` starting at word `i`: after it or before it, as the unit word takes it.
+    fn name_of(&self, i: usize, uw: &crate::lexicon::UnitWord) -> Option<NameHit> {
+        let last = i + uw.phrase.stems.len() - 1;
+        if uw.name_after {
+            self.name_following(i, last)
+        } else if i == 0 {
+            None
+        } else {
+            self.name_preceding(i, last, uw)
         }
-        let mut found = None;
-        for uw in &fitting {
-            let n_words = uw.phrase.stems.len();
-            let last = i + n_words - 1;
-            let hit = if uw.name_after {
-                // `город Аксу`, `г.Уральска`, `сельского округа Карабулак`: the name follows the unit word.
-                ws.get(last + 1).and_then(|next| {
-                    let gap = &text[ws[last].1..next.0];
-                    // `района Актюбинской области`: an adjective agreeing with the next unit word names that unit.
-                    let adjective_of_next = last + 2 < ws.len()
-                        && unit_word_at(last + 2)
-                        && lex
-                            .ru_endings
-                            .iter()
-                            .any(|(_, oblique, _)| next.2.ends_with(oblique.as_str()));
-                    proper_at(last + 1, gap)
-                        .filter(|_| !adjective_of_next)
-                        .map(
-                            |(_, e, p)| match name_run(text, &ws, last + 1, &unit_word_at, lex) {
-                                // `района Магжана Жумабаева`: a name of two capitalised words.
-                                Some((e2, p2)) => (ws[i].0, e2, p2, last + 1),
-                                None => (ws[i].0, e, p, last + 1),
-                            },
-                        )
-                        // `сельского округа имени Карима Мынбаева`: the person's name after the word.
-                        .or_else(|| {
-                            named_after(text, &ws, last + 1, true, lex)
-                                .map(|(_, e, p)| (ws[i].0, e, p, last + 1))
-                        })
-                })
-            } else if i == 0 {
-                None
-            } else {
-                let gap = &text[ws[i - 1].1..ws[i].0];
-                proper_at(i - 1, gap)
-                    .map(|(s, _, p)| (s, ws[last].1, p, i - 1))
-                    // A name of several words whose last is not capitalised (`Біржан сал`, `Шал ақын`): only one
-                    // the gazetteer knows.
-                    .or_else(|| {
-                        gap.trim()
-                            .is_empty()
-                            .then(|| longer_name(text, &ws, i - 1, uw, lex, lang))
-                            .flatten()
-                            .map(|(s, _, p)| (s, ws[last].1, p, i - 1))
-                    })
-                    // `Кәрім Мыңбаев атындағы ауылдық округ`: the person's name before the word.
-                    .or_else(|| {
-                        named_after(text, &ws, i - 1, false, lex)
-                            .map(|(s, _, p)| (s, ws[last].1, p, i - 1))
-                    })
-                    // `Мағжан Жұмабаев ауданы`: two capitalised words, when the gazetteer knows neither name.
-                    .map(|(s0, e0, p0, w0)| {
-                        let k = i.checked_sub(2);
-                        let two = k.and_then(|k| {
-                            let inner = &text[ws[k].0..ws[i - 1].1];
-                            let first = &ws[k].2;
-                            let single = p0 == text[ws[i - 1].0..ws[i - 1].1];
-                            let usable = lang == Lang::Kk
-                                && single
-                                && inner.split_whitespace().count() == 2
-                                && &text[ws[k].1..ws[i - 1].0] == " "
-                                && !lex.gazetteer_knows(&p0, lang)
-                                && !lex.gazetteer_knows(inner, lang)
-                                && !unit_word_at(k)
-                                && !lex.phrases("not_unit_name").any(|p| p == first);
-                            usable
-                                .then(|| proper_at(k, " "))
-                                .flatten()
-                                .map(|(s, _, _)| (s, e0, inner.to_string(), w0))
-                        });
-                        two.unwrap_or((s0, e0, p0, w0))
-                    })
-                    // `Шал ақын ауданы`, `Бөкей ордасы ауданы`: a capitalised word and a lowercase one.
-                    .or_else(|| {
-                        let k = i.checked_sub(2)?;
-                        let inner = &text[ws[k].0..ws[i - 1].1];
-                        let lower = &ws[i - 1].2;
-                        let joined = inner.split_whitespace().count() == 2;
-                        let usable = lang == Lang::Kk
-                            && !unit_word_at(i - 1)
-                            && !lex.phrases("not_unit_name").any(|p| p == lower)
-                            && gap.trim().is_empty();
-                        (joined && usable)
-                            .then(|| proper_at(k, " "))
-                            .flatten()
-                            .map(|(s, _, _)| (s, ws[last].1, inner.to_string(), i - 1))
-                    })
-            };
-            if let Some(h) = hit {
-                found = Some((*uw, h));
-                break;
-            }
-        }
-        let Some((uw, (mut start, mut end, mut proper, name_word))) = found else {
-            i += fitting[0].phrase.stems.len();
-            continue;
-        };
-        let n_words = uw.phrase.stems.len();
+    }
+
+    /// `город Аксу`, `г.Уральска`, `сельского округа Карабулак`: the name follows the unit word ending at `last`.
+    fn name_following(&self, i: usize, last: usize) -> Option<NameHit> {
+        let (text, ws) = (self.text, &self.ws);
+        let next = ws.get(last + 1)?;
+        let gap = &text[ws[last].1..next.0];
+        // `района Актюбинской области`: an adjective agreeing with the next unit word names that unit.
+        let adjective_of_next = last + 2 < ws.len()
+            && self.unit_word_at(last + 2)
+            && self
+                .lex
+                .ru_endings
+                .iter()
+                .any(|(_, oblique, _)| next.2.ends_with(oblique.as_str()));
+        self.proper_at(last + 1, gap)
+            .filter(|_| !adjective_of_next)
+            .map(|(_, e, p)| match self.name_run(last + 1) {
+                // `района Магжана Жумабаева`: a name of two capitalised words.
+                Some((e2, p2)) => (ws[i].0, e2, p2, last + 1),
+                None => (ws[i].0, e, p, last + 1),
+            })
+            // `сельского округа имени Карима Мынбаева`: the person's name after the word.
+            .or_else(|| {
+                self.named_after(last + 1, true)
+                    .map(|(_, e, p)| (ws[i].0, e, p, last + 1))
+            })
+    }
+
+    /// `Ақтоғай ауданы`, `Алгинского района`: the name stands before the unit word starting at `i`.
+    fn name_preceding(
+        &self,
+        i: usize,
+        last: usize,
+        uw: &crate::lexicon::UnitWord,
+    ) -> Option<NameHit> {
+        let (text, ws) = (self.text, &self.ws);
+        let end = ws[last].1;
+        let gap = &text[ws[i - 1].1..ws[i].0];
+        self.proper_at(i - 1, gap)
+            .map(|(s, _, p)| (s, end, p, i - 1))
+            // A name of several words whose last is not capitalised (`Біржан сал`, `Шал ақын`): only one the
+            // gazetteer knows.
+            .or_else(|| {
+                gap.trim()
+                    .is_empty()
+                    .then(|| self.longer_name(i - 1, uw))
+                    .flatten()
+                    .map(|(s, _, p)| (s, end, p, i - 1))
+            })
+            // `Кәрім Мыңбаев атындағы ауылдық округ`: the person's name before the word.
+            .or_else(|| {
+                self.named_after(i - 1, false)
+                    .map(|(s, _, p)| (s, end, p, i - 1))
+            })
+            .map(|hit| self.two_capitalised(i, hit))
+            .or_else(|| self.capitalised_and_lowercase(i, end, gap))
+    }
+
+    /// `Мағжан Жұмабаев ауданы`: two capitalised words before the unit word at `i`, when the gazetteer knows
+    /// neither name; else the one-word `hit` as found.
+    fn two_capitalised(&self, i: usize, hit: NameHit) -> NameHit {
+        let (text, ws) = (self.text, &self.ws);
+        let (_, e0, p0, w0) = &hit;
+        let two = i.checked_sub(2).and_then(|k| {
+            let inner = &text[ws[k].0..ws[i - 1].1];
+            let single = *p0 == text[ws[i - 1].0..ws[i - 1].1];
+            let usable = self.lang == Lang::Kk
+                && single
+                && inner.split_whitespace().count() == 2
+                && &text[ws[k].1..ws[i - 1].0] == " "
+                && !self.lex.gazetteer_knows(p0, self.lang)
+                && !self.lex.gazetteer_knows(inner, self.lang)
+                && !self.unit_word_at(k)
+                && !self.not_a_name(&ws[k].2);
+            usable
+                .then(|| self.proper_at(k, " "))
+                .flatten()
+                .map(|(s, _, _)| (s, *e0, inner.to_string(), *w0))
+        });
+        two.unwrap_or(hit)
+    }
+
+    /// `Шал ақын ауданы`, `Бөкей ордасы ауданы`: a capitalised word and a lowercase one before the unit word at `i`
+    /// (which ends at byte `end`; `gap` is what stands between the name and it).
+    fn capitalised_and_lowercase(&self, i: usize, end: usize, gap: &str) -> Option<NameHit> {
+        let (text, ws) = (self.text, &self.ws);
+        let k = i.checked_sub(2)?;
+        let inner = &text[ws[k].0..ws[i - 1].1];
+        let joined = inner.split_whitespace().count() == 2;
+        let usable = self.lang == Lang::Kk
+            && !self.unit_word_at(i - 1)
+            && !self.not_a_name(&ws[i - 1].2)
+            && gap.trim().is_empty();
+        (joined && usable)
+            .then(|| self.proper_at(k, " "))
+            .flatten()
+            .map(|(s, _, _)| (s, end, inner.to_string(), i - 1))
+    }
+
+    /// The mention a unit word and its name make: the name completed and brought to the nominative, a region or
+    /// city of republican significance settled at once. None for what names no unit (`Қазақстан Республикасының
+    /// облысы`, a region the gazetteer does not know).
+    fn mention(&self, uw: &crate::lexicon::UnitWord, hit: NameHit) -> Option<UnitMention> {
+        let (mut start, mut end, mut proper, name_word) = hit;
         // `Қазақстан Республикасының облысы`: the republic is no proper name of a unit.
-        let lower_proper = lowercase(&proper);
-        if lex.phrases("not_unit_name").any(|p| p == lower_proper) {
-            i += n_words;
-            continue;
+        if self.not_a_name(&lowercase(&proper)) {
+            return None;
         }
         // Names of two or three words (Батыс Қазақстан, Бөкей ордасы, Т. Рысқұлов, район Биржан сал): the longest
         // the gazetteer knows, reading away from the unit word.
-        if let Some((s, e, name)) = longer_name(text, &ws, name_word, uw, lex, lang) {
+        if let Some((s, e, name)) = self.longer_name(name_word, uw) {
             if uw.name_after {
                 end = e;
             } else {
@@ -423,8 +487,37 @@ fn mentions(text: &str, lex: &Lexicon, lang: Lang) -> Vec<UnitMention> {
             }
             proper = name;
         }
+        let proper = self.nominative(uw, &proper);
+        let own_label = uw.label.replace("{}", &proper);
+        let lang = self.lang;
+        let unit = UnitRef {
+            label: own_label.clone(),
+            lang,
+            proper: proper.clone(),
+            unit_type: uw.unit_type.clone(),
+            slug: format!("{}-{}", slug(&proper), uw.slug),
+            region: None,
+            parent_path: None,
+            gazetteer: None,
+            key: self.lex.name_key.key(&proper, lang),
+            identity: Identity::Open,
+            label_kk: (lang == Lang::Kk).then(|| own_label.clone()),
+            label_ru: (lang == Lang::Ru).then(|| own_label.clone()),
+            ru_genitive: None,
+            kato: None,
+            scope: None,
+            named: None,
+        };
+        let unit = self.settle_top(uw, unit)?;
+        Some(UnitMention { unit, start, end })
+    }
+
+    /// A name as the gazetteer and the labels write it: in the usual case, Russian adjectives and nouns in the
+    /// nominative.
+    fn nominative(&self, uw: &crate::lexicon::UnitWord, proper: &str) -> String {
+        let (lex, lang) = (self.lex, self.lang);
         // Letterheads write names in capitals (`ХРОМТАУ АУДАНЫ`): the name is the same as `Хромтау`.
-        proper = title_case(&proper);
+        let mut proper = title_case(proper);
         if let Some(gender) = &uw.gender {
             proper = lex.ru_nominative(&proper, gender);
         }
@@ -440,196 +533,164 @@ fn mentions(text: &str, lex: &Lexicon, lang: Lang) -> Vec<UnitMention> {
                 proper = nominative;
             }
         }
-        let own_label = uw.label.replace("{}", &proper);
-        let mut unit = UnitRef {
-            label: own_label.clone(),
-            lang,
-            proper: proper.clone(),
-            unit_type: uw.unit_type.clone(),
-            slug: format!("{}-{}", slug(&proper), uw.slug),
-            region: None,
-            parent_path: None,
-            gazetteer: None,
-            key: lex.name_key.key(&proper, lang),
-            identity: Identity::Open,
-            label_kk: (lang == Lang::Kk).then(|| own_label.clone()),
-            label_ru: (lang == Lang::Ru).then(|| own_label.clone()),
-            ru_genitive: None,
-            kato: None,
-            scope: None,
-            named: None,
-        };
-        // Regions and cities of republican significance are settled at once: their names are unique.
-        if matches!(
+        proper
+    }
+
+    /// Regions and cities of republican significance are settled at once: their names are unique. A region the
+    /// gazetteer does not know is not a unit this project can place (None); other units pass as they are.
+    fn settle_top(&self, uw: &crate::lexicon::UnitWord, unit: UnitRef) -> Option<UnitRef> {
+        let lex = self.lex;
+        if !matches!(
             uw.unit_type.as_str(),
             "Region" | "CityOfRegionalSignificance"
         ) {
-            let q = Query {
-                proper: &proper,
-                lang,
-                unit_type: &uw.unit_type,
-                within: None,
-                date: None,
+            return Some(unit);
+        }
+        let q = Query {
+            proper: &unit.proper,
+            lang: self.lang,
+            unit_type: &uw.unit_type,
+            within: None,
+            date: None,
+        };
+        let region = lex
+            .gazetteer
+            .find(&q, &lex.name_key)
+            .and_then(|(id, _)| region_ref(lex, id))
+            .or_else(|| {
+                (uw.unit_type == "Region")
+                    .then(|| region_by_typo(lex, &unit.proper))
+                    .flatten()
+            });
+        match region {
+            Some(r) => Some(UnitRef {
+                label: match self.lang {
+                    Lang::Kk => r.label_kk.clone(),
+                    Lang::Ru => r.label_ru.clone(),
+                },
+                unit_type: r.unit_type.clone(),
+                slug: String::new(),
+                gazetteer: Some(r.slug.clone()),
+                identity: Identity::Gazetteer,
+                label_kk: Some(r.label_kk.clone()),
+                label_ru: Some(r.label_ru.clone()),
+                ru_genitive: Some(r.ru_genitive.clone()),
+                kato: lex.gazetteer.current(&r.slug).and_then(|p| p.kato.clone()),
+                region: Some(r),
+                ..unit
+            }),
+            None if uw.unit_type == "Region" => None,
+            None => Some(unit),
+        }
+    }
+
+    /// After a name that follows its unit word, a second capitalised word of the name (`района Магжана Жумабаева`,
+    /// `района Үлкен Нарын`), unless it names the next unit (`города Аксу Павлодарской области`) or is no name: the
+    /// end of the two words and their text.
+    fn name_run(&self, at: usize) -> Option<(usize, String)> {
+        let (text, ws, lex) = (self.text, &self.ws, self.lex);
+        let word = &text[ws[at].0..ws[at].1];
+        if lex.gazetteer_knows(word, Lang::Ru)
+            || lex.gazetteer_knows(&lex.ru_noun_nominative(word), Lang::Ru)
+        {
+            return None;
+        }
+        let next = ws.get(at + 1)?;
+        let gap = &text[ws[at].1..next.0];
+        // A capitalised word, not an abbreviation in capitals (`г.Уральска ЗКО`).
+        let written = &text[next.0..next.1];
+        let capital = written.chars().next().is_some_and(char::is_uppercase)
+            && written.chars().skip(1).any(char::is_lowercase);
+        let names_next_unit = at + 2 < ws.len() && self.unit_word_at(at + 2);
+        let usable = gap == " "
+            && capital
+            && !self.unit_word_at(at + 1)
+            && !names_next_unit
+            && !self.not_a_name(&next.2);
+        usable.then(|| (next.1, text[ws[at].0..next.1].to_string()))
+    }
+
+    /// A unit named after a person (`Кәрім Мыңбаев атындағы`, `имени Карима Мынбаева`): when the word at `at` is a
+    /// `named_after` phrase of `data/lexicon/keywords.tsv`, that word with the one or two capitalised words standing
+    /// before it (`forward` false) or after it (`forward` true). Its byte range and text.
+    fn named_after(&self, at: usize, forward: bool) -> Option<(usize, usize, String)> {
+        let (text, ws) = (self.text, &self.ws);
+        let marker = ws.get(at)?;
+        self.lex
+            .phrases("named_after")
+            .any(|p| p == marker.2)
+            .then_some(())?;
+        let capital = |k: usize| {
+            ws.get(k).is_some_and(|w| {
+                text[w.0..w.1]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_uppercase)
+            })
+        };
+        let mut names = Vec::new();
+        for step in 1..=2 {
+            let k = if forward {
+                at + step
+            } else {
+                at.checked_sub(step)?
             };
-            let region = lex
-                .gazetteer
-                .find(&q, &lex.name_key)
-                .and_then(|(id, _)| region_ref(lex, id))
-                .or_else(|| {
-                    (uw.unit_type == "Region")
-                        .then(|| region_by_typo(lex, &proper))
-                        .flatten()
-                });
-            match region {
-                Some(r) => {
-                    unit = UnitRef {
-                        label: match lang {
-                            Lang::Kk => r.label_kk.clone(),
-                            Lang::Ru => r.label_ru.clone(),
-                        },
-                        unit_type: r.unit_type.clone(),
-                        slug: String::new(),
-                        gazetteer: Some(r.slug.clone()),
-                        identity: Identity::Gazetteer,
-                        label_kk: Some(r.label_kk.clone()),
-                        label_ru: Some(r.label_ru.clone()),
-                        ru_genitive: Some(r.ru_genitive.clone()),
-                        kato: lex.gazetteer.current(&r.slug).and_then(|p| p.kato.clone()),
-                        region: Some(r),
-                        ..unit
-                    }
-                }
-                // A region the gazetteer does not know is not a unit this project can place.
-                None if uw.unit_type == "Region" => {
-                    i += n_words;
+            let prev = if forward { k - 1 } else { k + 1 };
+            let gap = if forward {
+                text.get(ws[prev].1..ws.get(k)?.0)?
+            } else {
+                text.get(ws[k].1..ws[prev].0)?
+            };
+            if !capital(k) || !gap.chars().all(|c| c.is_whitespace() || c == '.') {
+                break;
+            }
+            names.push(k);
+        }
+        let far = *names.last()?;
+        let (s, e) = if forward {
+            (marker.0, ws[far].1)
+        } else {
+            (ws[far].0, marker.1)
+        };
+        Some((s, e, text[s..e].to_string()))
+    }
+
+    /// A name of two or three words around `name_word` (away from the unit word) that the gazetteer knows, if any:
+    /// its byte range and text.
+    fn longer_name(
+        &self,
+        name_word: usize,
+        uw: &crate::lexicon::UnitWord,
+    ) -> Option<(usize, usize, String)> {
+        let (text, ws, lex) = (self.text, &self.ws, self.lex);
+        for extra in [2usize, 1] {
+            let (first, last) = if uw.name_after {
+                (name_word, name_word + extra)
+            } else {
+                let Some(first) = name_word.checked_sub(extra) else {
                     continue;
-                }
-                None => {}
+                };
+                (first, name_word)
+            };
+            if last >= ws.len() {
+                continue;
+            }
+            let (s, e) = (ws[first].0, ws[last].1);
+            // Only spaces, dots and hyphens between the words.
+            let inner = &text[s..e];
+            if inner.contains(['\n', ',', ';', '«', '»', '"']) {
+                continue;
+            }
+            let mut name = inner.to_string();
+            if let Some(gender) = &uw.gender {
+                name = lex.ru_nominative(&name, gender);
+            }
+            if lex.gazetteer_knows(&name, self.lang) {
+                return Some((s, e, inner.to_string()));
             }
         }
-        out.push(UnitMention { unit, start, end });
-        i += n_words;
+        None
     }
-    out
-}
-
-/// After a name that follows its unit word, a second capitalised word of the name (`района Магжана Жумабаева`,
-/// `района Үлкен Нарын`), unless it names the next unit (`города Аксу Павлодарской области`) or is no name: the
-/// end of the two words and their text.
-fn name_run(
-    text: &str,
-    ws: &[(usize, usize, String)],
-    at: usize,
-    unit_word_at: &dyn Fn(usize) -> bool,
-    lex: &Lexicon,
-) -> Option<(usize, String)> {
-    let word = &text[ws[at].0..ws[at].1];
-    if lex.gazetteer_knows(word, Lang::Ru)
-        || lex.gazetteer_knows(&lex.ru_noun_nominative(word), Lang::Ru)
-    {
-        return None;
-    }
-    let next = ws.get(at + 1)?;
-    let gap = &text[ws[at].1..next.0];
-    // A capitalised word, not an abbreviation in capitals (`г.Уральска ЗКО`).
-    let written = &text[next.0..next.1];
-    let capital = written.chars().next().is_some_and(char::is_uppercase)
-        && written.chars().skip(1).any(char::is_lowercase);
-    let names_next_unit = at + 2 < ws.len() && unit_word_at(at + 2);
-    let usable = gap == " "
-        && capital
-        && !unit_word_at(at + 1)
-        && !names_next_unit
-        && !lex.phrases("not_unit_name").any(|p| p == next.2);
-    usable.then(|| (next.1, text[ws[at].0..next.1].to_string()))
-}
-
-/// A unit named after a person (`Кәрім Мыңбаев атындағы`, `имени Карима Мынбаева`): when the word at `at` is a
-/// `named_after` phrase of `data/lexicon/keywords.tsv`, that word with the one or two capitalised words standing
-/// before it (`forward` false) or after it (`forward` true). Its byte range and text.
-fn named_after(
-    text: &str,
-    ws: &[(usize, usize, String)],
-    at: usize,
-    forward: bool,
-    lex: &Lexicon,
-) -> Option<(usize, usize, String)> {
-    let marker = ws.get(at)?;
-    lex.phrases("named_after")
-        .any(|p| p == marker.2)
-        .then_some(())?;
-    let capital = |k: usize| {
-        ws.get(k).is_some_and(|w| {
-            text[w.0..w.1]
-                .chars()
-                .next()
-                .is_some_and(char::is_uppercase)
-        })
-    };
-    let mut names = Vec::new();
-    for step in 1..=2 {
-        let k = if forward {
-            at + step
-        } else {
-            at.checked_sub(step)?
-        };
-        let prev = if forward { k - 1 } else { k + 1 };
-        let gap = if forward {
-            text.get(ws[prev].1..ws.get(k)?.0)?
-        } else {
-            text.get(ws[k].1..ws[prev].0)?
-        };
-        if !capital(k) || !gap.chars().all(|c| c.is_whitespace() || c == '.') {
-            break;
-        }
-        names.push(k);
-    }
-    let far = *names.last()?;
-    let (s, e) = if forward {
-        (marker.0, ws[far].1)
-    } else {
-        (ws[far].0, marker.1)
-    };
-    Some((s, e, text[s..e].to_string()))
-}
-
-/// A name of two or three words around `name_word` (away from the unit word) that the gazetteer knows, if any:
-/// its byte range and text.
-fn longer_name(
-    text: &str,
-    ws: &[(usize, usize, String)],
-    name_word: usize,
-    uw: &crate::lexicon::UnitWord,
-    lex: &Lexicon,
-    lang: Lang,
-) -> Option<(usize, usize, String)> {
-    for extra in [2usize, 1] {
-        let (first, last) = if uw.name_after {
-            (name_word, name_word + extra)
-        } else {
-            let Some(first) = name_word.checked_sub(extra) else {
-                continue;
-            };
-            (first, name_word)
-        };
-        if last >= ws.len() {
-            continue;
-        }
-        let (s, e) = (ws[first].0, ws[last].1);
-        // Only spaces, dots and hyphens between the words.
-        let inner = &text[s..e];
-        if inner.contains(['\n', ',', ';', '«', '»', '"']) {
-            continue;
-        }
-        let mut name = inner.to_string();
-        if let Some(gender) = &uw.gender {
-            name = lex.ru_nominative(&name, gender);
-        }
-        if lex.gazetteer_knows(&name, lang) {
-            return Some((s, e, inner.to_string()));
-        }
-    }
-    None
 }
 
 /// A name written all in capitals, in the usual case (`ХРОМТАУ` → `Хромтау`, `БАТЫС` → `Батыс`); other names as
