@@ -413,20 +413,8 @@ pub fn compare(store: &Store, a: &str, b: &str, lex: &Lexicon) -> Result<Compari
             &format!("<{b}>"),
         );
     let (_, rows) = select(store, &query, "queries/competence-compare.rq")?;
-    let texts = |who: &str| -> Result<Vec<(String, String, String, String)>, QueryError> {
-        let q = format!(
-            "SELECT ?area ?number ?text (lang(?text) AS ?lang) WHERE {{
-               ?p akg:assignedTo <{who}> ; dct:subject ?area ; eli:number ?number ; akg:text ?text }}
-             ORDER BY ?area ?number"
-        );
-        let (_, rows) = select(store, &q, "compare")?;
-        Ok(rows
-            .iter()
-            .filter_map(|r| Some((cell(r, 0)?, cell(r, 1)?, cell(r, 2)?, cell(r, 3)?)))
-            .collect())
-    };
-    let (ta, tb) = (texts(a)?, texts(b)?);
-    let has = |t: &[(String, String, String, String)], l: &str| t.iter().any(|x| x.3 == l);
+    let (ta, tb) = (provision_texts(store, a)?, provision_texts(store, b)?);
+    let has = |t: &[ProvisionText], l: &str| t.iter().any(|x| x.3 == l);
     let lang = ["kk", "ru"]
         .into_iter()
         .find(|l| has(&ta, l) && has(&tb, l))
@@ -443,36 +431,12 @@ pub fn compare(store: &Store, a: &str, b: &str, lex: &Lexicon) -> Result<Compari
         let Some(area) = cell(r, 0) else { continue };
         let a_side = side(number(r, 1), number(r, 2));
         let b_side = side(number(r, 3), number(r, 4));
-        let mut pairs = Vec::new();
-        if a_side.is_some() && b_side.is_some() {
-            let of = |t: &[(String, String, String, String)]| -> Vec<(String, String)> {
-                t.iter()
-                    .filter(|x| x.0 == area && x.3 == lang)
-                    .map(|x| (x.1.clone(), x.2.clone()))
-                    .collect()
-            };
-            let (pa, pb) = (of(&ta), of(&tb));
-            let mut scored: Vec<(f64, usize, usize)> = Vec::new();
-            for (i, x) in pa.iter().enumerate() {
-                for (j, y) in pb.iter().enumerate() {
-                    scored.push((similarity::similarity(&x.1, &y.1, lang_enum, lex), i, j));
-                }
-            }
-            scored.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
-            let (mut used_a, mut used_b) = (vec![false; pa.len()], vec![false; pb.len()]);
-            for (score, i, j) in scored {
-                if used_a[i] || used_b[j] || score <= 0.0 {
-                    continue;
-                }
-                used_a[i] = true;
-                used_b[j] = true;
-                pairs.push(Pair {
-                    a: pa[i].clone(),
-                    b: pb[j].clone(),
-                    similarity: (score * 1000.0).round() / 1000.0,
-                });
-            }
-        }
+        let pairs = if a_side.is_some() && b_side.is_some() {
+            let (pa, pb) = (in_area(&ta, &area, lang), in_area(&tb, &area, lang));
+            pair_most_similar(&pa, &pb, lang_enum, lex)
+        } else {
+            Vec::new()
+        };
         areas.push(Compared {
             area: area.strip_prefix(COMP).unwrap_or(&area).to_string(),
             a: a_side,
@@ -486,4 +450,62 @@ pub fn compare(store: &Store, a: &str, b: &str, lex: &Lexicon) -> Result<Compari
         lang: lang.to_string(),
         areas,
     })
+}
+
+/// A body's provision in an area: area IRI, number, text, and the text's language.
+type ProvisionText = (String, String, String, String);
+
+/// A body's provisions with their areas and texts, in every language, by area and number.
+fn provision_texts(store: &Store, who: &str) -> Result<Vec<ProvisionText>, QueryError> {
+    let q = format!(
+        "SELECT ?area ?number ?text (lang(?text) AS ?lang) WHERE {{
+               ?p akg:assignedTo <{who}> ; dct:subject ?area ; eli:number ?number ; akg:text ?text }}
+             ORDER BY ?area ?number"
+    );
+    let (_, rows) = select(store, &q, "compare")?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| Some((cell(r, 0)?, cell(r, 1)?, cell(r, 2)?, cell(r, 3)?)))
+        .collect())
+}
+
+/// The numbers and texts of the provisions in an area, in a language.
+fn in_area(texts: &[ProvisionText], area: &str, lang: &str) -> Vec<(String, String)> {
+    texts
+        .iter()
+        .filter(|x| x.0 == area && x.3 == lang)
+        .map(|x| (x.1.clone(), x.2.clone()))
+        .collect()
+}
+
+/// Pairs two bodies' provisions (number, text) of one area, most similar first, each provision in at most one pair
+/// and no pair of similarity 0.
+fn pair_most_similar(
+    pa: &[(String, String)],
+    pb: &[(String, String)],
+    lang: Lang,
+    lex: &Lexicon,
+) -> Vec<Pair> {
+    let mut scored: Vec<(f64, usize, usize)> = Vec::new();
+    for (i, x) in pa.iter().enumerate() {
+        for (j, y) in pb.iter().enumerate() {
+            scored.push((similarity::similarity(&x.1, &y.1, lang, lex), i, j));
+        }
+    }
+    scored.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+    let (mut used_a, mut used_b) = (vec![false; pa.len()], vec![false; pb.len()]);
+    let mut pairs = Vec::new();
+    for (score, i, j) in scored {
+        if used_a[i] || used_b[j] || score <= 0.0 {
+            continue;
+        }
+        used_a[i] = true;
+        used_b[j] = true;
+        pairs.push(Pair {
+            a: pa[i].clone(),
+            b: pb[j].clone(),
+            similarity: (score * 1000.0).round() / 1000.0,
+        });
+    }
+    pairs
 }

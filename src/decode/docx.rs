@@ -48,24 +48,7 @@ pub fn read_docx(bytes: &[u8]) -> Result<String, DecodeError> {
 fn document_text(xml: &[u8]) -> Result<String, DecodeError> {
     let mut reader = quick_xml::Reader::from_reader(xml);
     let mut buf = Vec::new();
-    let mut lines: Vec<String> = Vec::new();
-    let mut line = String::new();
-    // Inside <w:t> (text to keep); inside <w:delText>/<w:instrText> (text to drop).
-    let mut in_text = false;
-    let mut skipping = 0usize;
-    // Table nesting: cells seen in the current row of each open table; paragraphs seen in the current cell.
-    let mut rows: Vec<usize> = Vec::new();
-    let mut cell_paragraphs = 0usize;
-    let flush = |line: &mut String, lines: &mut Vec<String>, blank: bool| {
-        let t = line.trim_end().to_string();
-        line.clear();
-        if !t.trim().is_empty() {
-            lines.push(t);
-            if blank {
-                lines.push(String::new());
-            }
-        }
-    };
+    let mut body = BodyText::default();
     loop {
         let event = reader.read_event_into(&mut buf).map_err(|e| {
             DecodeError::Docx(format!(
@@ -75,81 +58,140 @@ fn document_text(xml: &[u8]) -> Result<String, DecodeError> {
         })?;
         match event {
             Event::Eof => break,
-            Event::Start(e) => match e.local_name().as_ref() {
-                b"t" => in_text = true,
-                b"delText" | b"instrText" => skipping += 1,
-                b"tbl" => {
-                    flush(&mut line, &mut lines, true);
-                    rows.push(0);
-                }
-                b"tr" => {
-                    if let Some(n) = rows.last_mut() {
-                        *n = 0;
-                    }
-                }
-                b"tc" => {
-                    if let Some(n) = rows.last_mut() {
-                        if *n > 0 {
-                            line.push_str("\t|\t");
-                        }
-                        *n += 1;
-                    }
-                    cell_paragraphs = 0;
-                }
-                b"p" if !rows.is_empty() => {
-                    if cell_paragraphs > 0 {
-                        line.push(' ');
-                    }
-                    cell_paragraphs += 1;
-                }
-                _ => {}
-            },
-            Event::Empty(e) => match e.local_name().as_ref() {
-                b"tab" if skipping == 0 => line.push('\t'),
-                b"br" | b"cr" if skipping == 0 => {
-                    if rows.is_empty() {
-                        flush(&mut line, &mut lines, false);
-                    } else {
-                        line.push(' ');
-                    }
-                }
-                b"p" if rows.is_empty() => flush(&mut line, &mut lines, true),
-                _ => {}
-            },
-            Event::End(e) => match e.local_name().as_ref() {
-                b"t" => in_text = false,
-                b"delText" | b"instrText" => skipping = skipping.saturating_sub(1),
-                b"p" if rows.is_empty() => flush(&mut line, &mut lines, true),
-                b"tr" => flush(&mut line, &mut lines, false),
-                b"tbl" => {
-                    rows.pop();
-                    flush(&mut line, &mut lines, false);
-                    if lines.last().is_some_and(|l| !l.is_empty()) {
-                        lines.push(String::new());
-                    }
-                }
-                _ => {}
-            },
-            Event::Text(t) if in_text && skipping == 0 => {
+            Event::Start(e) => body.start(e.local_name().as_ref()),
+            Event::Empty(e) => body.empty(e.local_name().as_ref()),
+            Event::End(e) => body.end(e.local_name().as_ref()),
+            Event::Text(t) if body.keeps_text() => {
                 let s = t.unescape().map_err(|e| {
                     DecodeError::Docx(format!("bad text in word/document.xml: {e}"))
                 })?;
-                line.push_str(&s);
+                body.line.push_str(&s);
             }
-            Event::CData(t) if in_text && skipping == 0 => {
-                line.push_str(&String::from_utf8_lossy(&t));
+            Event::CData(t) if body.keeps_text() => {
+                body.line.push_str(&String::from_utf8_lossy(&t));
             }
             _ => {}
         }
         buf.clear();
     }
-    flush(&mut line, &mut lines, false);
-    while lines.last().is_some_and(|l| l.is_empty()) {
-        lines.pop();
+    Ok(body.finish())
+}
+
+/// The state of [`document_text`]'s reading.
+#[derive(Default)]
+struct BodyText {
+    /// The lines written so far; an empty one sets paragraphs and tables apart.
+    lines: Vec<String>,
+    /// The line being written.
+    line: String,
+    /// Inside `<w:t>` (text to keep).
+    in_text: bool,
+    /// How many `<w:delText>`/`<w:instrText>` (text to drop) are open.
+    skipping: usize,
+    /// Table nesting: cells seen in the current row of each open table.
+    rows: Vec<usize>,
+    /// Paragraphs seen in the current cell.
+    cell_paragraphs: usize,
+}
+
+impl BodyText {
+    /// Ends the line being written, kept if it holds any text; with `blank`, a kept line ends its paragraph too
+    /// (an empty line).
+    fn flush(&mut self, blank: bool) {
+        let t = self.line.trim_end().to_string();
+        self.line.clear();
+        if !t.trim().is_empty() {
+            self.lines.push(t);
+            if blank {
+                self.lines.push(String::new());
+            }
+        }
     }
-    let mut text = lines.join("\n");
-    text.push('\n');
-    Ok(text)
+
+    /// Whether text read now is text of the document (in `<w:t>`, not in deleted text or a field code).
+    fn keeps_text(&self) -> bool {
+        self.in_text && self.skipping == 0
+    }
+
+    /// An opening tag: text starts or text to drop; a table ends the paragraph before it; a cell after the first
+    /// in its row is set apart by `\t|\t`, a paragraph after the first in its cell by a space.
+    fn start(&mut self, name: &[u8]) {
+        match name {
+            b"t" => self.in_text = true,
+            b"delText" | b"instrText" => self.skipping += 1,
+            b"tbl" => {
+                self.flush(true);
+                self.rows.push(0);
+            }
+            b"tr" => {
+                if let Some(n) = self.rows.last_mut() {
+                    *n = 0;
+                }
+            }
+            b"tc" => {
+                if let Some(n) = self.rows.last_mut() {
+                    if *n > 0 {
+                        self.line.push_str("\t|\t");
+                    }
+                    *n += 1;
+                }
+                self.cell_paragraphs = 0;
+            }
+            b"p" if !self.rows.is_empty() => {
+                if self.cell_paragraphs > 0 {
+                    self.line.push(' ');
+                }
+                self.cell_paragraphs += 1;
+            }
+            _ => {}
+        }
+    }
+
+    /// An empty tag: a tab; a line break (a space in a table); an empty paragraph outside a table ends the one before.
+    fn empty(&mut self, name: &[u8]) {
+        match name {
+            b"tab" if self.skipping == 0 => self.line.push('\t'),
+            b"br" | b"cr" if self.skipping == 0 => {
+                if self.rows.is_empty() {
+                    self.flush(false);
+                } else {
+                    self.line.push(' ');
+                }
+            }
+            b"p" if self.rows.is_empty() => self.flush(true),
+            _ => {}
+        }
+    }
+
+    /// A closing tag: the end of text or of text to drop, of a paragraph outside a table, of a row, of a table
+    /// (set apart by an empty line).
+    fn end(&mut self, name: &[u8]) {
+        match name {
+            b"t" => self.in_text = false,
+            b"delText" | b"instrText" => self.skipping = self.skipping.saturating_sub(1),
+            b"p" if self.rows.is_empty() => self.flush(true),
+            b"tr" => self.flush(false),
+            b"tbl" => {
+                self.rows.pop();
+                self.flush(false);
+                if self.lines.last().is_some_and(|l| !l.is_empty()) {
+                    self.lines.push(String::new());
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The text, without trailing empty lines and ending in a line end.
+    fn finish(mut self) -> String {
+        self.flush(false);
+        while self.lines.last().is_some_and(|l| l.is_empty()) {
+            self.lines.pop();
+        }
+        let mut text = self.lines.join("\n");
+        text.push('\n');
+        text
+    }
 }
 
 #[cfg(test)]

@@ -233,120 +233,148 @@ const BLOCKS: &[&str] = &[
 /// Renders an element as text and notes, walking the tree without recursion (a page nested ten thousand levels
 /// deep costs nothing more than a flat one).
 fn render(root: ElementRef<'_>) -> (String, Vec<String>) {
-    let mut lines: Vec<String> = Vec::new();
-    let mut line = String::new();
-    let mut notes = Vec::new();
-    // The node whose subtree is being skipped or taken as a note, and the note's text so far.
-    let mut skipping: Option<ego_tree::NodeId> = None;
-    let mut note: Option<(ego_tree::NodeId, String)> = None;
-    // Cells seen so far in each open table row.
-    let mut cells: Vec<usize> = Vec::new();
-    let end_line = |line: &mut String, lines: &mut Vec<String>, blank: bool| {
-        let t = line
-            .trim_matches(|c: char| c.is_ascii_whitespace())
-            .to_string();
-        line.clear();
-        if !t.is_empty() {
-            lines.push(t);
-        }
-        if blank && lines.last().is_some_and(|l| !l.is_empty()) {
-            lines.push(String::new());
-        }
-    };
+    let mut renderer = Renderer::default();
     for edge in root.traverse() {
         match edge {
-            Edge::Open(node) => {
-                if skipping.is_some() {
-                    continue;
-                }
-                match node.value() {
-                    Node::Text(t) => {
-                        let target = match &mut note {
-                            Some((_, n)) => n,
-                            None => &mut line,
-                        };
-                        push_inline(target, &t[..]);
+            Edge::Open(node) => renderer.open(node),
+            Edge::Close(node) => renderer.close(node),
+        }
+    }
+    renderer.finish()
+}
+
+/// The state of [`render`]'s walk.
+#[derive(Default)]
+struct Renderer {
+    /// The lines written so far; an empty one sets blocks apart.
+    lines: Vec<String>,
+    /// The line being written.
+    line: String,
+    notes: Vec<String>,
+    /// The node whose subtree is being skipped.
+    skipping: Option<ego_tree::NodeId>,
+    /// The node whose subtree is taken as a note, and the note's text so far.
+    note: Option<(ego_tree::NodeId, String)>,
+    /// Cells seen so far in each open table row.
+    cells: Vec<usize>,
+}
+
+impl Renderer {
+    /// Ends the line being written (kept if it holds any text); with `blank`, also the block (an empty line).
+    fn end_line(&mut self, blank: bool) {
+        let t = self
+            .line
+            .trim_matches(|c: char| c.is_ascii_whitespace())
+            .to_string();
+        self.line.clear();
+        if !t.is_empty() {
+            self.lines.push(t);
+        }
+        if blank && self.lines.last().is_some_and(|l| !l.is_empty()) {
+            self.lines.push(String::new());
+        }
+    }
+
+    /// A node as the walk enters it: its text goes to the note or the line; an element is handled by
+    /// [`Renderer::open_element`]. Nothing inside a skipped element counts.
+    fn open(&mut self, node: ego_tree::NodeRef<'_, Node>) {
+        if self.skipping.is_some() {
+            return;
+        }
+        match node.value() {
+            Node::Text(t) => {
+                let target = match &mut self.note {
+                    Some((_, n)) => n,
+                    None => &mut self.line,
+                };
+                push_inline(target, &t[..]);
+            }
+            Node::Element(e) => self.open_element(node.id(), e),
+            _ => {}
+        }
+    }
+
+    /// An element as the walk enters it: it may start a skip or a note; in a note, a block or break is a space;
+    /// else a break or row ends the line, a cell after the first is set apart by `\t|\t`, a block ends the block.
+    fn open_element(&mut self, id: ego_tree::NodeId, e: &scraper::node::Element) {
+        let name = e.name();
+        if SKIPPED.contains(&name) {
+            self.skipping = Some(id);
+            return;
+        }
+        if self.note.is_none() && e.classes().any(|c| c.starts_with("note")) {
+            self.note = Some((id, String::new()));
+            return;
+        }
+        if let Some((_, n)) = &mut self.note {
+            if name == "br" || BLOCKS.contains(&name) {
+                n.push(' ');
+            }
+            return;
+        }
+        match name {
+            "br" => self.end_line(false),
+            "tr" => {
+                self.end_line(false);
+                self.cells.push(0);
+            }
+            "td" | "th" => {
+                if let Some(n) = self.cells.last_mut() {
+                    if *n > 0 {
+                        self.line.push_str("\t|\t");
                     }
-                    Node::Element(e) => {
-                        let name = e.name();
-                        if SKIPPED.contains(&name) {
-                            skipping = Some(node.id());
-                            continue;
-                        }
-                        if note.is_none() && e.classes().any(|c| c.starts_with("note")) {
-                            note = Some((node.id(), String::new()));
-                            continue;
-                        }
-                        if note.is_some() {
-                            if name == "br" || BLOCKS.contains(&name) {
-                                if let Some((_, n)) = &mut note {
-                                    n.push(' ');
-                                }
-                            }
-                            continue;
-                        }
-                        match name {
-                            "br" => end_line(&mut line, &mut lines, false),
-                            "tr" => {
-                                end_line(&mut line, &mut lines, false);
-                                cells.push(0);
-                            }
-                            "td" | "th" => {
-                                if let Some(n) = cells.last_mut() {
-                                    if *n > 0 {
-                                        line.push_str("\t|\t");
-                                    }
-                                    *n += 1;
-                                }
-                            }
-                            _ if BLOCKS.contains(&name) => end_line(&mut line, &mut lines, true),
-                            _ => {}
-                        }
-                    }
-                    _ => {}
+                    *n += 1;
                 }
             }
-            Edge::Close(node) => {
-                if skipping == Some(node.id()) {
-                    skipping = None;
-                    continue;
+            _ if BLOCKS.contains(&name) => self.end_line(true),
+            _ => {}
+        }
+    }
+
+    /// A node as the walk leaves it: the end of a skip, of a note (kept if it holds text), of a row or a block.
+    fn close(&mut self, node: ego_tree::NodeRef<'_, Node>) {
+        if self.skipping == Some(node.id()) {
+            self.skipping = None;
+            return;
+        }
+        if self.skipping.is_some() {
+            return;
+        }
+        if self.note.as_ref().is_some_and(|(id, _)| *id == node.id()) {
+            if let Some((_, n)) = self.note.take() {
+                let n = collapse(&n);
+                if !n.is_empty() {
+                    self.notes.push(n);
                 }
-                if skipping.is_some() {
-                    continue;
+            }
+            return;
+        }
+        if self.note.is_some() {
+            return;
+        }
+        if let Node::Element(e) = node.value() {
+            match e.name() {
+                "tr" => {
+                    self.cells.pop();
+                    self.end_line(false);
                 }
-                if note.as_ref().is_some_and(|(id, _)| *id == node.id()) {
-                    if let Some((_, n)) = note.take() {
-                        let n = collapse(&n);
-                        if !n.is_empty() {
-                            notes.push(n);
-                        }
-                    }
-                    continue;
-                }
-                if note.is_some() {
-                    continue;
-                }
-                if let Node::Element(e) = node.value() {
-                    match e.name() {
-                        "tr" => {
-                            cells.pop();
-                            end_line(&mut line, &mut lines, false);
-                        }
-                        "td" | "th" => {}
-                        name if BLOCKS.contains(&name) => end_line(&mut line, &mut lines, true),
-                        _ => {}
-                    }
-                }
+                "td" | "th" => {}
+                name if BLOCKS.contains(&name) => self.end_line(true),
+                _ => {}
             }
         }
     }
-    end_line(&mut line, &mut lines, false);
-    while lines.last().is_some_and(|l| l.is_empty()) {
-        lines.pop();
+
+    /// The text, without trailing empty lines and ending in a line end, and the notes.
+    fn finish(mut self) -> (String, Vec<String>) {
+        self.end_line(false);
+        while self.lines.last().is_some_and(|l| l.is_empty()) {
+            self.lines.pop();
+        }
+        let mut text = self.lines.join("\n");
+        text.push('\n');
+        (text, self.notes)
     }
-    let mut text = lines.join("\n");
-    text.push('\n');
-    (text, notes)
 }
 
 /// Appends inline text: runs of ASCII whitespace become one space, and no space opens a line.

@@ -10,7 +10,8 @@
 
 use crate::decode::html::{self as page, read_page, Page};
 use crate::http::{self, ClientOptions, HttpError, Retry};
-use reqwest::blocking::Client;
+use reqwest::blocking::{Client, RequestBuilder, Response};
+use reqwest::header::HeaderName;
 use reqwest::StatusCode;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -389,22 +390,45 @@ impl Fetcher {
         old: Option<&Validators>,
         note: &mut dyn FnMut(String),
     ) -> Result<Got, FetchError> {
-        let client = self.client.clone();
-        let make = || {
-            let mut r = client.get(url).header(
-                reqwest::header::ACCEPT,
-                "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8",
-            );
-            if let Some(v) = old {
-                if let Some(e) = &v.etag {
-                    r = r.header(reqwest::header::IF_NONE_MATCH, e);
-                }
-                if let Some(m) = &v.last_modified {
-                    r = r.header(reqwest::header::IF_MODIFIED_SINCE, m);
-                }
-            }
-            r
+        let response = self.send(url, old, note)?;
+        let status = response.status();
+        if status == StatusCode::NOT_MODIFIED && old.is_some() {
+            return Ok(Got::NotModified);
+        }
+        if !status.is_success() {
+            return Err(FetchError::Status {
+                url: url.to_string(),
+                status,
+            });
+        }
+        let validators = Validators {
+            etag: header(&response, reqwest::header::ETAG),
+            last_modified: header(&response, reqwest::header::LAST_MODIFIED),
+            fetched_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         };
+        let charset = charset(&response);
+        let bytes = read_body(response, url)?;
+        // The header's charset, else a BOM, else UTF-8 (what the site sends).
+        let (html, _, _) = charset.unwrap_or(encoding_rs::UTF_8).decode(&bytes);
+        let page = read_page(&html).map_err(|cause| FetchError::Page {
+            url: url.to_string(),
+            cause,
+        })?;
+        Ok(Got::Page {
+            page: Box::new(page),
+            validators,
+        })
+    }
+
+    /// Asks for a page once the pause is over, retrying as the policy says (a backoff counts as a pause).
+    fn send(
+        &mut self,
+        url: &str,
+        old: Option<&Validators>,
+        note: &mut dyn FnMut(String),
+    ) -> Result<Response, FetchError> {
+        let client = self.client.clone();
+        let make = || conditional_request(&client, url, old);
         self.pause();
         let retry = self.opts.retry;
         let mut last = self.last;
@@ -417,62 +441,66 @@ impl Fetcher {
             last = Some(Instant::now() + wait);
         })?;
         self.last = last.map(|l| l.max(Instant::now()));
-        let status = response.status();
-        if status == StatusCode::NOT_MODIFIED && old.is_some() {
-            return Ok(Got::NotModified);
-        }
-        if !status.is_success() {
-            return Err(FetchError::Status {
-                url: url.to_string(),
-                status,
-            });
-        }
-        let header = |h| {
-            response
-                .headers()
-                .get(h)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string)
-        };
-        let validators = Validators {
-            etag: header(reqwest::header::ETAG),
-            last_modified: header(reqwest::header::LAST_MODIFIED),
-            fetched_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        };
-        let charset = header(reqwest::header::CONTENT_TYPE)
-            .and_then(|ct| {
-                ct.split(';').find_map(|p| {
-                    p.trim()
-                        .strip_prefix("charset=")
-                        .map(|c| c.trim_matches('"').to_string())
-                })
-            })
-            .and_then(|c| encoding_rs::Encoding::for_label(c.as_bytes()));
-        let mut bytes = Vec::new();
-        response
-            .take(MAX_PAGE_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| FetchError::Body {
-                url: url.to_string(),
-                message: format!("reading the page failed: {e}"),
-            })?;
-        if bytes.len() as u64 > MAX_PAGE_BYTES {
-            return Err(FetchError::Body {
-                url: url.to_string(),
-                message: format!("page larger than {} MiB", MAX_PAGE_BYTES >> 20),
-            });
-        }
-        // The header's charset, else a BOM, else UTF-8 (what the site sends).
-        let (html, _, _) = charset.unwrap_or(encoding_rs::UTF_8).decode(&bytes);
-        let page = read_page(&html).map_err(|cause| FetchError::Page {
-            url: url.to_string(),
-            cause,
-        })?;
-        Ok(Got::Page {
-            page: Box::new(page),
-            validators,
-        })
+        Ok(response)
     }
+}
+
+/// A request for a page, conditional on the validators of the saved copy when they are known.
+fn conditional_request(client: &Client, url: &str, old: Option<&Validators>) -> RequestBuilder {
+    let mut r = client.get(url).header(
+        reqwest::header::ACCEPT,
+        "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8",
+    );
+    if let Some(v) = old {
+        if let Some(e) = &v.etag {
+            r = r.header(reqwest::header::IF_NONE_MATCH, e);
+        }
+        if let Some(m) = &v.last_modified {
+            r = r.header(reqwest::header::IF_MODIFIED_SINCE, m);
+        }
+    }
+    r
+}
+
+/// A header of a response, when its value is text.
+fn header(response: &Response, name: HeaderName) -> Option<String> {
+    response
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+/// The encoding the `Content-Type` header names, if it names one.
+fn charset(response: &Response) -> Option<&'static encoding_rs::Encoding> {
+    header(response, reqwest::header::CONTENT_TYPE)
+        .and_then(|ct| {
+            ct.split(';').find_map(|p| {
+                p.trim()
+                    .strip_prefix("charset=")
+                    .map(|c| c.trim_matches('"').to_string())
+            })
+        })
+        .and_then(|c| encoding_rs::Encoding::for_label(c.as_bytes()))
+}
+
+/// The body of a response, refused past [`MAX_PAGE_BYTES`].
+fn read_body(response: Response, url: &str) -> Result<Vec<u8>, FetchError> {
+    let mut bytes = Vec::new();
+    response
+        .take(MAX_PAGE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| FetchError::Body {
+            url: url.to_string(),
+            message: format!("reading the page failed: {e}"),
+        })?;
+    if bytes.len() as u64 > MAX_PAGE_BYTES {
+        return Err(FetchError::Body {
+            url: url.to_string(),
+            message: format!("page larger than {} MiB", MAX_PAGE_BYTES >> 20),
+        });
+    }
+    Ok(bytes)
 }
 
 enum Got {

@@ -121,6 +121,91 @@ pub enum Found {
     Key,
 }
 
+/// A row of the table, with the header's column names.
+struct Row<'a> {
+    cols: &'a [String],
+    fields: Vec<&'a str>,
+    /// The row's line in the table.
+    line: usize,
+}
+
+impl Row<'_> {
+    /// An error at this row.
+    fn bad(&self, message: String) -> GazetteerError {
+        GazetteerError {
+            line: self.line,
+            message,
+        }
+    }
+
+    /// The trimmed value of a column.
+    fn col(&self, name: &str) -> Result<&str, GazetteerError> {
+        self.cols
+            .iter()
+            .position(|c| c == name)
+            .map(|p| self.fields[p].trim())
+            .ok_or_else(|| self.bad(format!("no column {name:?} in the header")))
+    }
+
+    /// The value of a date column (ISO), if given.
+    fn date(&self, name: &str) -> Result<Option<String>, GazetteerError> {
+        let v = opt(self.col(name)?);
+        if let Some(d) = &v {
+            if chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err() {
+                return Err(self.bad(format!("`{name}` is not a date (YYYY-MM-DD): {d:?}")));
+            }
+        }
+        Ok(v)
+    }
+
+    /// The period the row gives (its key not yet made): as many fields as columns, an id and both names, and a
+    /// known unit type.
+    fn period(&self) -> Result<Period, GazetteerError> {
+        if self.fields.len() != self.cols.len() {
+            return Err(self.bad(format!(
+                "expected {} columns ({}), found {}",
+                self.cols.len(),
+                self.cols.join(", "),
+                self.fields.len()
+            )));
+        }
+        let p = Period {
+            id: self.col("id")?.to_string(),
+            unit_type: self.col("type")?.to_string(),
+            parent: opt(self.col("parent")?),
+            kk: self.col("kk")?.to_string(),
+            ru: self.col("ru")?.to_string(),
+            ru_genitive: self.col("ru_genitive")?.to_string(),
+            kk_alt: list(self.col("kk_alt")?),
+            ru_alt: list(self.col("ru_alt")?),
+            kato: opt(self.col("kato")?),
+            from: self.date("from")?,
+            to: self.date("to")?,
+            source: self.col("source")?.to_string(),
+            key: String::new(),
+        };
+        if p.id.is_empty() || p.kk.is_empty() || p.ru.is_empty() {
+            return Err(self.bad("`id`, `kk` and `ru` must not be empty".into()));
+        }
+        if family(&p.unit_type) == "other" {
+            return Err(self.bad(format!("unknown unit type {:?}", p.unit_type)));
+        }
+        Ok(p)
+    }
+}
+
+/// A value, unless empty or `-`.
+fn opt(v: &str) -> Option<String> {
+    (v != "-" && !v.is_empty()).then(|| v.to_string())
+}
+
+/// A list of values separated by ` | ` (none for empty or `-`).
+fn list(v: &str) -> Vec<String> {
+    opt(v)
+        .map(|v| v.split(" | ").map(|s| s.trim().to_string()).collect())
+        .unwrap_or_default()
+}
+
 /// The gazetteer, loaded once.
 #[derive(Debug, Clone, Default)]
 pub struct Gazetteer {
@@ -153,91 +238,52 @@ impl Gazetteer {
             if line.starts_with('#') || line.trim().is_empty() {
                 continue;
             }
-            let f: Vec<&str> = line.split('\t').collect();
+            let fields: Vec<&str> = line.split('\t').collect();
             let Some(cols) = &header else {
-                header = Some(f.iter().map(|s| s.to_string()).collect());
+                header = Some(fields.iter().map(|s| s.to_string()).collect());
                 continue;
             };
-            let bad = |message: String| GazetteerError {
+            let row = Row {
+                cols,
+                fields,
                 line: i + 1,
-                message,
             };
-            if f.len() != cols.len() {
-                return Err(bad(format!(
-                    "expected {} columns ({}), found {}",
-                    cols.len(),
-                    cols.join(", "),
-                    f.len()
-                )));
-            }
-            let col = |name: &str| -> Result<&str, GazetteerError> {
-                cols.iter()
-                    .position(|c| c == name)
-                    .map(|p| f[p].trim())
-                    .ok_or_else(|| bad(format!("no column {name:?} in the header")))
-            };
-            let opt = |v: &str| (v != "-" && !v.is_empty()).then(|| v.to_string());
-            let list = |v: &str| -> Vec<String> {
-                opt(v)
-                    .map(|v| v.split(" | ").map(|s| s.trim().to_string()).collect())
-                    .unwrap_or_default()
-            };
-            let date = |name: &str| -> Result<Option<String>, GazetteerError> {
-                let v = opt(col(name)?);
-                if let Some(d) = &v {
-                    if chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err() {
-                        return Err(bad(format!("`{name}` is not a date (YYYY-MM-DD): {d:?}")));
-                    }
-                }
-                Ok(v)
-            };
-            let p = Period {
-                id: col("id")?.to_string(),
-                unit_type: col("type")?.to_string(),
-                parent: opt(col("parent")?),
-                kk: col("kk")?.to_string(),
-                ru: col("ru")?.to_string(),
-                ru_genitive: col("ru_genitive")?.to_string(),
-                kk_alt: list(col("kk_alt")?),
-                ru_alt: list(col("ru_alt")?),
-                kato: opt(col("kato")?),
-                from: date("from")?,
-                to: date("to")?,
-                source: col("source")?.to_string(),
-                key: String::new(),
-            };
-            if p.id.is_empty() || p.kk.is_empty() || p.ru.is_empty() {
-                return Err(bad("`id`, `kk` and `ru` must not be empty".into()));
-            }
-            if family(&p.unit_type) == "other" {
-                return Err(bad(format!("unknown unit type {:?}", p.unit_type)));
-            }
-            let mut p = p;
+            let mut p = row.period()?;
             p.key = key.key(&proper(&p.kk, Lang::Kk), Lang::Kk);
-            let at = g.periods.len();
-            g.by_id.entry(p.id.clone()).or_default().push(at);
-            for lang in [Lang::Kk, Lang::Ru] {
-                for name in p.names(lang) {
-                    let proper = proper(name, lang);
-                    g.by_name
-                        .entry((lang, normal(&proper, key)))
-                        .or_default()
-                        .push(at);
-                    let k = key.key(&proper, lang);
-                    if !k.is_empty() {
-                        g.by_key.entry(k).or_default().push(at);
-                    }
-                }
-            }
-            g.periods.push(p);
+            g.add(p, &proper);
         }
         for list in g.by_name.values_mut().chain(g.by_key.values_mut()) {
             list.dedup();
         }
-        // Every parent must be a unit of the table.
-        for (i, p) in g.periods.iter().enumerate() {
+        g.check_parents()?;
+        Ok(g)
+    }
+
+    /// Adds a period, indexed by its unit's id, by the normal proper part of each of its names and by their keys.
+    fn add(&mut self, p: Period, proper: &impl Fn(&str, Lang) -> String) {
+        let at = self.periods.len();
+        self.by_id.entry(p.id.clone()).or_default().push(at);
+        for lang in [Lang::Kk, Lang::Ru] {
+            for name in p.names(lang) {
+                let proper = proper(name, lang);
+                self.by_name
+                    .entry((lang, normal(&proper, &self.key)))
+                    .or_default()
+                    .push(at);
+                let k = self.key.key(&proper, lang);
+                if !k.is_empty() {
+                    self.by_key.entry(k).or_default().push(at);
+                }
+            }
+        }
+        self.periods.push(p);
+    }
+
+    /// Checks that every parent is a unit of the table.
+    fn check_parents(&self) -> Result<(), GazetteerError> {
+        for (i, p) in self.periods.iter().enumerate() {
             if let Some(parent) = &p.parent {
-                if !g.by_id.contains_key(parent) {
+                if !self.by_id.contains_key(parent) {
                     return Err(GazetteerError {
                         line: i + 1,
                         message: format!("{}: parent {parent:?} is not in the table", p.id),
@@ -245,7 +291,7 @@ impl Gazetteer {
                 }
             }
         }
-        Ok(g)
+        Ok(())
     }
 
     /// Whether a proper name is a name of some unit in a language.

@@ -463,6 +463,377 @@ fn opt(value: String) -> Option<String> {
     (value != "-" && !value.is_empty()).then_some(value)
 }
 
+/// The source of the tables (the texts built into the binary or a `data/` folder), read one table at a time.
+struct Tables<F>(F);
+
+impl<F: Fn(&str) -> Result<String, LexiconError>> Tables<F> {
+    /// Loads the table `name` and reads it with `parse`, which is given the name (for its errors) and the text.
+    fn read<T>(
+        &self,
+        name: &str,
+        parse: impl FnOnce(&str, &str) -> Result<T, LexiconError>,
+    ) -> Result<T, LexiconError> {
+        let text = (self.0)(name)?;
+        parse(name, &text)
+    }
+}
+
+/// Reads `months.tsv`: month stems, lowercase, with the month's number.
+fn months(table: &str, text: &str) -> Result<Vec<(Lang, String, u32)>, LexiconError> {
+    #[derive(Deserialize)]
+    struct Month {
+        lang: Lang,
+        stem: String,
+        month: u32,
+    }
+    Ok(rows::<Month>(table, text)?
+        .into_iter()
+        .map(|m| (m.lang, m.stem.to_lowercase(), m.month))
+        .collect())
+}
+
+/// Reads `legal-forms.tsv`, longest phrase first so that a longer form wins over a shorter one it contains.
+fn legal_forms(table: &str, text: &str) -> Result<Vec<LegalFormPhrase>, LexiconError> {
+    #[derive(Deserialize)]
+    struct Form {
+        form: String,
+        lang: Lang,
+        words: String,
+    }
+    let mut legal_forms: Vec<LegalFormPhrase> = rows::<Form>(table, text)?
+        .into_iter()
+        .map(|f| LegalFormPhrase {
+            form: f.form,
+            phrase: StemPhrase::new(f.lang, &f.words),
+        })
+        .collect();
+    legal_forms.sort_by_key(|f| std::cmp::Reverse(f.phrase.stems.len()));
+    Ok(legal_forms)
+}
+
+/// Reads `unit-types.tsv`, longest phrase first; the `name` column must say `before` or `after`.
+fn unit_words(table: &str, text: &str) -> Result<Vec<UnitWord>, LexiconError> {
+    #[derive(Deserialize)]
+    struct Unit {
+        unit_type: String,
+        lang: Lang,
+        words: String,
+        adjective: String,
+        slug: String,
+        label: String,
+        name: String,
+        gender: String,
+    }
+    let mut unit_words: Vec<UnitWord> = rows::<Unit>(table, text)?
+        .into_iter()
+        .map(|u| {
+            let name_after = match u.name.as_str() {
+                "before" => false,
+                "after" => true,
+                other => {
+                    return Err(LexiconError::Row {
+                        table: table.to_string(),
+                        message: format!("`name` must be before or after, not {other:?}"),
+                    })
+                }
+            };
+            let genitive = u.gender == "gen";
+            Ok(UnitWord {
+                unit_type: u.unit_type,
+                phrase: StemPhrase::new(u.lang, &u.words),
+                adjective: opt(u.adjective.to_lowercase()),
+                slug: u.slug,
+                label: u.label,
+                name_after,
+                gender: opt(u.gender).filter(|_| !genitive),
+                genitive,
+            })
+        })
+        .collect::<Result<_, LexiconError>>()?;
+    unit_words.sort_by_key(|u| std::cmp::Reverse(u.phrase.stems.len()));
+    Ok(unit_words)
+}
+
+/// Reads `name-key.tsv`, the rules of the language-neutral key of unit names.
+fn name_key(table: &str, text: &str) -> Result<crate::gazetteer::key::NameKey, LexiconError> {
+    crate::gazetteer::key::NameKey::parse(text).map_err(|e| LexiconError::Row {
+        table: table.to_string(),
+        message: format!("line {}: {}", e.line, e.message),
+    })
+}
+
+/// Reads the gazetteer, whose proper names are cut from the full names with the unit words and keyed by `name_key`.
+fn gazetteer(
+    table: &str,
+    text: &str,
+    unit_words: &[UnitWord],
+    name_key: &crate::gazetteer::key::NameKey,
+) -> Result<crate::gazetteer::Gazetteer, LexiconError> {
+    crate::gazetteer::Gazetteer::parse(
+        text,
+        |full, lang| proper_name(unit_words, full, lang),
+        name_key,
+    )
+    .map_err(|e| LexiconError::Row {
+        table: table.to_string(),
+        message: format!("line {}: {}", e.line, e.message),
+    })
+}
+
+/// Reads `ru-adjective-endings.tsv`: gender, oblique and nominative ending, longest oblique ending first.
+fn ru_adjective_endings(
+    table: &str,
+    text: &str,
+) -> Result<Vec<(String, String, String)>, LexiconError> {
+    #[derive(Deserialize)]
+    struct Ending {
+        gender: String,
+        oblique: String,
+        nominative: String,
+    }
+    let mut ru_endings: Vec<(String, String, String)> = rows::<Ending>(table, text)?
+        .into_iter()
+        .map(|e| {
+            (
+                e.gender,
+                e.oblique.to_lowercase(),
+                e.nominative.to_lowercase(),
+            )
+        })
+        .collect();
+    ru_endings.sort_by_key(|e| std::cmp::Reverse(e.1.chars().count()));
+    Ok(ru_endings)
+}
+
+/// Reads `ru-noun-endings.tsv`: genitive and nominative ending, longest genitive ending first.
+fn ru_noun_endings(table: &str, text: &str) -> Result<Vec<(String, String)>, LexiconError> {
+    #[derive(Deserialize)]
+    struct NounEnding {
+        genitive: String,
+        nominative: String,
+    }
+    let mut ru_noun_endings: Vec<(String, String)> = rows::<NounEnding>(table, text)?
+        .into_iter()
+        .map(|e| {
+            (
+                e.genitive.to_lowercase(),
+                opt(e.nominative).unwrap_or_default(),
+            )
+        })
+        .collect();
+    ru_noun_endings.sort_by_key(|e| std::cmp::Reverse(e.0.chars().count()));
+    Ok(ru_noun_endings)
+}
+
+/// A name of a local body: kind, language, pattern and fallback pattern.
+type BodyLabel = (String, Lang, String, Option<String>);
+
+/// Reads `body-labels.tsv`: the names of local bodies by kind and language, with their fallback.
+fn body_labels(table: &str, text: &str) -> Result<Vec<BodyLabel>, LexiconError> {
+    #[derive(Deserialize)]
+    struct Row {
+        kind: String,
+        lang: Lang,
+        label: String,
+        fallback: String,
+    }
+    Ok(rows::<Row>(table, text)?
+        .into_iter()
+        .map(|b| (b.kind, b.lang, b.label, opt(b.fallback)))
+        .collect())
+}
+
+/// Reads `keywords.tsv`: the lowercase signal phrases of each key, in table order.
+fn keywords(table: &str, text: &str) -> Result<HashMap<String, Vec<(Lang, String)>>, LexiconError> {
+    #[derive(Deserialize)]
+    struct Keyword {
+        key: String,
+        lang: Lang,
+        phrase: String,
+    }
+    let mut keywords: HashMap<String, Vec<(Lang, String)>> = HashMap::new();
+    for k in rows::<Keyword>(table, text)? {
+        keywords
+            .entry(k.key)
+            .or_default()
+            .push((k.lang, k.phrase.to_lowercase()));
+    }
+    Ok(keywords)
+}
+
+/// Reads `sections.tsv`: the headings that open a list of provisions.
+fn sections(table: &str, text: &str) -> Result<Vec<SectionHeading>, LexiconError> {
+    #[derive(Deserialize)]
+    struct Section {
+        kind: String,
+        scope: String,
+        lang: Lang,
+        words: String,
+    }
+    Ok(rows::<Section>(table, text)?
+        .into_iter()
+        .map(|s| SectionHeading {
+            kind: s.kind,
+            scope: s.scope,
+            phrase: StemPhrase::new(s.lang, &s.words),
+        })
+        .collect())
+}
+
+/// Reads `body-kinds.tsv`: the slug of each kind of local body and a phrase naming it.
+fn body_kinds(table: &str, text: &str) -> Result<Vec<(String, StemPhrase)>, LexiconError> {
+    #[derive(Deserialize)]
+    struct BodyKind {
+        slug: String,
+        lang: Lang,
+        words: String,
+    }
+    Ok(rows::<BodyKind>(table, text)?
+        .into_iter()
+        .map(|b| (b.slug, StemPhrase::new(b.lang, &b.words)))
+        .collect())
+}
+
+/// Reads `act-classes.tsv`: the phrases of the signals that class a document; a signal must be one the code knows.
+fn act_classes(table: &str, text: &str) -> Result<Vec<(String, StemPhrase)>, LexiconError> {
+    #[derive(Deserialize)]
+    struct ActClassRow {
+        signal: String,
+        lang: Lang,
+        words: String,
+    }
+    const SIGNALS: [&str; 10] = [
+        "agree",
+        "other-object",
+        "approve",
+        "amend",
+        "repeal",
+        "regulation",
+        "charter",
+        "body",
+        "rules",
+        "structure",
+    ];
+    rows::<ActClassRow>(table, text)?
+        .into_iter()
+        .map(|r| {
+            if !SIGNALS.contains(&r.signal.as_str()) {
+                return Err(LexiconError::Row {
+                    table: table.to_string(),
+                    message: format!(
+                        "unknown signal {:?} (the signals: {})",
+                        r.signal,
+                        SIGNALS.join(", ")
+                    ),
+                });
+            }
+            Ok((r.signal, StemPhrase::new(r.lang, &r.words)))
+        })
+        .collect()
+}
+
+/// Reads `act-types.tsv`, compiling each row's pattern.
+fn act_types(table: &str, text: &str) -> Result<Vec<ActTypePattern>, LexiconError> {
+    #[derive(Deserialize)]
+    struct ActType {
+        #[serde(rename = "type")]
+        act_type: String,
+        lang: Lang,
+        plural: String,
+        pattern: String,
+    }
+    rows::<ActType>(table, text)?
+        .into_iter()
+        .map(|a| {
+            let regex = Regex::new(&a.pattern).map_err(|e| LexiconError::Row {
+                table: table.to_string(),
+                message: format!("bad pattern {:?}: {e}", a.pattern),
+            })?;
+            Ok(ActTypePattern {
+                act_type: a.act_type,
+                lang: a.lang,
+                plural: a.plural == "yes",
+                regex,
+            })
+        })
+        .collect()
+}
+
+/// Reads `reference/acts.tsv`: the national acts, each id once, with their titles split by language.
+fn reference_acts(table: &str, text: &str) -> Result<Vec<RefAct>, LexiconError> {
+    #[derive(Deserialize)]
+    struct Act {
+        id: String,
+        #[serde(rename = "type")]
+        act_type: String,
+        date: String,
+        number: String,
+        adilet: String,
+        kk_titles: String,
+        ru_titles: String,
+    }
+    let mut acts: Vec<RefAct> = Vec::new();
+    for a in rows::<Act>(table, text)? {
+        if acts.iter().any(|r| r.id == a.id) {
+            return Err(LexiconError::Row {
+                table: table.to_string(),
+                message: format!("id {:?} is given twice", a.id),
+            });
+        }
+        let mut labels = Vec::new();
+        for (lang, list) in [(Lang::Kk, &a.kk_titles), (Lang::Ru, &a.ru_titles)] {
+            labels.extend(
+                list.split(" | ")
+                    .map(|t| (lang, t.trim().to_string()))
+                    .filter(|(_, t)| !t.is_empty() && t != "-"),
+            );
+        }
+        acts.push(RefAct {
+            id: a.id,
+            act_type: a.act_type,
+            date: opt(a.date),
+            number: opt(a.number),
+            adilet: opt(a.adilet),
+            titles: labels.iter().map(|(l, t)| (*l, t.to_lowercase())).collect(),
+            labels,
+        });
+    }
+    Ok(acts)
+}
+
+/// The places of the competence rules of each language by the first one or two letters of their phrase, so that a
+/// word is tried only against the rules that can start on it.
+fn competence_index(rules: &[CompetenceRule]) -> Vec<(Lang, HashMap<String, Vec<usize>>)> {
+    [Lang::Kk, Lang::Ru]
+        .into_iter()
+        .map(|lang| {
+            let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
+            for (i, rule) in rules.iter().enumerate() {
+                if rule.phrase.lang == lang {
+                    by_key
+                        .entry(rule.phrase.key().to_string())
+                        .or_default()
+                        .push(i);
+                }
+            }
+            (lang, by_key)
+        })
+        .collect()
+}
+
+/// Reads `stopwords.tsv`: the lowercase words left out when provisions are compared.
+fn stopwords(table: &str, text: &str) -> Result<Vec<(Lang, String)>, LexiconError> {
+    #[derive(Deserialize)]
+    struct Stopword {
+        lang: Lang,
+        word: String,
+    }
+    Ok(rows::<Stopword>(table, text)?
+        .into_iter()
+        .map(|w| (w.lang, w.word.to_lowercase()))
+        .collect())
+}
+
 impl Lexicon {
     /// The tables compiled into the binary, or those of `$AKIMAT_KG_DATA` when it is set. Panics when they cannot
     /// be read: for tests and benchmarks, which run on the shipped tables; commands call [`Lexicon::try_get`].
@@ -515,332 +886,36 @@ impl Lexicon {
     fn from_texts(
         load: impl Fn(&str) -> Result<String, LexiconError>,
     ) -> Result<Lexicon, LexiconError> {
-        #[derive(Deserialize)]
-        struct Month {
-            lang: Lang,
-            stem: String,
-            month: u32,
-        }
-        #[derive(Deserialize)]
-        struct Form {
-            form: String,
-            lang: Lang,
-            words: String,
-        }
-        #[derive(Deserialize)]
-        struct Unit {
-            unit_type: String,
-            lang: Lang,
-            words: String,
-            adjective: String,
-            slug: String,
-            label: String,
-            name: String,
-            gender: String,
-        }
-        #[derive(Deserialize)]
-        struct Ending {
-            gender: String,
-            oblique: String,
-            nominative: String,
-        }
-        #[derive(Deserialize)]
-        struct BodyLabel {
-            kind: String,
-            lang: Lang,
-            label: String,
-            fallback: String,
-        }
-        #[derive(Deserialize)]
-        struct Keyword {
-            key: String,
-            lang: Lang,
-            phrase: String,
-        }
-        #[derive(Deserialize)]
-        struct Section {
-            kind: String,
-            scope: String,
-            lang: Lang,
-            words: String,
-        }
-        #[derive(Deserialize)]
-        struct BodyKind {
-            slug: String,
-            lang: Lang,
-            words: String,
-        }
-        #[derive(Deserialize)]
-        struct ActClassRow {
-            signal: String,
-            lang: Lang,
-            words: String,
-        }
-        #[derive(Deserialize)]
-        struct ActType {
-            #[serde(rename = "type")]
-            act_type: String,
-            lang: Lang,
-            plural: String,
-            pattern: String,
-        }
-        #[derive(Deserialize)]
-        struct Act {
-            id: String,
-            #[serde(rename = "type")]
-            act_type: String,
-            date: String,
-            number: String,
-            adilet: String,
-            kk_titles: String,
-            ru_titles: String,
-        }
-        let t = |name: &str| load(name).map(|text| (name.to_string(), text));
-
-        let (n, text) = t("lexicon/months.tsv")?;
-        let months = rows::<Month>(&n, &text)?
-            .into_iter()
-            .map(|m| (m.lang, m.stem.to_lowercase(), m.month))
-            .collect();
-
-        let (n, text) = t("lexicon/legal-forms.tsv")?;
-        let mut legal_forms: Vec<LegalFormPhrase> = rows::<Form>(&n, &text)?
-            .into_iter()
-            .map(|f| LegalFormPhrase {
-                form: f.form,
-                phrase: StemPhrase::new(f.lang, &f.words),
-            })
-            .collect();
-        legal_forms.sort_by_key(|f| std::cmp::Reverse(f.phrase.stems.len()));
-
-        let (n, text) = t("lexicon/unit-types.tsv")?;
-        let mut unit_words: Vec<UnitWord> = rows::<Unit>(&n, &text)?
-            .into_iter()
-            .map(|u| {
-                let name_after = match u.name.as_str() {
-                    "before" => false,
-                    "after" => true,
-                    other => {
-                        return Err(LexiconError::Row {
-                            table: n.clone(),
-                            message: format!("`name` must be before or after, not {other:?}"),
-                        })
-                    }
-                };
-                let genitive = u.gender == "gen";
-                Ok(UnitWord {
-                    unit_type: u.unit_type,
-                    phrase: StemPhrase::new(u.lang, &u.words),
-                    adjective: opt(u.adjective.to_lowercase()),
-                    slug: u.slug,
-                    label: u.label,
-                    name_after,
-                    gender: opt(u.gender).filter(|_| !genitive),
-                    genitive,
-                })
-            })
-            .collect::<Result<_, LexiconError>>()?;
-
-        unit_words.sort_by_key(|u| std::cmp::Reverse(u.phrase.stems.len()));
-
-        let (_, text) = t("lexicon/name-key.tsv")?;
-        let name_key =
-            crate::gazetteer::key::NameKey::parse(&text).map_err(|e| LexiconError::Row {
-                table: "lexicon/name-key.tsv".into(),
-                message: format!("line {}: {}", e.line, e.message),
-            })?;
-        let (_, text) = t("reference/gazetteer.tsv")?;
-        let gazetteer = crate::gazetteer::Gazetteer::parse(
-            &text,
-            |full, lang| proper_name(&unit_words, full, lang),
-            &name_key,
-        )
-        .map_err(|e| LexiconError::Row {
-            table: "reference/gazetteer.tsv".into(),
-            message: format!("line {}: {}", e.line, e.message),
+        let tables = Tables(load);
+        let months = tables.read("lexicon/months.tsv", months)?;
+        let legal_forms = tables.read("lexicon/legal-forms.tsv", legal_forms)?;
+        let unit_words = tables.read("lexicon/unit-types.tsv", unit_words)?;
+        let name_key = tables.read("lexicon/name-key.tsv", name_key)?;
+        let gazetteer = tables.read("reference/gazetteer.tsv", |table, text| {
+            gazetteer(table, text, &unit_words, &name_key)
         })?;
-
-        let (n, text) = t("lexicon/ru-adjective-endings.tsv")?;
-        let mut ru_endings: Vec<(String, String, String)> = rows::<Ending>(&n, &text)?
-            .into_iter()
-            .map(|e| {
-                (
-                    e.gender,
-                    e.oblique.to_lowercase(),
-                    e.nominative.to_lowercase(),
-                )
-            })
-            .collect();
-        ru_endings.sort_by_key(|e| std::cmp::Reverse(e.1.chars().count()));
-
-        #[derive(Deserialize)]
-        struct NounEnding {
-            genitive: String,
-            nominative: String,
-        }
-        let (n, text) = t("lexicon/ru-noun-endings.tsv")?;
-        let mut ru_noun_endings: Vec<(String, String)> = rows::<NounEnding>(&n, &text)?
-            .into_iter()
-            .map(|e| {
-                (
-                    e.genitive.to_lowercase(),
-                    opt(e.nominative).unwrap_or_default(),
-                )
-            })
-            .collect();
-        ru_noun_endings.sort_by_key(|e| std::cmp::Reverse(e.0.chars().count()));
-
-        let (n, text) = t("lexicon/body-labels.tsv")?;
-        let body_labels = rows::<BodyLabel>(&n, &text)?
-            .into_iter()
-            .map(|b| (b.kind, b.lang, b.label, opt(b.fallback)))
-            .collect();
-
-        let (n, text) = t("lexicon/keywords.tsv")?;
-        let mut keywords: HashMap<String, Vec<(Lang, String)>> = HashMap::new();
-        for k in rows::<Keyword>(&n, &text)? {
-            keywords
-                .entry(k.key)
-                .or_default()
-                .push((k.lang, k.phrase.to_lowercase()));
-        }
-
+        let ru_endings = tables.read("lexicon/ru-adjective-endings.tsv", ru_adjective_endings)?;
+        let ru_noun_endings = tables.read("lexicon/ru-noun-endings.tsv", ru_noun_endings)?;
+        let body_labels = tables.read("lexicon/body-labels.tsv", body_labels)?;
+        let keywords = tables.read("lexicon/keywords.tsv", keywords)?;
         let control_patterns = [Lang::Kk, Lang::Ru]
             .into_iter()
             .filter_map(|lang| Some((lang, control_pattern(&keywords, lang)?)))
             .collect();
-
-        let (n, text) = t("lexicon/sections.tsv")?;
-        let sections = rows::<Section>(&n, &text)?
-            .into_iter()
-            .map(|s| SectionHeading {
-                kind: s.kind,
-                scope: s.scope,
-                phrase: StemPhrase::new(s.lang, &s.words),
-            })
-            .collect();
-
-        let (n, text) = t("lexicon/body-kinds.tsv")?;
-        let body_kinds = rows::<BodyKind>(&n, &text)?
-            .into_iter()
-            .map(|b| (b.slug, StemPhrase::new(b.lang, &b.words)))
-            .collect();
-
-        let (n, text) = t("lexicon/act-classes.tsv")?;
-        const SIGNALS: [&str; 10] = [
-            "agree",
-            "other-object",
-            "approve",
-            "amend",
-            "repeal",
-            "regulation",
-            "charter",
-            "body",
-            "rules",
-            "structure",
-        ];
-        let act_classes = rows::<ActClassRow>(&n, &text)?
-            .into_iter()
-            .map(|r| {
-                if !SIGNALS.contains(&r.signal.as_str()) {
-                    return Err(LexiconError::Row {
-                        table: n.clone(),
-                        message: format!(
-                            "unknown signal {:?} (the signals: {})",
-                            r.signal,
-                            SIGNALS.join(", ")
-                        ),
-                    });
-                }
-                Ok((r.signal, StemPhrase::new(r.lang, &r.words)))
-            })
-            .collect::<Result<_, LexiconError>>()?;
-
-        let (n, text) = t("lexicon/act-types.tsv")?;
-        let act_types: Vec<ActTypePattern> = rows::<ActType>(&n, &text)?
-            .into_iter()
-            .map(|a| {
-                let regex = Regex::new(&a.pattern).map_err(|e| LexiconError::Row {
-                    table: n.clone(),
-                    message: format!("bad pattern {:?}: {e}", a.pattern),
-                })?;
-                Ok(ActTypePattern {
-                    act_type: a.act_type,
-                    lang: a.lang,
-                    plural: a.plural == "yes",
-                    regex,
-                })
-            })
-            .collect::<Result<_, LexiconError>>()?;
-
+        let sections = tables.read("lexicon/sections.tsv", sections)?;
+        let body_kinds = tables.read("lexicon/body-kinds.tsv", body_kinds)?;
+        let act_classes = tables.read("lexicon/act-classes.tsv", act_classes)?;
+        let act_types = tables.read("lexicon/act-types.tsv", act_types)?;
         let act_type_sets = [Lang::Kk, Lang::Ru]
             .into_iter()
             .map(|lang| ActTypeSet::new(lang, &act_types))
             .collect::<Result<_, LexiconError>>()?;
-
-        let (n, text) = t("lexicon/issuers.tsv")?;
-        let issuers = rows::<Issuer>(&n, &text)?;
-
-        let (n, text) = t("reference/acts.tsv")?;
-        let mut acts: Vec<RefAct> = Vec::new();
-        for a in rows::<Act>(&n, &text)? {
-            if acts.iter().any(|r| r.id == a.id) {
-                return Err(LexiconError::Row {
-                    table: n.clone(),
-                    message: format!("id {:?} is given twice", a.id),
-                });
-            }
-            let mut labels = Vec::new();
-            for (lang, list) in [(Lang::Kk, &a.kk_titles), (Lang::Ru, &a.ru_titles)] {
-                labels.extend(
-                    list.split(" | ")
-                        .map(|t| (lang, t.trim().to_string()))
-                        .filter(|(_, t)| !t.is_empty() && t != "-"),
-                );
-            }
-            acts.push(RefAct {
-                id: a.id,
-                act_type: a.act_type,
-                date: opt(a.date),
-                number: opt(a.number),
-                adilet: opt(a.adilet),
-                titles: labels.iter().map(|(l, t)| (*l, t.to_lowercase())).collect(),
-                labels,
-            });
-        }
-
-        let (n, text) = t("lexicon/competence-rules.tsv")?;
-        let competence_rules = competence_rules(&n, &text)?;
-        let competence_index = [Lang::Kk, Lang::Ru]
-            .into_iter()
-            .map(|lang| {
-                let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
-                for (i, rule) in competence_rules.iter().enumerate() {
-                    if rule.phrase.lang == lang {
-                        by_key
-                            .entry(rule.phrase.key().to_string())
-                            .or_default()
-                            .push(i);
-                    }
-                }
-                (lang, by_key)
-            })
-            .collect();
-
-        #[derive(Deserialize)]
-        struct Stopword {
-            lang: Lang,
-            word: String,
-        }
-        let (n, text) = t("lexicon/stopwords.tsv")?;
-        let stopwords = rows::<Stopword>(&n, &text)?
-            .into_iter()
-            .map(|w| (w.lang, w.word.to_lowercase()))
-            .collect();
-
-        let (n, text) = t("lexicon/competence-model.tsv")?;
-        let competence_model = LinearModel::parse(&n, &text)?;
-
+        let issuers = tables.read("lexicon/issuers.tsv", rows::<Issuer>)?;
+        let acts = tables.read("reference/acts.tsv", reference_acts)?;
+        let competence_rules = tables.read("lexicon/competence-rules.tsv", competence_rules)?;
+        let competence_index = competence_index(&competence_rules);
+        let stopwords = tables.read("lexicon/stopwords.tsv", stopwords)?;
+        let competence_model = tables.read("lexicon/competence-model.tsv", LinearModel::parse)?;
         Ok(Lexicon {
             months,
             legal_forms,

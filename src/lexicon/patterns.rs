@@ -44,6 +44,51 @@ pub struct Patterns {
 impl Patterns {
     /// Compiles the table's text; an error names the line, or the name the table lacks.
     pub fn parse(text: &str) -> Result<Patterns, DataFileError> {
+        let table = Table::read(text)?;
+        table.check_names()?;
+        let kk_pinpoint = table.kk_pinpoint()?;
+        let get = |name: &str| table.compile(name);
+        Ok(Patterns {
+            letter_item: get("letter-item")?,
+            chapter_kk: get("chapter-kk")?,
+            chapter_word: get("chapter-word")?,
+            name_at_end: get("name-at-end")?,
+            glued_paragraph: get("glued-paragraph")?,
+            note: get("note")?,
+            kk_pinpoint,
+            kk_annex: get("kk-annex")?,
+            ru_pinpoint: get("ru-pinpoint")?,
+            kk_date: get("kk-date")?,
+            ru_date: get("ru-date")?,
+            act_number: get("act-number")?,
+            address_locator: get("address-locator")?,
+        })
+    }
+}
+
+/// The names of the table, each read by some code.
+const NAMES: [&str; 13] = [
+    "letter-item",
+    "chapter-kk",
+    "chapter-word",
+    "name-at-end",
+    "glued-paragraph",
+    "note",
+    "kk-pinpoint",
+    "kk-annex",
+    "ru-pinpoint",
+    "kk-date",
+    "ru-date",
+    "act-number",
+    "address-locator",
+];
+
+/// The rows of the table: each name's line and regular expression.
+struct Table<'a>(HashMap<&'a str, (usize, &'a str)>);
+
+impl<'a> Table<'a> {
+    /// Reads the rows: a name and a regular expression separated by a tab, each name once.
+    fn read(text: &'a str) -> Result<Table<'a>, DataFileError> {
         let mut rows: HashMap<&str, (usize, &str)> = HashMap::new();
         for (n, line) in crate::datafile::rows(text) {
             let bad = |message: String| DataFileError {
@@ -61,34 +106,13 @@ impl Patterns {
                 return Err(bad(format!("the name {name:?} is given twice")));
             }
         }
-        let get = |name: &str| -> Result<Regex, DataFileError> {
-            let (n, regex) = rows.get(name).ok_or_else(|| DataFileError {
-                file: FILE.into(),
-                line: 0,
-                message: format!("no pattern named {name:?}"),
-            })?;
-            Regex::new(regex).map_err(|e| DataFileError {
-                file: FILE.into(),
-                line: *n,
-                message: format!("{name}: {e}"),
-            })
-        };
-        const NAMES: [&str; 13] = [
-            "letter-item",
-            "chapter-kk",
-            "chapter-word",
-            "name-at-end",
-            "glued-paragraph",
-            "note",
-            "kk-pinpoint",
-            "kk-annex",
-            "ru-pinpoint",
-            "kk-date",
-            "ru-date",
-            "act-number",
-            "address-locator",
-        ];
-        let mut unknown: Vec<(&&str, &(usize, &str))> = rows
+        Ok(Table(rows))
+    }
+
+    /// Refuses a name no code reads (the first such row), so that a misspelt name is not silently ignored.
+    fn check_names(&self) -> Result<(), DataFileError> {
+        let mut unknown: Vec<(&&str, &(usize, &str))> = self
+            .0
             .iter()
             .filter(|(name, _)| !NAMES.contains(name))
             .collect();
@@ -103,31 +127,36 @@ impl Patterns {
                 ),
             });
         }
-        let kk_pinpoint = get("kk-pinpoint")?;
+        Ok(())
+    }
+
+    /// Compiles the pattern of a name; an error when the table lacks it or it does not compile.
+    fn compile(&self, name: &str) -> Result<Regex, DataFileError> {
+        let (n, regex) = self.0.get(name).ok_or_else(|| DataFileError {
+            file: FILE.into(),
+            line: 0,
+            message: format!("no pattern named {name:?}"),
+        })?;
+        Regex::new(regex).map_err(|e| DataFileError {
+            file: FILE.into(),
+            line: *n,
+            message: format!("{name}: {e}"),
+        })
+    }
+
+    /// Compiles `kk-pinpoint`, which must name the groups the citation extractor reads.
+    fn kk_pinpoint(&self) -> Result<Regex, DataFileError> {
+        let kk_pinpoint = self.compile("kk-pinpoint")?;
         for group in ["article", "paragraph", "sub"] {
             if !kk_pinpoint.capture_names().any(|n| n == Some(group)) {
                 return Err(DataFileError {
                     file: FILE.into(),
-                    line: rows["kk-pinpoint"].0,
+                    line: self.0["kk-pinpoint"].0,
                     message: format!("kk-pinpoint: no group named {group:?}"),
                 });
             }
         }
-        Ok(Patterns {
-            letter_item: get("letter-item")?,
-            chapter_kk: get("chapter-kk")?,
-            chapter_word: get("chapter-word")?,
-            name_at_end: get("name-at-end")?,
-            glued_paragraph: get("glued-paragraph")?,
-            note: get("note")?,
-            kk_pinpoint,
-            kk_annex: get("kk-annex")?,
-            ru_pinpoint: get("ru-pinpoint")?,
-            kk_date: get("kk-date")?,
-            ru_date: get("ru-date")?,
-            act_number: get("act-number")?,
-            address_locator: get("address-locator")?,
-        })
+        Ok(kk_pinpoint)
     }
 }
 

@@ -16,7 +16,7 @@ use crate::store::{BulkAdd, KgStore, StoreError};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc::{channel, sync_channel, Receiver, Sender};
+use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
 use std::time::{Duration, Instant};
 
 /// PreparedFile documents that may wait for the writer.
@@ -90,6 +90,13 @@ pub fn ingest_files(
     mut on: impl FnMut(&Path, IngestStatus),
 ) -> Result<BatchReport, StoreError> {
     store.ensure_reference(base, lex)?;
+    let batch = Batch {
+        store,
+        base,
+        files,
+        lex,
+        opts,
+    };
     let mut report = BatchReport::default();
     let aligned = AtomicUsize::new(0);
     // The graphs this run prepared, with the file of each: two files of one act and language replace each other.
@@ -97,24 +104,13 @@ pub fn ingest_files(
     let mut same_graph: Vec<(PathBuf, PathBuf)> = Vec::new();
     let mut taken = vec![false; files.len()];
     let next = AtomicUsize::new(0);
-    let spent = || opts.budget.is_some_and(|b| opts.started.elapsed() >= b);
     std::thread::scope(|scope| {
         // Room for the documents prepared while the writer is busy (a regulation's graph is some 300 kB in memory).
         let (tx, rx) = sync_channel::<(usize, PreparedFile)>(IN_FLIGHT);
         for _ in 0..opts.jobs.max(1) {
             let tx = tx.clone();
-            let next = &next;
-            scope.spawn(move || loop {
-                if spent() {
-                    break;
-                }
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(input) = files.get(i) else { break };
-                let prepared = prepare(store, base, input, lex, &opts.ingest);
-                if tx.send((i, prepared)).is_err() {
-                    break;
-                }
-            });
+            let (batch, next) = (&batch, &next);
+            scope.spawn(move || batch.prepare_files(next, tx));
         }
         drop(tx);
         // The writer takes documents as they come; outcomes come back unbounded, so the writer never waits on
@@ -125,20 +121,7 @@ pub fn ingest_files(
         let aligned = &aligned;
         scope.spawn(move || write(store, base, ready_rx, batch_quads, &done_tx, aligned));
         let mut record = |(path, outcome): (PathBuf, IngestStatus)| {
-            match &outcome {
-                IngestStatus::Stored { summary, .. } => {
-                    report.stored += 1;
-                    if let Some(c) = summary.class {
-                        *report.classes.entry(c).or_default() += 1;
-                    }
-                }
-                IngestStatus::Unchanged => report.unchanged += 1,
-                IngestStatus::Skipped(c) => {
-                    report.skipped += 1;
-                    *report.classes.entry(c.class).or_default() += 1;
-                }
-                IngestStatus::Failed(_) => report.failed += 1,
-            }
+            report.count(&outcome);
             on(&path, outcome);
         };
         for (i, prepared) in rx {
@@ -172,6 +155,57 @@ pub fn ingest_files(
     Ok(report)
 }
 
+impl BatchReport {
+    /// Counts a file's outcome, and the class of its act where it was read.
+    fn count(&mut self, outcome: &IngestStatus) {
+        match outcome {
+            IngestStatus::Stored { summary, .. } => {
+                self.stored += 1;
+                if let Some(c) = summary.class {
+                    *self.classes.entry(c).or_default() += 1;
+                }
+            }
+            IngestStatus::Unchanged => self.unchanged += 1,
+            IngestStatus::Skipped(c) => {
+                self.skipped += 1;
+                *self.classes.entry(c.class).or_default() += 1;
+            }
+            IngestStatus::Failed(_) => self.failed += 1,
+        }
+    }
+}
+
+/// What a run reads, shared by its preparing threads.
+struct Batch<'a> {
+    store: &'a KgStore,
+    base: &'a Base,
+    files: &'a [Input],
+    lex: &'a Lexicon,
+    opts: &'a BatchOptions,
+}
+
+impl Batch<'_> {
+    /// One preparing thread: prepares the next file no thread has taken and sends it with its place, until no
+    /// file is left, the time budget is spent or the receiving side hangs up.
+    fn prepare_files(&self, next: &AtomicUsize, tx: SyncSender<(usize, PreparedFile)>) {
+        let opts = self.opts;
+        let spent = || opts.budget.is_some_and(|b| opts.started.elapsed() >= b);
+        loop {
+            if spent() {
+                break;
+            }
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(input) = self.files.get(i) else {
+                break;
+            };
+            let prepared = prepare(self.store, self.base, input, self.lex, &opts.ingest);
+            if tx.send((i, prepared)).is_err() {
+                break;
+            }
+        }
+    }
+}
+
 /// The writer: new documents go into the open bulk load, committed once it holds `batch_quads` quads, before a
 /// document that is not new (replaced in its own transaction, after the documents before it) and at the end.
 ///
@@ -188,87 +222,130 @@ fn write(
     aligned: &AtomicUsize,
 ) {
     std::thread::scope(|scope| {
-        let mut commits = Commits {
-            scope,
+        let mut writer = Writer {
+            store,
+            base,
+            batch_quads,
             done,
-            under_way: None,
+            aligned,
+            commits: Commits {
+                scope,
+                done,
+                under_way: None,
+            },
+            open: store.bulk_add(),
+            waiting: Vec::new(),
+            kazakh: std::collections::HashMap::new(),
         };
-        let mut open = store.bulk_add();
-        // The documents of the open bulk load: where each came from, its quads and what it gave.
-        let mut waiting: Vec<(PathBuf, usize, ExtractionSummary)> = Vec::new();
-        // The roles of the Kazakh versions this run wrote, for their Russian versions to meet.
-        let mut kazakh: std::collections::HashMap<String, crate::reconcile::Roles> =
-            std::collections::HashMap::new();
-        for mut r in ready {
-            let versions = crate::reconcile::versions(&r.doc.graph);
-            let aligning = match &versions {
-                Some((crate::lexicon::Lang::Ru, kk)) => {
-                    super::align_with(store, base, &mut r, kazakh.get(kk))
-                }
-                Some((crate::lexicon::Lang::Kk, ru)) => {
-                    // Its Russian version may wait in the open bulk load or the commit under way: in first.
-                    if open.graphs().contains(ru) || commits.holds(ru) {
-                        commits.start(
-                            std::mem::replace(&mut open, store.bulk_add()),
-                            std::mem::take(&mut waiting),
-                        );
-                        commits.wait();
-                    }
-                    let result = super::align_with(store, base, &mut r, None);
-                    kazakh.insert(
-                        r.doc.graph.clone(),
-                        crate::reconcile::Roles::of(&r.doc.quads),
-                    );
-                    result
-                }
-                None => Ok(false),
-            };
-            match aligning {
-                Ok(true) => {
-                    aligned.fetch_add(1, Ordering::Relaxed);
-                }
-                Ok(false) => {}
-                Err(cause) => {
-                    let path = r.path.clone();
-                    let _ = done.send((
-                        path.clone(),
-                        IngestStatus::Failed(DocError::Store { path, cause }),
-                    ));
-                    continue;
-                }
+        for r in ready {
+            writer.take(r);
+        }
+        writer.finish();
+    })
+}
+
+/// The state of [`write`].
+struct Writer<'scope, 'env> {
+    store: &'env KgStore,
+    base: &'env Base,
+    batch_quads: usize,
+    done: &'env Sender<(PathBuf, IngestStatus)>,
+    /// Documents rewritten to meet the other language version of their act.
+    aligned: &'env AtomicUsize,
+    commits: Commits<'scope, 'env>,
+    /// The open bulk load.
+    open: BulkAdd<'env>,
+    /// The documents of the open bulk load: where each came from, its quads and what it gave.
+    waiting: Vec<(PathBuf, usize, ExtractionSummary)>,
+    /// The roles of the Kazakh versions this run wrote, for their Russian versions to meet.
+    kazakh: std::collections::HashMap<String, crate::reconcile::Roles>,
+}
+
+impl Writer<'_, '_> {
+    /// Takes one document: meets the other language version of its act, then adds it to the open bulk load if it
+    /// is new, else writes it in its own transaction after everything before it.
+    fn take(&mut self, mut r: Box<GraphToWrite>) {
+        match self.align(&mut r) {
+            Ok(true) => {
+                self.aligned.fetch_add(1, Ordering::Relaxed);
             }
-            let graph = &r.doc.graph;
-            let new = !r.replaced
-                && r.partner.is_none()
-                && !commits.holds(graph)
-                && open.is_new(graph).unwrap_or(false);
-            if !new {
-                // Everything before it goes first, so that a replacement sees the store as the files say.
-                commits.start(
-                    std::mem::replace(&mut open, store.bulk_add()),
-                    std::mem::take(&mut waiting),
-                );
-                commits.wait();
-                let _ = done.send((r.path.clone(), r.write(store)));
-                continue;
-            }
-            let GraphToWrite {
-                path, doc, summary, ..
-            } = *r;
-            let quads = doc.quads.len();
-            let added = open.add(doc);
-            // A failed add spoils the open bulk load: its commit then fails, and says so for every document.
-            waiting.push((path, quads, summary));
-            if added.is_err() || open.quads() >= batch_quads {
-                commits.start(
-                    std::mem::replace(&mut open, store.bulk_add()),
-                    std::mem::take(&mut waiting),
-                );
+            Ok(false) => {}
+            Err(cause) => {
+                let path = r.path.clone();
+                let _ = self.done.send((
+                    path.clone(),
+                    IngestStatus::Failed(DocError::Store { path, cause }),
+                ));
+                return;
             }
         }
-        commits.start(open, waiting);
-        commits.wait();
-    })
+        let graph = &r.doc.graph;
+        let new = !r.replaced
+            && r.partner.is_none()
+            && !self.commits.holds(graph)
+            && self.open.is_new(graph).unwrap_or(false);
+        if !new {
+            // Everything before it goes first, so that a replacement sees the store as the files say.
+            self.commit_open();
+            self.commits.wait();
+            let _ = self.done.send((r.path.clone(), r.write(self.store)));
+            return;
+        }
+        self.add_new(*r);
+    }
+
+    /// Meets the other language version of the document's act (see [`write`]): whether the document was
+    /// rewritten to meet it.
+    fn align(&mut self, r: &mut GraphToWrite) -> Result<bool, StoreError> {
+        let versions = crate::reconcile::versions(&r.doc.graph);
+        match &versions {
+            Some((crate::lexicon::Lang::Ru, kk)) => {
+                super::align_with(self.store, self.base, r, self.kazakh.get(kk))
+            }
+            Some((crate::lexicon::Lang::Kk, ru)) => {
+                // Its Russian version may wait in the open bulk load or the commit under way: in first.
+                if self.open.graphs().contains(ru) || self.commits.holds(ru) {
+                    self.commit_open();
+                    self.commits.wait();
+                }
+                let result = super::align_with(self.store, self.base, r, None);
+                self.kazakh.insert(
+                    r.doc.graph.clone(),
+                    crate::reconcile::Roles::of(&r.doc.quads),
+                );
+                result
+            }
+            None => Ok(false),
+        }
+    }
+
+    /// Adds a new document to the open bulk load, committed once it holds `batch_quads` quads.
+    fn add_new(&mut self, r: GraphToWrite) {
+        let GraphToWrite {
+            path, doc, summary, ..
+        } = r;
+        let quads = doc.quads.len();
+        let added = self.open.add(doc);
+        // A failed add spoils the open bulk load: its commit then fails, and says so for every document.
+        self.waiting.push((path, quads, summary));
+        if added.is_err() || self.open.quads() >= self.batch_quads {
+            self.commit_open();
+        }
+    }
+
+    /// Commits the open bulk load (once the commit under way is done) and opens another.
+    fn commit_open(&mut self) {
+        self.commits.start(
+            std::mem::replace(&mut self.open, self.store.bulk_add()),
+            std::mem::take(&mut self.waiting),
+        );
+    }
+
+    /// Commits the last bulk load and waits for it.
+    fn finish(mut self) {
+        self.commits.start(self.open, self.waiting);
+        self.commits.wait();
+    }
 }
 
 /// Bulk loads being committed: each on a thread of its own while the next batch fills, one at a time.

@@ -141,178 +141,243 @@ pub fn publish(
     }
     let meta = meta_graph(base);
     let locals = local_graphs(store, &meta)?;
-    let chosen: Vec<&Local> = if opts.graphs.is_empty() {
-        locals.iter().collect()
-    } else {
-        let mut out = Vec::new();
-        for g in &opts.graphs {
-            out.push(
-                locals
-                    .iter()
-                    .find(|l| &l.iri == g)
-                    .ok_or_else(|| PublishError::UnknownGraph(g.clone()))?,
-            );
-        }
-        out
+    let chosen = chosen_graphs(&locals, &opts.graphs)?;
+    let mut publishing = Publishing {
+        store,
+        remote,
+        opts,
+        events,
+        use_update: remote.graph_store.is_none(),
+        report: PublishReport::default(),
     };
-    let mut note = |s: String| events(Event::Note(s));
-    let before = remote_counts(remote, &mut note)?;
-    let remote_versions: BTreeMap<String, String> = if opts.all || !opts.graphs.is_empty() {
-        BTreeMap::new()
-    } else {
-        let mut parts: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        let values: String = version_terms().iter().map(|t| format!("<{t}> ")).collect();
-        for mut r in remote.select(
-            &format!(
-                "SELECT ?g ?p ?o WHERE {{ GRAPH <{meta}> {{ ?g ?p ?o }} VALUES ?p {{ {values}}} }}"
-            ),
-            &mut note,
-        )? {
-            if let (Some(g), Some(p), Some(o)) = (r.remove("g"), r.remove("p"), r.remove("o")) {
-                parts.entry(term_value(&g)).or_default().push(format!(
-                    "{}={}",
-                    term_value(&p),
-                    term_value(&o)
-                ));
-            }
-        }
-        parts
-            .into_iter()
-            .map(|(g, mut v)| {
-                v.sort();
-                (g, v.join("\n"))
-            })
-            .collect()
-    };
-
-    let mut report = PublishReport::default();
-    let full = opts.graphs.is_empty();
-    let mut to_send: Vec<&Local> = Vec::new();
-    for l in chosen.iter().copied().filter(|l| l.iri != meta || !full) {
-        let same = !opts.all
-            && full
-            && before.get(&l.iri) == Some(&l.quads)
-            && l.version.is_some()
-            && remote_versions.get(&l.iri) == l.version.as_ref();
-        if same {
-            report.unchanged.push(l.iri.clone());
-        } else {
-            to_send.push(l);
-        }
-    }
-    // The metadata graph goes last, and in a full publish only when something changed or it differs.
-    let meta_local = locals.iter().find(|l| l.iri == meta);
-    let send_meta = full
-        && meta_local.is_some_and(|m| {
-            opts.all || !to_send.is_empty() || before.get(&m.iri) != Some(&m.quads)
-        });
-    if full && !send_meta {
-        if let Some(m) = meta_local {
-            report.unchanged.push(m.iri.clone());
-        }
-    }
-    let triples: u64 = to_send.iter().map(|l| l.quads as u64).sum::<u64>()
-        + if send_meta {
-            meta_local.map_or(0, |m| m.quads as u64)
-        } else {
-            0
-        };
-    events(Event::Start {
-        graphs: to_send.len() + usize::from(send_meta),
-        triples,
-    });
-
-    let mut use_update = remote.graph_store.is_none();
-    let none = BTreeSet::new();
-    for l in &to_send {
-        events(Event::Graph(l.iri.clone()));
-        match send_graph(store, remote, l, &none, opts.batch, &mut use_update, events) {
-            Ok(method) => report.sent.push((l.iri.clone(), l.quads, method)),
-            Err(e) => report.failed.push((l.iri.clone(), e)),
-        }
-    }
-    if send_meta {
-        if let Some(m) = meta_local {
-            // The remote's metadata must never claim a graph it does not hold in that version: the records of
-            // graphs that failed are left out (they are sent again next time, the others are not).
-            let failed: BTreeSet<String> = report.failed.iter().map(|(g, _)| g.clone()).collect();
-            events(Event::Graph(m.iri.clone()));
-            match send_graph(
-                store,
-                remote,
-                m,
-                &failed,
-                opts.batch,
-                &mut use_update,
-                events,
-            ) {
-                Ok(method) => report.sent.push((m.iri.clone(), m.quads, method)),
-                Err(e) => report.failed.push((m.iri.clone(), e)),
-            }
-            report.meta_partial = !failed.is_empty();
-        }
-    }
-
+    let plan = publishing.plan(&locals, &chosen, &meta)?;
+    publishing.send_planned(&plan);
     // The default graph: locally the union, as a set, of the named graphs; sent so that the remote answers
     // queries without GRAPH exactly as the local store does.
-    let mut default_check = None;
-    if opts.default_graph && full {
+    let default_check = if opts.default_graph && opts.graphs.is_empty() {
+        Some(publishing.send_default_graph()?)
+    } else {
+        None
+    };
+    publishing.check(base, &locals, &chosen, default_check)?;
+    Ok(publishing.report)
+}
+
+/// The local graphs to publish: all of them, or those named in `graphs`, in that order.
+fn chosen_graphs<'l>(
+    locals: &'l [Local],
+    graphs: &[String],
+) -> Result<Vec<&'l Local>, PublishError> {
+    if graphs.is_empty() {
+        return Ok(locals.iter().collect());
+    }
+    let mut out = Vec::new();
+    for g in graphs {
+        out.push(
+            locals
+                .iter()
+                .find(|l| &l.iri == g)
+                .ok_or_else(|| PublishError::UnknownGraph(g.clone()))?,
+        );
+    }
+    Ok(out)
+}
+
+/// The version of each graph as the remote's metadata graph records it, in the form of [`Local::version`].
+fn remote_versions(
+    remote: &Remote,
+    meta: &str,
+    note: &mut dyn FnMut(String),
+) -> Result<BTreeMap<String, String>, RemoteError> {
+    let mut parts: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let values: String = version_terms().iter().map(|t| format!("<{t}> ")).collect();
+    for mut r in remote.select(
+        &format!(
+            "SELECT ?g ?p ?o WHERE {{ GRAPH <{meta}> {{ ?g ?p ?o }} VALUES ?p {{ {values}}} }}"
+        ),
+        note,
+    )? {
+        if let (Some(g), Some(p), Some(o)) = (r.remove("g"), r.remove("p"), r.remove("o")) {
+            parts.entry(term_value(&g)).or_default().push(format!(
+                "{}={}",
+                term_value(&p),
+                term_value(&o)
+            ));
+        }
+    }
+    Ok(parts
+        .into_iter()
+        .map(|(g, mut v)| {
+            v.sort();
+            (g, v.join("\n"))
+        })
+        .collect())
+}
+
+/// The graphs a publish sends, in order.
+struct Plan<'l> {
+    /// The chosen graphs that are sent, the metadata graph left out.
+    to_send: Vec<&'l Local>,
+    /// The metadata graph, when it is sent (last).
+    meta: Option<&'l Local>,
+}
+
+/// A publish under way: what it writes to, how, and what it has done so far.
+struct Publishing<'a> {
+    store: &'a KgStore,
+    remote: &'a Remote,
+    opts: &'a PublishOptions,
+    events: &'a mut dyn FnMut(Event),
+    /// Whether graphs go by SPARQL Update (the remote has no Graph Store, or turned out to have none).
+    use_update: bool,
+    report: PublishReport,
+}
+
+impl Publishing<'_> {
+    /// Decides what to send: in a full publish, the graphs the remote does not hold in this version, then the
+    /// metadata graph only when something changed or it differs; the others are reported unchanged. Announces
+    /// the start.
+    fn plan<'l>(
+        &mut self,
+        locals: &'l [Local],
+        chosen: &[&'l Local],
+        meta: &str,
+    ) -> Result<Plan<'l>, PublishError> {
+        let (opts, remote) = (self.opts, self.remote);
+        let full = opts.graphs.is_empty();
+        let events = &mut *self.events;
+        let mut note = |s: String| events(Event::Note(s));
+        let before = remote_counts(remote, &mut note)?;
+        let remote_versions = if opts.all || !full {
+            BTreeMap::new()
+        } else {
+            remote_versions(remote, meta, &mut note)?
+        };
+        let mut to_send: Vec<&Local> = Vec::new();
+        for l in chosen.iter().copied().filter(|l| l.iri != meta || !full) {
+            let same = !opts.all
+                && full
+                && before.get(&l.iri) == Some(&l.quads)
+                && l.version.is_some()
+                && remote_versions.get(&l.iri) == l.version.as_ref();
+            if same {
+                self.report.unchanged.push(l.iri.clone());
+            } else {
+                to_send.push(l);
+            }
+        }
+        // The metadata graph goes last, and in a full publish only when something changed or it differs.
+        let meta_local = locals.iter().find(|l| l.iri == meta);
+        let send_meta = full
+            && meta_local.is_some_and(|m| {
+                opts.all || !to_send.is_empty() || before.get(&m.iri) != Some(&m.quads)
+            });
+        if full && !send_meta {
+            if let Some(m) = meta_local {
+                self.report.unchanged.push(m.iri.clone());
+            }
+        }
+        let meta = meta_local.filter(|_| send_meta);
+        let triples: u64 = to_send.iter().map(|l| l.quads as u64).sum::<u64>()
+            + meta.map_or(0, |m| m.quads as u64);
+        (self.events)(Event::Start {
+            graphs: to_send.len() + usize::from(meta.is_some()),
+            triples,
+        });
+        Ok(Plan { to_send, meta })
+    }
+
+    /// Sends the planned graphs, then the metadata graph.
+    fn send_planned(&mut self, plan: &Plan<'_>) {
+        let none = BTreeSet::new();
+        for l in &plan.to_send {
+            self.send(l, &none, &l.iri);
+        }
+        if let Some(m) = plan.meta {
+            // The remote's metadata must never claim a graph it does not hold in that version: the records of
+            // graphs that failed are left out (they are sent again next time, the others are not).
+            let failed: BTreeSet<String> =
+                self.report.failed.iter().map(|(g, _)| g.clone()).collect();
+            self.send(m, &failed, &m.iri);
+            self.report.meta_partial = !failed.is_empty();
+        }
+    }
+
+    /// Sends one graph, announced and reported as `name`, without the triples whose subject is in `leave_out`.
+    fn send(&mut self, l: &Local, leave_out: &BTreeSet<String>, name: &str) {
+        (self.events)(Event::Graph(name.to_string()));
+        match send_graph(
+            self.store,
+            self.remote,
+            l,
+            leave_out,
+            self.opts.batch,
+            &mut self.use_update,
+            self.events,
+        ) {
+            Ok(method) => self.report.sent.push((name.to_string(), l.quads, method)),
+            Err(e) => self.report.failed.push((name.to_string(), e)),
+        }
+    }
+
+    /// Sends the default graph unless nothing was sent and the remote's has as many triples; returns the local
+    /// count, for the check.
+    fn send_default_graph(&mut self) -> Result<usize, PublishError> {
         let local = Local {
             iri: String::new(),
-            quads: store
+            quads: self
+                .store
                 .inner()
                 .quads_for_pattern(None, None, None, Some(GraphNameRef::DefaultGraph))
                 .count(),
             version: None,
         };
+        let events = &mut *self.events;
         let mut note = |s: String| events(Event::Note(s));
-        let there = remote_default_count(remote, &mut note)?;
-        if opts.all || !report.sent.is_empty() || there != local.quads {
-            events(Event::Graph("the default graph".into()));
-            match send_graph(
-                store,
-                remote,
-                &local,
-                &BTreeSet::new(),
-                opts.batch,
-                &mut use_update,
-                events,
-            ) {
-                Ok(method) => report
-                    .sent
-                    .push((DEFAULT_GRAPH.into(), local.quads, method)),
-                Err(e) => report.failed.push((DEFAULT_GRAPH.into(), e)),
-            }
+        let there = remote_default_count(self.remote, &mut note)?;
+        if self.opts.all || !self.report.sent.is_empty() || there != local.quads {
+            self.send(&local, &BTreeSet::new(), DEFAULT_GRAPH);
         } else {
-            report.unchanged.push(DEFAULT_GRAPH.into());
+            self.report.unchanged.push(DEFAULT_GRAPH.into());
         }
-        default_check = Some(local.quads);
+        Ok(local.quads)
     }
 
-    // The check: every chosen graph on the remote with the local count.
-    let mut note = |s: String| events(Event::Note(s));
-    if let Some(here) = default_check {
-        let there = remote_default_count(remote, &mut note)?;
-        if there != here {
-            report.mismatched.push((DEFAULT_GRAPH.into(), here, there));
+    /// The check: every chosen graph (and the default graph, when sent) on the remote with the local count; and
+    /// the remote's graphs under this dataset's base that the local store does not have.
+    fn check(
+        &mut self,
+        base: &Base,
+        locals: &[Local],
+        chosen: &[&Local],
+        default_check: Option<usize>,
+    ) -> Result<(), PublishError> {
+        let events = &mut *self.events;
+        let mut note = |s: String| events(Event::Note(s));
+        let report = &mut self.report;
+        if let Some(here) = default_check {
+            let there = remote_default_count(self.remote, &mut note)?;
+            if there != here {
+                report.mismatched.push((DEFAULT_GRAPH.into(), here, there));
+            }
         }
-    }
-    let after = remote_counts(remote, &mut note)?;
-    for l in &chosen {
-        match after.get(&l.iri) {
-            None if l.quads > 0 => report.missing.push(l.iri.clone()),
-            Some(&n) if n != l.quads => report.mismatched.push((l.iri.clone(), l.quads, n)),
-            _ => {}
+        let after = remote_counts(self.remote, &mut note)?;
+        for l in chosen {
+            match after.get(&l.iri) {
+                None if l.quads > 0 => report.missing.push(l.iri.clone()),
+                Some(&n) if n != l.quads => report.mismatched.push((l.iri.clone(), l.quads, n)),
+                _ => {}
+            }
         }
+        let ours = base.iri("graph/");
+        let local_set: BTreeSet<&str> = locals.iter().map(|l| l.iri.as_str()).collect();
+        report.remote_only = after
+            .keys()
+            .filter(|g| g.starts_with(&ours) && !local_set.contains(g.as_str()))
+            .cloned()
+            .collect();
+        Ok(())
     }
-    let ours = base.iri("graph/");
-    let local_set: BTreeSet<&str> = locals.iter().map(|l| l.iri.as_str()).collect();
-    report.remote_only = after
-        .keys()
-        .filter(|g| g.starts_with(&ours) && !local_set.contains(g.as_str()))
-        .cloned()
-        .collect();
-    Ok(report)
 }
 
 /// The statements of a graph's provenance record that make its version: a graph whose remote record has the

@@ -10,8 +10,10 @@ use super::jsonld::Context;
 use super::negotiate::{self, Representation};
 use super::policy;
 use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode};
-use oxigraph::sparql::results::QueryResultsSerializer;
-use oxigraph::sparql::{CancellationToken, QueryEvaluationError, QueryResults, SparqlEvaluator};
+use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
+use oxigraph::sparql::{
+    CancellationToken, QueryEvaluationError, QueryResults, QuerySolutionIter, SparqlEvaluator,
+};
 use oxigraph::store::Store;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -152,6 +154,7 @@ pub fn refused(e: &ApiError) -> JobAnswer {
     JobAnswer::error(e)
 }
 
+/// Evaluates a prepared job on the store, on the protocol's dataset if it gives one, and serializes the answer.
 fn run(
     store: &Store,
     context: &Context,
@@ -179,72 +182,123 @@ fn run(
             named.into_iter().map(NamedOrBlankNode::NamedNode).collect(),
         );
     }
-    let timeout = Duration::from_millis(job.timeout_ms);
-    let max = job.max_results;
-    let eval_err = |e: QueryEvaluationError| match e {
-        QueryEvaluationError::Cancelled => timeout_error(timeout),
-        QueryEvaluationError::Dataset(e) | QueryEvaluationError::Unexpected(e) => {
-            ApiError::StoreFailed(format!(
-                "the store could not be read ({e}); it may be changing under an ingest, retry"
-            ))
-        }
-        other => ApiError::BadRequest(format!("query evaluation failed: {other}")),
+    let limits = Limits {
+        timeout: Duration::from_millis(job.timeout_ms),
+        max: job.max_results,
     };
-    let too_many = || {
-        ApiError::ResultTooLarge(format!(
-            "the results exceed the cap of {max} rows or triples (--max-results); add a LIMIT or page with OFFSET"
-        ))
-    };
-    let io = |e: std::io::Error| ApiError::Internal(format!("cannot write the results: {e}"));
-    let mut out = Vec::new();
-    let results = prepared.on_store(store).execute().map_err(eval_err)?;
-    match crate::query::order::apply(order.as_ref(), results, max).map_err(eval_err)? {
-        QueryResults::Boolean(b) => {
-            let Representation::Results(f) = representation else {
-                return Err(ApiError::Internal("ASK answered in an RDF format".into()));
-            };
-            QueryResultsSerializer::from_format(f)
-                .serialize_boolean_to_writer(&mut out, b)
-                .map_err(io)?;
-        }
-        QueryResults::Solutions(solutions) => {
-            let Representation::Results(f) = representation else {
-                return Err(ApiError::Internal(
-                    "SELECT answered in an RDF format".into(),
-                ));
-            };
-            let mut w = QueryResultsSerializer::from_format(f)
-                .serialize_solutions_to_writer(&mut out, solutions.variables().to_vec())
-                .map_err(io)?;
-            let mut n = 0usize;
-            for s in solutions {
-                let s = s.map_err(eval_err)?;
-                n += 1;
-                if n > max {
-                    return Err(too_many());
-                }
-                w.serialize(&s).map_err(io)?;
-            }
-            w.finish().map_err(io)?;
-        }
-        QueryResults::Graph(triples) => {
-            let mut all = Vec::new();
-            for t in triples {
-                all.push(t.map_err(eval_err)?);
-                if all.len() > max {
-                    return Err(too_many());
-                }
-            }
-            super::encode::write_triples(&all, representation, context, None, &mut out)
-                .map_err(io)?;
-        }
-    }
+    let results = prepared
+        .on_store(store)
+        .execute()
+        .map_err(|e| limits.evaluation_error(e))?;
+    let results = crate::query::order::apply(order.as_ref(), results, limits.max)
+        .map_err(|e| limits.evaluation_error(e))?;
+    let body = limits.serialize(results, representation, context)?;
     Ok(JobAnswer {
         status: 200,
         content_type: representation.content_type().to_string(),
-        body: out,
+        body,
         store_failed: false,
     })
+}
+
+/// The limits a job runs under, which its errors name.
+struct Limits {
+    /// The query timeout.
+    timeout: Duration,
+    /// The result cap.
+    max: usize,
+}
+
+impl Limits {
+    /// The error an evaluation failure is answered with: a timeout, a store that could not be read (retry), or a
+    /// bad query.
+    fn evaluation_error(&self, e: QueryEvaluationError) -> ApiError {
+        match e {
+            QueryEvaluationError::Cancelled => timeout_error(self.timeout),
+            QueryEvaluationError::Dataset(e) | QueryEvaluationError::Unexpected(e) => {
+                ApiError::StoreFailed(format!(
+                    "the store could not be read ({e}); it may be changing under an ingest, retry"
+                ))
+            }
+            other => ApiError::BadRequest(format!("query evaluation failed: {other}")),
+        }
+    }
+
+    /// The error of results past the cap.
+    fn too_many(&self) -> ApiError {
+        let max = self.max;
+        ApiError::ResultTooLarge(format!(
+            "the results exceed the cap of {max} rows or triples (--max-results); add a LIMIT or page with OFFSET"
+        ))
+    }
+
+    /// The results in the negotiated format, up to the cap.
+    fn serialize(
+        &self,
+        results: QueryResults<'_>,
+        representation: Representation,
+        context: &Context,
+    ) -> Result<Vec<u8>, ApiError> {
+        let mut out = Vec::new();
+        match results {
+            QueryResults::Boolean(b) => {
+                let Representation::Results(f) = representation else {
+                    return Err(ApiError::Internal("ASK answered in an RDF format".into()));
+                };
+                QueryResultsSerializer::from_format(f)
+                    .serialize_boolean_to_writer(&mut out, b)
+                    .map_err(write_error)?;
+            }
+            QueryResults::Solutions(solutions) => {
+                let Representation::Results(f) = representation else {
+                    return Err(ApiError::Internal(
+                        "SELECT answered in an RDF format".into(),
+                    ));
+                };
+                self.write_solutions(f, solutions, &mut out)?;
+            }
+            QueryResults::Graph(triples) => {
+                let mut all = Vec::new();
+                for t in triples {
+                    all.push(t.map_err(|e| self.evaluation_error(e))?);
+                    if all.len() > self.max {
+                        return Err(self.too_many());
+                    }
+                }
+                super::encode::write_triples(&all, representation, context, None, &mut out)
+                    .map_err(write_error)?;
+            }
+        }
+        Ok(out)
+    }
+
+    /// Writes the solutions of a SELECT in a results format, failing past the cap.
+    fn write_solutions(
+        &self,
+        format: QueryResultsFormat,
+        solutions: QuerySolutionIter<'_>,
+        out: &mut Vec<u8>,
+    ) -> Result<(), ApiError> {
+        let mut w = QueryResultsSerializer::from_format(format)
+            .serialize_solutions_to_writer(out, solutions.variables().to_vec())
+            .map_err(write_error)?;
+        let mut n = 0usize;
+        for s in solutions {
+            let s = s.map_err(|e| self.evaluation_error(e))?;
+            n += 1;
+            if n > self.max {
+                return Err(self.too_many());
+            }
+            w.serialize(&s).map_err(write_error)?;
+        }
+        w.finish().map_err(write_error)?;
+        Ok(())
+    }
+}
+
+/// The error of results that cannot be written.
+fn write_error(e: std::io::Error) -> ApiError {
+    ApiError::Internal(format!("cannot write the results: {e}"))
 }
 
 #[cfg(test)]

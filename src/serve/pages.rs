@@ -287,16 +287,27 @@ pub fn html_response(page: String) -> Response {
 
 /// A resource's page.
 pub fn resource(words: &PageWords, lang: &str, v: &ResourceView) -> String {
-    let w = words;
     let here = v.here.split('#').next().unwrap_or("/").to_string();
-    let max_weight = v.profile.iter().map(|r| r.weight).fold(0.0, f64::max);
+    let body = html! {
+        (resource_heading(words, lang, v, &here))
+        (properties_section(words, lang, v))
+        (provisions_section(words, lang, v))
+        (profile_section(words, lang, v))
+        (incoming_section(words, lang, v))
+        (provenance_section(words, lang, v))
+    };
+    layout_page(words, lang, &v.title, &here, body)
+}
+
+/// The top of a resource's page: its title, IRI and types, and links to its RDF in each format.
+fn resource_heading(w: &PageWords, lang: &str, v: &ResourceView, here: &str) -> Markup {
     let formats = [
         ("Turtle", "ttl"),
         ("JSON-LD", "jsonld"),
         ("N-Triples", "nt"),
         ("RDF/XML", "rdf"),
     ];
-    let body = html! {
+    html! {
         h1 { (v.title) }
         p.iri { code { (v.iri) } }
         @if !v.types.is_empty() {
@@ -315,6 +326,12 @@ pub fn resource(words: &PageWords, lang: &str, v: &ResourceView) -> String {
                 a href={(here) "?format=" (ext)} { (name) }
             }
         }
+    }
+}
+
+/// The resource's properties and their values (nothing when it has none).
+fn properties_section(w: &PageWords, lang: &str, v: &ResourceView) -> Markup {
+    html! {
         @if !v.properties.is_empty() {
             section {
                 h2 { (w.get("properties", lang)) }
@@ -342,6 +359,12 @@ pub fn resource(words: &PageWords, lang: &str, v: &ResourceView) -> String {
                 }
             }
         }
+    }
+}
+
+/// An institution's provisions by kind, each with its competence areas (nothing when it has none).
+fn provisions_section(w: &PageWords, lang: &str, v: &ResourceView) -> Markup {
+    html! {
         @if !v.provisions.is_empty() {
             section.provisions {
                 h2 { (w.get("provisions", lang)) }
@@ -365,6 +388,13 @@ pub fn resource(words: &PageWords, lang: &str, v: &ResourceView) -> String {
                 }
             }
         }
+    }
+}
+
+/// The competence profile: provisions and weight per area, the weight also as a meter (nothing when empty).
+fn profile_section(w: &PageWords, lang: &str, v: &ResourceView) -> Markup {
+    let max_weight = v.profile.iter().map(|r| r.weight).fold(0.0, f64::max);
+    html! {
         @if !v.profile.is_empty() {
             section.profile {
                 h2 { (w.get("profile", lang)) }
@@ -383,6 +413,12 @@ pub fn resource(words: &PageWords, lang: &str, v: &ResourceView) -> String {
                 }
             }
         }
+    }
+}
+
+/// The resources that point to this one, by property, with how many more there are (nothing when none do).
+fn incoming_section(w: &PageWords, lang: &str, v: &ResourceView) -> Markup {
+    html! {
         @if !v.incoming.is_empty() {
             section {
                 h2 { (w.get("incoming", lang)) }
@@ -403,6 +439,13 @@ pub fn resource(words: &PageWords, lang: &str, v: &ResourceView) -> String {
                 }
             }
         }
+    }
+}
+
+/// Where the resource comes from: its offsets in the source text and its graphs' provenance records (nothing
+/// when neither is known).
+fn provenance_section(w: &PageWords, lang: &str, v: &ResourceView) -> Markup {
+    html! {
         @if !v.origins.is_empty() || v.offsets.is_some() {
             section.provenance {
                 h2 { (w.get("provenance", lang)) }
@@ -419,8 +462,7 @@ pub fn resource(words: &PageWords, lang: &str, v: &ResourceView) -> String {
                 }
             }
         }
-    };
-    layout_page(w, lang, &v.title, &here, body)
+    }
 }
 
 /// The page for an IRI nothing in the graph has.

@@ -384,6 +384,7 @@ fn literal_text(t: &Term) -> Option<(String, Option<String>)> {
     }
 }
 
+/// What a resource's page shows, read from the store.
 fn view(
     state: &AppState,
     store: &Store,
@@ -392,10 +393,51 @@ fn view(
 ) -> Result<ResourceView, oxigraph::store::StorageError> {
     let base = state.options.base.iri("");
     let labels = Labeler::new(store, lang, &base);
-    let default = Some(GraphNameRef::DefaultGraph);
+    let (types, by_predicate) = outgoing(store, &labels, node)?;
+    let offsets = offsets(&by_predicate);
+    let properties = properties(&labels, by_predicate, lang);
+    let (incoming, provision_iris) = incoming(store, &labels, node)?;
+    let provisions = provision_groups(store, &labels, &provision_iris, lang)?;
+    let profile = if provision_iris.is_empty() {
+        Vec::new()
+    } else {
+        profile(store, &labels, node)
+    };
+    let origins = origins(state, store, &labels, node)?;
+    let title = labels
+        .label(node.as_str())
+        .unwrap_or_else(|| node.as_str().to_string());
+    Ok(ResourceView {
+        iri: node.as_str().to_string(),
+        here: labels
+            .href(node.as_str())
+            .filter(|h| h.starts_with('/'))
+            .unwrap_or_else(|| "/".into()),
+        title,
+        types,
+        properties,
+        incoming,
+        provisions,
+        profile,
+        origins,
+        offsets,
+    })
+}
+
+/// The objects of a resource's statements, by predicate IRI.
+type ByPredicate = BTreeMap<String, Vec<Term>>;
+
+/// The resource's own statements in the default graph: links to its types, and the objects of every other
+/// predicate.
+fn outgoing(
+    store: &Store,
+    labels: &Labeler<'_>,
+    node: NamedNodeRef<'_>,
+) -> Result<(Vec<Link>, ByPredicate), oxigraph::store::StorageError> {
     let rdf_type = format!("{RDF}type");
     let mut types = Vec::new();
-    let mut by_predicate: BTreeMap<String, Vec<Term>> = BTreeMap::new();
+    let mut by_predicate = ByPredicate::new();
+    let default = Some(GraphNameRef::DefaultGraph);
     for q in store.quads_for_pattern(Some(node.into()), None, None, default) {
         let q = q?;
         if q.predicate.as_str() == rdf_type {
@@ -409,43 +451,32 @@ fn view(
             .or_default()
             .push(q.object);
     }
+    Ok((types, by_predicate))
+}
+
+/// The character offsets of the resource's text in its source, when it states both.
+fn offsets(by_predicate: &ByPredicate) -> Option<(String, String)> {
+    let first = |p: String| {
+        by_predicate
+            .get(&p)
+            .and_then(|objects| objects.first())
+            .and_then(literal_text)
+            .map(|x| x.0)
+    };
+    match (
+        first(format!("{AKG}charStart")),
+        first(format!("{AKG}charEnd")),
+    ) {
+        (Some(a), Some(b)) => Some((a, b)),
+        _ => None,
+    }
+}
+
+/// The resource's properties with their values, in the order of their labels.
+fn properties(labels: &Labeler<'_>, by_predicate: ByPredicate, lang: &str) -> Vec<Property> {
     let mut properties = Vec::new();
-    let mut offsets = (None, None);
     for (p, objects) in by_predicate {
-        if p == format!("{AKG}charStart") {
-            offsets.0 = objects.first().and_then(literal_text).map(|x| x.0);
-        }
-        if p == format!("{AKG}charEnd") {
-            offsets.1 = objects.first().and_then(literal_text).map(|x| x.0);
-        }
-        let mut values: Vec<Value> = objects
-            .iter()
-            .map(|o| match o {
-                Term::NamedNode(n) => Value::Link(labels.link(n.as_str())),
-                Term::BlankNode(b) => Value::Literal {
-                    text: format!("_:{}", b.as_str()),
-                    lang: None,
-                },
-                Term::Literal(l) => Value::Literal {
-                    text: l.value().to_string(),
-                    lang: l.language().map(str::to_string),
-                },
-                #[allow(unreachable_patterns)]
-                other => Value::Literal {
-                    text: other.to_string(),
-                    lang: None,
-                },
-            })
-            .collect();
-        // The page's language first, then the others, each in a stable order.
-        values.sort_by_key(|v| match v {
-            Value::Literal {
-                lang: Some(l),
-                text,
-            } => (l != lang, l.clone(), text.clone()),
-            Value::Literal { lang: None, text } => (false, String::new(), text.clone()),
-            Value::Link(k) => (false, String::new(), k.label.clone()),
-        });
+        let values = values(labels, &objects, lang);
         properties.push(Property {
             predicate: labels.link(&p),
             values,
@@ -457,10 +488,53 @@ fn view(
             .to_lowercase()
             .cmp(&b.predicate.label.to_lowercase())
     });
+    properties
+}
 
+/// The values of one property as the page shows them: links with their labels, blank nodes and literals as text;
+/// literals in the page's language first, then the others, each in a stable order.
+fn values(labels: &Labeler<'_>, objects: &[Term], lang: &str) -> Vec<Value> {
+    let mut values: Vec<Value> = objects
+        .iter()
+        .map(|o| match o {
+            Term::NamedNode(n) => Value::Link(labels.link(n.as_str())),
+            Term::BlankNode(b) => Value::Literal {
+                text: format!("_:{}", b.as_str()),
+                lang: None,
+            },
+            Term::Literal(l) => Value::Literal {
+                text: l.value().to_string(),
+                lang: l.language().map(str::to_string),
+            },
+            #[allow(unreachable_patterns)]
+            other => Value::Literal {
+                text: other.to_string(),
+                lang: None,
+            },
+        })
+        .collect();
+    values.sort_by_key(|v| match v {
+        Value::Literal {
+            lang: Some(l),
+            text,
+        } => (l != lang, l.clone(), text.clone()),
+        Value::Literal { lang: None, text } => (false, String::new(), text.clone()),
+        Value::Link(k) => (false, String::new(), k.label.clone()),
+    });
+    values
+}
+
+/// What points at the resource in the default graph (read up to a bound): the subjects by property, at most 50
+/// shown of each with the total; and apart from them the provisions assigned to it.
+fn incoming(
+    store: &Store,
+    labels: &Labeler<'_>,
+    node: NamedNodeRef<'_>,
+) -> Result<(Vec<Incoming>, Vec<NamedNode>), oxigraph::store::StorageError> {
     let assigned = format!("{AKG}assignedTo");
     let mut incoming_map: BTreeMap<String, (Vec<String>, usize)> = BTreeMap::new();
     let mut provision_iris = Vec::new();
+    let default = Some(GraphNameRef::DefaultGraph);
     for q in store
         .quads_for_pattern(None, None, Some(node.into()), default)
         .take(MAX_INCOMING * 5)
@@ -489,34 +563,7 @@ fn view(
             total,
         })
         .collect();
-    let provisions = provision_groups(store, &labels, &provision_iris, lang)?;
-    let profile = if provision_iris.is_empty() {
-        Vec::new()
-    } else {
-        profile(store, &labels, node)
-    };
-    let origins = origins(state, store, &labels, node)?;
-    let title = labels
-        .label(node.as_str())
-        .unwrap_or_else(|| node.as_str().to_string());
-    Ok(ResourceView {
-        iri: node.as_str().to_string(),
-        here: labels
-            .href(node.as_str())
-            .filter(|h| h.starts_with('/'))
-            .unwrap_or_else(|| "/".into()),
-        title,
-        types,
-        properties,
-        incoming,
-        provisions,
-        profile,
-        origins,
-        offsets: match offsets {
-            (Some(a), Some(b)) => Some((a, b)),
-            _ => None,
-        },
-    })
+    Ok((incoming, provision_iris))
 }
 
 fn objects(store: &Store, s: NamedNodeRef<'_>, p: &str) -> Vec<Term> {

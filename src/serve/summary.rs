@@ -97,34 +97,86 @@ fn count(
         .unwrap_or(0))
 }
 
+/// Counts and lists what the snapshot holds.
 fn compute(snapshot: &Snapshot) -> Result<StoreSummary, crate::query::QueryError> {
     let store = &snapshot.store;
     let triples = store
         .quads_for_pattern(None, None, None, Some(GraphNameRef::DefaultGraph))
         .count() as u64;
+    let sources = sources(store)?;
+    let classes = classes(store)?;
+    let institutions = institutions(store)?;
+    let modified = modified(store)?;
+    Ok(StoreSummary {
+        triples,
+        documents: sources.len() as u64,
+        sources,
+        provisions: count(
+            store,
+            "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a akg:Provision }",
+            "provisions",
+        )?,
+        acts: count(
+            store,
+            "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a eli:LegalResource }",
+            "acts",
+        )?,
+        distinct_subjects: count(
+            store,
+            "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }",
+            "subjects",
+        )?,
+        distinct_objects: count(
+            store,
+            "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }",
+            "objects",
+        )?,
+        properties: count(
+            store,
+            "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }",
+            "properties",
+        )?,
+        classes,
+        institutions,
+        modified,
+    })
+}
+
+/// The sources of the documents ingested (the ontology's graph left out), in order.
+fn sources(store: &oxigraph::store::Store) -> Result<Vec<String>, crate::query::QueryError> {
     let (_, sources) = select(
         store,
         "SELECT DISTINCT ?g ?source WHERE { GRAPH ?m { ?g akg:sourceDigest ?d ; prov:wasDerivedFrom ?source } \
          FILTER(!STRENDS(STR(?g), \"graph/ontology\")) } ORDER BY ?source",
         "documents",
     )?;
-    let sources: Vec<String> = sources
+    Ok(sources
         .iter()
         .filter_map(|r| r.get(1).and_then(|t| t.as_ref()).map(plain))
-        .collect();
+        .collect())
+}
+
+/// Instances per class, most first.
+fn classes(store: &oxigraph::store::Store) -> Result<Vec<(String, u64)>, crate::query::QueryError> {
     let (_, class_rows) = select(
         store,
         "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY DESC(?n) ?c",
         "classes",
     )?;
-    let classes = class_rows
+    Ok(class_rows
         .iter()
         .filter_map(|r| {
             let c = r.first()?.as_ref().map(plain)?;
             let n = r.get(1)?.as_ref().map(plain)?.parse().ok()?;
             Some((c, n))
         })
-        .collect();
+        .collect())
+}
+
+/// The institutions with a founding document, by IRI, with their names and their unit's.
+fn institutions(
+    store: &oxigraph::store::Store,
+) -> Result<Vec<InstitutionEntry>, crate::query::QueryError> {
     let (_, inst_rows) = select(
         store,
         "SELECT ?i ?name ?unit ?unitName WHERE { ?i a akg:StateInstitution ; akg:foundingDocument ?reg . \
@@ -161,7 +213,12 @@ fn compute(snapshot: &Snapshot) -> Result<StoreSummary, crate::query::QueryError
             e.unit_names.insert(lang, v);
         }
     }
-    let modified = select(
+    Ok(institutions.into_values().collect())
+}
+
+/// The latest extraction time (`prov:generatedAtTime`), if any.
+fn modified(store: &oxigraph::store::Store) -> Result<Option<String>, crate::query::QueryError> {
+    Ok(select(
         store,
         "SELECT (MAX(?t) AS ?m) WHERE { ?g prov:generatedAtTime ?t }",
         "modified",
@@ -170,38 +227,5 @@ fn compute(snapshot: &Snapshot) -> Result<StoreSummary, crate::query::QueryError
     .first()
     .and_then(|r| r.first())
     .and_then(|t| t.as_ref())
-    .map(plain);
-    Ok(StoreSummary {
-        triples,
-        documents: sources.len() as u64,
-        sources,
-        provisions: count(
-            store,
-            "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a akg:Provision }",
-            "provisions",
-        )?,
-        acts: count(
-            store,
-            "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a eli:LegalResource }",
-            "acts",
-        )?,
-        distinct_subjects: count(
-            store,
-            "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }",
-            "subjects",
-        )?,
-        distinct_objects: count(
-            store,
-            "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }",
-            "objects",
-        )?,
-        properties: count(
-            store,
-            "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }",
-            "properties",
-        )?,
-        classes,
-        institutions: institutions.into_values().collect(),
-        modified,
-    })
+    .map(plain))
 }

@@ -13,7 +13,7 @@ use super::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
-use maud::html;
+use maud::{html, Markup};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{GraphNameRef, NamedNode, NamedOrBlankNode, Term, Triple};
 use oxigraph::store::Store;
@@ -113,6 +113,7 @@ fn namespace(
     }
 }
 
+/// The page of a vocabulary: its title, description and formats, then its terms grouped by type.
 fn page(
     words: &PageWords,
     lang: &str,
@@ -122,14 +123,49 @@ fn page(
     title_key: &str,
     here: &str,
 ) -> Result<String, String> {
+    let store = vocabulary_store(triples)?;
+    let terms = Terms {
+        store: &store,
+        labels: Labeler::new(&store, lang, crate::rdf::vocab::DEFAULT_BASE),
+        lang,
+    };
+    let groups = term_groups(triples, ns);
+    let title = words.get(title_key, lang);
+    let description = terms.text_of(main, DEFINITIONS);
+    let body = html! {
+        h1 { (title) }
+        p.iri { code { (ns) } }
+        @if let Some((d, l)) = &description { p.lead lang=(l) { (d) } }
+        p.formats {
+            (words.get("formats", lang)) ": "
+            a href={(here) "?format=ttl"} { "Turtle" } " · "
+            a href={(here) "?format=jsonld"} { "JSON-LD" } " · "
+            a href={(here) "?format=rdf"} { "RDF/XML" } " · "
+            a href={(here) "?format=nt"} { "N-Triples" }
+        }
+        @for (kind, iris) in &groups {
+            section {
+                h2 { (terms.labels.link(kind).label) " " small { "(" (iris.len()) ")" } }
+                @for term in iris { (terms.entry(term, ns)) }
+            }
+        }
+    };
+    Ok(pages::layout_page(words, lang, &title, here, body))
+}
+
+/// The vocabulary's triples in a store of their own, for labels and links.
+fn vocabulary_store(triples: &[Triple]) -> Result<Store, String> {
     let store = Store::new().map_err(|e| e.to_string())?;
     for t in triples {
         store
             .insert(t.as_ref().in_graph(GraphNameRef::DefaultGraph))
             .map_err(|e| e.to_string())?;
     }
-    let labels = Labeler::new(&store, lang, crate::rdf::vocab::DEFAULT_BASE);
-    // Terms of the namespace, grouped by their first type.
+    Ok(store)
+}
+
+/// The terms of the namespace, grouped by their first type.
+fn term_groups(triples: &[Triple], ns: &str) -> BTreeMap<String, Vec<String>> {
     let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut seen = std::collections::BTreeSet::new();
     for t in triples {
@@ -148,19 +184,34 @@ fn page(
         };
         groups.entry(kind).or_default().push(s.as_str().to_string());
     }
-    let text_of = |iri: &str, props: &[&str]| -> Option<(String, String)> {
+    groups
+}
+
+/// What the page says of each term, read from the vocabulary's store in the page's language.
+struct Terms<'a> {
+    store: &'a Store,
+    labels: Labeler<'a>,
+    lang: &'a str,
+}
+
+impl Terms<'_> {
+    /// A term's text under one of `props`, with its language: the page's, else English, Kazakh, Russian, untagged.
+    fn text_of(&self, iri: &str, props: &[&str]) -> Option<(String, String)> {
         let node = NamedNode::new(iri).ok()?;
-        let by_lang = super::resource::texts_by_language(&store, node.as_ref(), props, None);
-        [lang, "en", "kk", "ru", ""]
+        let by_lang = super::resource::texts_by_language(self.store, node.as_ref(), props, None);
+        [self.lang, "en", "kk", "ru", ""]
             .iter()
             .find_map(|l| by_lang.get(*l).map(|v| (v.clone(), l.to_string())))
-    };
-    let links_of = |iri: &str| -> Vec<(Link, Vec<Link>)> {
+    }
+
+    /// A term's links to other IRIs (its types left out), by property.
+    fn links_of(&self, iri: &str) -> Vec<(Link, Vec<Link>)> {
         let Ok(node) = NamedNode::new(iri) else {
             return Vec::new();
         };
         let mut by_p: BTreeMap<String, Vec<Link>> = BTreeMap::new();
-        for q in store
+        for q in self
+            .store
             .quads_for_pattern(Some(node.as_ref().into()), None, None, None)
             .filter_map(Result::ok)
         {
@@ -170,51 +221,36 @@ fn page(
             if let Term::NamedNode(o) = &q.object {
                 by_p.entry(q.predicate.as_str().to_string())
                     .or_default()
-                    .push(labels.link(o.as_str()));
+                    .push(self.labels.link(o.as_str()));
             }
         }
         by_p.into_iter()
-            .map(|(p, v)| (labels.link(&p), v))
+            .map(|(p, v)| (self.labels.link(&p), v))
             .collect()
-    };
-    let title = words.get(title_key, lang);
-    let description = text_of(main, DEFINITIONS);
-    let body = html! {
-        h1 { (title) }
-        p.iri { code { (ns) } }
-        @if let Some((d, l)) = &description { p.lead lang=(l) { (d) } }
-        p.formats {
-            (words.get("formats", lang)) ": "
-            a href={(here) "?format=ttl"} { "Turtle" } " · "
-            a href={(here) "?format=jsonld"} { "JSON-LD" } " · "
-            a href={(here) "?format=rdf"} { "RDF/XML" } " · "
-            a href={(here) "?format=nt"} { "N-Triples" }
-        }
-        @for (kind, terms) in &groups {
-            section {
-                h2 { (labels.link(kind).label) " " small { "(" (terms.len()) ")" } }
-                @for term in terms {
-                    @let local = term.strip_prefix(ns).unwrap_or(term);
-                    div.term id=(local) {
-                        h3 {
-                            (labels.label(term).unwrap_or_else(|| local.to_string()))
-                            " " small { code { (super::resource::short_iri(term)) } }
-                        }
-                        @if let Some((d, l)) = text_of(term, DEFINITIONS) { p lang=(l) { (d) } }
-                        @let links = links_of(term);
-                        @if !links.is_empty() {
-                            table.properties {
-                                @for (p, values) in &links {
-                                    tr {
-                                        th { (p.label) }
-                                        td {
-                                            @for (i, v) in values.iter().enumerate() {
-                                                @if i > 0 { ", " }
-                                                @match &v.href {
-                                                    Some(h) => a href=(h) title=(v.iri) { (v.label) },
-                                                    None => span title=(v.iri) { (v.label) },
-                                                }
-                                            }
+    }
+
+    /// A term's entry, under an anchor named by its local name: its label and short IRI, definition and links.
+    fn entry(&self, term: &str, ns: &str) -> Markup {
+        let local = term.strip_prefix(ns).unwrap_or(term);
+        let links = self.links_of(term);
+        html! {
+            div.term id=(local) {
+                h3 {
+                    (self.labels.label(term).unwrap_or_else(|| local.to_string()))
+                    " " small { code { (super::resource::short_iri(term)) } }
+                }
+                @if let Some((d, l)) = self.text_of(term, DEFINITIONS) { p lang=(l) { (d) } }
+                @if !links.is_empty() {
+                    table.properties {
+                        @for (p, values) in &links {
+                            tr {
+                                th { (p.label) }
+                                td {
+                                    @for (i, v) in values.iter().enumerate() {
+                                        @if i > 0 { ", " }
+                                        @match &v.href {
+                                            Some(h) => a href=(h) title=(v.iri) { (v.label) },
+                                            None => span title=(v.iri) { (v.label) },
                                         }
                                     }
                                 }
@@ -224,6 +260,5 @@ fn page(
                 }
             }
         }
-    };
-    Ok(pages::layout_page(words, lang, &title, here, body))
+    }
 }

@@ -49,170 +49,226 @@ fn n(iri: impl Into<String>) -> NamedNode {
 /// The description's triples.
 pub fn triples(state: &AppState, summary: &super::summary::StoreSummary) -> Vec<Triple> {
     let base = state.options.base.iri("");
-    let d: NamedOrBlankNode = n(format!("{base}dataset")).into();
-    let mut out = Vec::new();
-    let mut add = |s: &NamedOrBlankNode, p: String, o: Term| {
-        out.push(Triple::new(s.clone(), n(p), o));
+    let mut description = Description {
+        dataset: n(format!("{base}dataset")).into(),
+        base,
+        out: Vec::new(),
     };
-    let int = |v: u64| -> Term {
-        Literal::new_typed_literal(v.to_string(), n(format!("{XSD}integer"))).into()
-    };
-    add(&d, format!("{RDF}type"), n(format!("{VOID}Dataset")).into());
-    add(&d, format!("{RDF}type"), n(format!("{DCAT}Dataset")).into());
-    // The dataset's title in the three languages (`dataset_title` of data/serve/ui.tsv).
-    for lang in ["en", "kk", "ru"] {
-        let text = state.words.get("dataset_title", lang);
-        add(
+    description.identity(state, summary);
+    description.access();
+    description.counts(summary);
+    description.distributions(state);
+    description.service();
+    description.provenance(summary);
+    description.out
+}
+
+/// An `xsd:integer` literal, for the counts.
+fn int(v: u64) -> Term {
+    Literal::new_typed_literal(v.to_string(), n(format!("{XSD}integer"))).into()
+}
+
+/// The description as it is built: the dataset's node, the base IRI and the triples so far.
+struct Description {
+    /// The dataset's IRI (`{base}dataset`).
+    dataset: NamedOrBlankNode,
+    /// The base IRI of the dataset's resources.
+    base: String,
+    out: Vec<Triple>,
+}
+
+impl Description {
+    /// Adds one triple.
+    fn add(&mut self, s: &NamedOrBlankNode, p: String, o: Term) {
+        self.out.push(Triple::new(s.clone(), n(p), o));
+    }
+
+    /// What the dataset is: its types, titles, description, licence and when it was last modified.
+    fn identity(&mut self, state: &AppState, summary: &super::summary::StoreSummary) {
+        let d = self.dataset.clone();
+        self.add(&d, format!("{RDF}type"), n(format!("{VOID}Dataset")).into());
+        self.add(&d, format!("{RDF}type"), n(format!("{DCAT}Dataset")).into());
+        // The dataset's title in the three languages (`dataset_title` of data/serve/ui.tsv).
+        for lang in ["en", "kk", "ru"] {
+            let text = state.words.get("dataset_title", lang);
+            self.add(
+                &d,
+                format!("{DCT}title"),
+                Literal::new_language_tagged_literal_unchecked(text, lang).into(),
+            );
+        }
+        self.add(
             &d,
-            format!("{DCT}title"),
-            Literal::new_language_tagged_literal_unchecked(text, lang).into(),
-        );
-    }
-    add(
-        &d,
-        format!("{DCT}description"),
-        Literal::new_language_tagged_literal_unchecked(
-            "Institutions, founders, administrative units, legal acts and citations, and the goals, rights, duties, \
-             functions and head's powers of Kazakhstan's local state bodies, extracted from their regulations in \
-             Kazakh and Russian.",
-            "en",
-        )
-        .into(),
-    );
-    add(
-        &d,
-        format!("{DCT}license"),
-        n(state.options.license.clone()).into(),
-    );
-    if let Some(m) = &summary.modified {
-        add(
-            &d,
-            format!("{DCT}modified"),
-            Literal::new_typed_literal(m.clone(), n(format!("{XSD}dateTime"))).into(),
-        );
-    }
-    add(
-        &d,
-        format!("{VOID}sparqlEndpoint"),
-        n(format!("{base}sparql")).into(),
-    );
-    add(
-        &d,
-        format!("{VOID}uriSpace"),
-        Literal::new_simple_literal(base.clone()).into(),
-    );
-    add(&d, format!("{VOID}rootResource"), n(base.clone()).into());
-    add(&d, format!("{FOAF}homepage"), n(base.clone()).into());
-    for (_, ns) in crate::rdf::vocab::PREFIXES {
-        add(
-            &d,
-            format!("{VOID}vocabulary"),
-            n(ns.trim_end_matches('#').to_string()).into(),
-        );
-    }
-    add(&d, format!("{VOID}triples"), int(summary.triples));
-    add(
-        &d,
-        format!("{VOID}distinctSubjects"),
-        int(summary.distinct_subjects),
-    );
-    add(
-        &d,
-        format!("{VOID}distinctObjects"),
-        int(summary.distinct_objects),
-    );
-    add(&d, format!("{VOID}properties"), int(summary.properties));
-    add(&d, format!("{VOID}documents"), int(summary.documents));
-    add(
-        &d,
-        format!("{VOID}classes"),
-        int(summary.classes.len() as u64),
-    );
-    if let Some(example) = summary.institutions.first() {
-        add(
-            &d,
-            format!("{VOID}exampleResource"),
-            n(example.iri.clone()).into(),
-        );
-    }
-    for (class, count) in &summary.classes {
-        let part: NamedOrBlankNode = BlankNode::default().into();
-        add(&d, format!("{VOID}classPartition"), part.clone().into());
-        add(&part, format!("{VOID}class"), n(class.clone()).into());
-        add(&part, format!("{VOID}entities"), int(*count));
-    }
-    for r in negotiate::dataset_offers() {
-        let url = format!("{base}dump.{}", r.extension());
-        add(&d, format!("{VOID}dataDump"), n(url.clone()).into());
-        let dist: NamedOrBlankNode = BlankNode::default().into();
-        add(&d, format!("{DCAT}distribution"), dist.clone().into());
-        add(
-            &dist,
-            format!("{RDF}type"),
-            n(format!("{DCAT}Distribution")).into(),
-        );
-        add(&dist, format!("{DCAT}downloadURL"), n(url.clone()).into());
-        add(&dist, format!("{DCAT}accessURL"), n(url).into());
-        add(
-            &dist,
-            format!("{DCAT}mediaType"),
-            n(format!(
-                "https://www.iana.org/assignments/media-types/{}",
-                r.media_type()
-            ))
+            format!("{DCT}description"),
+            Literal::new_language_tagged_literal_unchecked(
+                "Institutions, founders, administrative units, legal acts and citations, and the goals, rights, duties, \
+                 functions and head's powers of Kazakhstan's local state bodies, extracted from their regulations in \
+                 Kazakh and Russian.",
+                "en",
+            )
             .into(),
         );
-        add(
-            &dist,
+        self.add(
+            &d,
             format!("{DCT}license"),
             n(state.options.license.clone()).into(),
         );
-    }
-    let service: NamedOrBlankNode = n(format!("{base}sparql")).into();
-    add(&d, format!("{DCAT}accessService"), service.clone().into());
-    add(
-        &service,
-        format!("{RDF}type"),
-        n(format!("{DCAT}DataService")).into(),
-    );
-    add(
-        &service,
-        format!("{DCAT}endpointURL"),
-        n(format!("{base}sparql")).into(),
-    );
-    add(
-        &service,
-        format!("{DCT}conformsTo"),
-        n("https://www.w3.org/TR/sparql11-protocol/").into(),
-    );
-    add(&service, format!("{DCAT}servesDataset"), d.clone().into());
-    for source in &summary.sources {
-        if let Ok(iri) = NamedNode::new(source.as_str()) {
-            add(&d, format!("{PROV}wasDerivedFrom"), iri.into());
+        if let Some(m) = &summary.modified {
+            self.add(
+                &d,
+                format!("{DCT}modified"),
+                Literal::new_typed_literal(m.clone(), n(format!("{XSD}dateTime"))).into(),
+            );
         }
     }
-    let activity: NamedOrBlankNode = BlankNode::default().into();
-    add(&d, format!("{PROV}wasGeneratedBy"), activity.clone().into());
-    add(
-        &activity,
-        format!("{RDF}type"),
-        n(format!("{PROV}Activity")).into(),
-    );
-    let agent: NamedOrBlankNode = BlankNode::default().into();
-    add(
-        &activity,
-        format!("{PROV}wasAssociatedWith"),
-        agent.clone().into(),
-    );
-    add(
-        &agent,
-        format!("{RDF}type"),
-        n(format!("{PROV}SoftwareAgent")).into(),
-    );
-    add(
-        &agent,
-        "http://www.w3.org/2000/01/rdf-schema#label".to_string(),
-        Literal::new_simple_literal(crate::EXTRACTOR_VERSION).into(),
-    );
-    out
+
+    /// Where the dataset is: its SPARQL endpoint, URI space, root resource and home page, and the vocabularies
+    /// it uses.
+    fn access(&mut self) {
+        let d = self.dataset.clone();
+        let base = self.base.clone();
+        self.add(
+            &d,
+            format!("{VOID}sparqlEndpoint"),
+            n(format!("{base}sparql")).into(),
+        );
+        self.add(
+            &d,
+            format!("{VOID}uriSpace"),
+            Literal::new_simple_literal(base.clone()).into(),
+        );
+        self.add(&d, format!("{VOID}rootResource"), n(base.clone()).into());
+        self.add(&d, format!("{FOAF}homepage"), n(base).into());
+        for (_, ns) in crate::rdf::vocab::PREFIXES {
+            self.add(
+                &d,
+                format!("{VOID}vocabulary"),
+                n(ns.trim_end_matches('#').to_string()).into(),
+            );
+        }
+    }
+
+    /// The dataset's counts, an example resource and the class partition.
+    fn counts(&mut self, summary: &super::summary::StoreSummary) {
+        let d = self.dataset.clone();
+        self.add(&d, format!("{VOID}triples"), int(summary.triples));
+        self.add(
+            &d,
+            format!("{VOID}distinctSubjects"),
+            int(summary.distinct_subjects),
+        );
+        self.add(
+            &d,
+            format!("{VOID}distinctObjects"),
+            int(summary.distinct_objects),
+        );
+        self.add(&d, format!("{VOID}properties"), int(summary.properties));
+        self.add(&d, format!("{VOID}documents"), int(summary.documents));
+        self.add(
+            &d,
+            format!("{VOID}classes"),
+            int(summary.classes.len() as u64),
+        );
+        if let Some(example) = summary.institutions.first() {
+            self.add(
+                &d,
+                format!("{VOID}exampleResource"),
+                n(example.iri.clone()).into(),
+            );
+        }
+        for (class, count) in &summary.classes {
+            let part: NamedOrBlankNode = BlankNode::default().into();
+            self.add(&d, format!("{VOID}classPartition"), part.clone().into());
+            self.add(&part, format!("{VOID}class"), n(class.clone()).into());
+            self.add(&part, format!("{VOID}entities"), int(*count));
+        }
+    }
+
+    /// The dumps: a `void:dataDump` and a DCAT distribution, with its media type and licence, per format.
+    fn distributions(&mut self, state: &AppState) {
+        let d = self.dataset.clone();
+        for r in negotiate::dataset_offers() {
+            let url = format!("{}dump.{}", self.base, r.extension());
+            self.add(&d, format!("{VOID}dataDump"), n(url.clone()).into());
+            let dist: NamedOrBlankNode = BlankNode::default().into();
+            self.add(&d, format!("{DCAT}distribution"), dist.clone().into());
+            self.add(
+                &dist,
+                format!("{RDF}type"),
+                n(format!("{DCAT}Distribution")).into(),
+            );
+            self.add(&dist, format!("{DCAT}downloadURL"), n(url.clone()).into());
+            self.add(&dist, format!("{DCAT}accessURL"), n(url).into());
+            self.add(
+                &dist,
+                format!("{DCAT}mediaType"),
+                n(format!(
+                    "https://www.iana.org/assignments/media-types/{}",
+                    r.media_type()
+                ))
+                .into(),
+            );
+            self.add(
+                &dist,
+                format!("{DCT}license"),
+                n(state.options.license.clone()).into(),
+            );
+        }
+    }
+
+    /// The SPARQL endpoint as a DCAT data service that serves the dataset.
+    fn service(&mut self) {
+        let d = self.dataset.clone();
+        let service: NamedOrBlankNode = n(format!("{}sparql", self.base)).into();
+        self.add(&d, format!("{DCAT}accessService"), service.clone().into());
+        self.add(
+            &service,
+            format!("{RDF}type"),
+            n(format!("{DCAT}DataService")).into(),
+        );
+        self.add(
+            &service,
+            format!("{DCAT}endpointURL"),
+            n(format!("{}sparql", self.base)).into(),
+        );
+        self.add(
+            &service,
+            format!("{DCT}conformsTo"),
+            n("https://www.w3.org/TR/sparql11-protocol/").into(),
+        );
+        self.add(&service, format!("{DCAT}servesDataset"), d.into());
+    }
+
+    /// The provenance: the source documents, and the activity and software that made the dataset.
+    fn provenance(&mut self, summary: &super::summary::StoreSummary) {
+        let d = self.dataset.clone();
+        for source in &summary.sources {
+            if let Ok(iri) = NamedNode::new(source.as_str()) {
+                self.add(&d, format!("{PROV}wasDerivedFrom"), iri.into());
+            }
+        }
+        let activity: NamedOrBlankNode = BlankNode::default().into();
+        self.add(&d, format!("{PROV}wasGeneratedBy"), activity.clone().into());
+        self.add(
+            &activity,
+            format!("{RDF}type"),
+            n(format!("{PROV}Activity")).into(),
+        );
+        let agent: NamedOrBlankNode = BlankNode::default().into();
+        self.add(
+            &activity,
+            format!("{PROV}wasAssociatedWith"),
+            agent.clone().into(),
+        );
+        self.add(
+            &agent,
+            format!("{RDF}type"),
+            n(format!("{PROV}SoftwareAgent")).into(),
+        );
+        self.add(
+            &agent,
+            "http://www.w3.org/2000/01/rdf-schema#label".to_string(),
+            Literal::new_simple_literal(crate::EXTRACTOR_VERSION).into(),
+        );
+    }
 }

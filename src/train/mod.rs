@@ -391,12 +391,38 @@ pub fn fit(examples: &[&Example], settings: &Settings, lex: &Lexicon) -> LinearM
         .filter(|(_, n)| **n >= settings.min_positives)
         .map(|(a, _)| a.to_string())
         .collect();
-    let n_areas = model.areas.len();
+    let (index, rows) = encode(examples, settings, lex, &model);
+    // Each area's bias starts at the log-odds of its (smoothed) share of the examples.
+    let bias: Vec<f64> = model
+        .areas
+        .iter()
+        .map(|a| {
+            let p = (counts[a.as_str()] as f64 + 0.5) / (examples.len() as f64 + 1.0);
+            (p / (1.0 - p)).ln()
+        })
+        .collect();
+    let mut fitted = AdaGrad::new(index.len(), bias);
+    fitted.train(&rows, settings);
+    fitted.write_into(&mut model, &index);
+    model
+}
+
+/// An example as the fit reads it: the numbers of its features, whether it has each of the model's areas, and
+/// how much it counts.
+type Encoded = (Vec<usize>, Vec<bool>, f64);
+
+/// The examples encoded for the fit, with the number of each feature (in order of first sight).
+fn encode(
+    examples: &[&Example],
+    settings: &Settings,
+    lex: &Lexicon,
+    model: &LinearModel,
+) -> (HashMap<String, usize>, Vec<Encoded>) {
     let mut index: HashMap<String, usize> = HashMap::new();
-    let rows: Vec<(Vec<usize>, Vec<bool>, f64)> = examples
+    let rows = examples
         .iter()
         .map(|e| {
-            let feats = example_features(e, lex, &model)
+            let feats = example_features(e, lex, model)
                 .into_iter()
                 .map(|f| {
                     let n = index.len();
@@ -412,60 +438,89 @@ pub fn fit(examples: &[&Example], settings: &Settings, lex: &Lexicon) -> LinearM
             (feats, ys, weight)
         })
         .collect();
-    let n_feats = index.len();
-    let mut w = vec![0.0f64; n_feats * n_areas];
-    let mut g2 = vec![1e-8f64; n_feats * n_areas];
-    let mut bias: Vec<f64> = model
-        .areas
-        .iter()
-        .map(|a| {
-            let p = (counts[a.as_str()] as f64 + 0.5) / (examples.len() as f64 + 1.0);
-            (p / (1.0 - p)).ln()
-        })
-        .collect();
-    let mut bias_g2 = vec![1e-8f64; n_areas];
-    // A fixed shuffle per pass (xorshift), so that a table is reproduced from its labels.
-    let mut order: Vec<usize> = (0..rows.len()).collect();
-    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-    for _ in 0..settings.epochs {
-        for i in (1..order.len()).rev() {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            order.swap(i, (state % (i as u64 + 1)) as usize);
+    (index, rows)
+}
+
+/// One logistic regression per area fitted by AdaGrad: a weight per feature and area and a bias per area, with
+/// the sums of their squared gradients.
+struct AdaGrad {
+    n_areas: usize,
+    /// The weight of feature `f` in area `a` at `f * n_areas + a`.
+    w: Vec<f64>,
+    g2: Vec<f64>,
+    bias: Vec<f64>,
+    bias_g2: Vec<f64>,
+}
+
+impl AdaGrad {
+    /// Zero weights for `n_feats` features, and the areas' starting biases.
+    fn new(n_feats: usize, bias: Vec<f64>) -> AdaGrad {
+        let n_areas = bias.len();
+        AdaGrad {
+            n_areas,
+            w: vec![0.0f64; n_feats * n_areas],
+            g2: vec![1e-8f64; n_feats * n_areas],
+            bias,
+            bias_g2: vec![1e-8f64; n_areas],
         }
-        for &r in &order {
-            let (feats, ys, weight) = &rows[r];
-            if *weight == 0.0 {
-                continue;
+    }
+
+    /// `settings.epochs` passes over the examples, each in a fixed shuffle (xorshift), so that a table is
+    /// reproduced from its labels; an example of weight 0 is passed over.
+    fn train(&mut self, rows: &[Encoded], settings: &Settings) {
+        let mut order: Vec<usize> = (0..rows.len()).collect();
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..settings.epochs {
+            for i in (1..order.len()).rev() {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                order.swap(i, (state % (i as u64 + 1)) as usize);
             }
-            for a in 0..n_areas {
-                let z: f64 = bias[a] + feats.iter().map(|&f| w[f * n_areas + a]).sum::<f64>();
-                let g = weight * (sigmoid(z) - f64::from(u8::from(ys[a])));
-                bias_g2[a] += g * g;
-                bias[a] -= settings.rate * g / bias_g2[a].sqrt();
-                for &f in feats {
-                    let k = f * n_areas + a;
-                    let grad = g + settings.l2 * w[k];
-                    g2[k] += grad * grad;
-                    w[k] -= settings.rate * grad / g2[k].sqrt();
+            for &r in &order {
+                let (feats, ys, weight) = &rows[r];
+                if *weight == 0.0 {
+                    continue;
                 }
+                self.step(feats, ys, *weight, settings);
             }
         }
     }
-    // Kept as the table writes them (four decimals), so that the model measured is the model shipped.
-    let round = |x: f64| (x * 1e4).round() / 1e4;
-    model.bias = bias.into_iter().map(round).collect();
-    for (f, &i) in &index {
-        let ws: Vec<(usize, f64)> = (0..n_areas)
-            .map(|a| (a, round(w[i * n_areas + a])))
-            .filter(|(_, x)| x.abs() >= PRUNE)
-            .collect();
-        if !ws.is_empty() {
-            model.weights.insert(f.clone(), ws);
+
+    /// One example's step in every area: the log loss's gradient, L2 on the weights, AdaGrad's step sizes.
+    fn step(&mut self, feats: &[usize], ys: &[bool], weight: f64, settings: &Settings) {
+        let n_areas = self.n_areas;
+        // `ys` holds one answer per area.
+        for (a, &y) in ys.iter().enumerate() {
+            let z: f64 = self.bias[a] + feats.iter().map(|&f| self.w[f * n_areas + a]).sum::<f64>();
+            let g = weight * (sigmoid(z) - f64::from(u8::from(y)));
+            self.bias_g2[a] += g * g;
+            self.bias[a] -= settings.rate * g / self.bias_g2[a].sqrt();
+            for &f in feats {
+                let k = f * n_areas + a;
+                let grad = g + settings.l2 * self.w[k];
+                self.g2[k] += grad * grad;
+                self.w[k] -= settings.rate * grad / self.g2[k].sqrt();
+            }
         }
     }
-    model
+
+    /// Puts the biases and weights into the model as the table writes them (four decimals), so that the model
+    /// measured is the model shipped; weights under [`PRUNE`] are left out.
+    fn write_into(self, model: &mut LinearModel, index: &HashMap<String, usize>) {
+        let n_areas = self.n_areas;
+        let round = |x: f64| (x * 1e4).round() / 1e4;
+        model.bias = self.bias.into_iter().map(round).collect();
+        for (f, &i) in index {
+            let ws: Vec<(usize, f64)> = (0..n_areas)
+                .map(|a| (a, round(self.w[i * n_areas + a])))
+                .filter(|(_, x)| x.abs() >= PRUNE)
+                .collect();
+            if !ws.is_empty() {
+                model.weights.insert(f.clone(), ws);
+            }
+        }
+    }
 }
 
 /// Counts of (provision, area) decisions against the labels.

@@ -372,6 +372,33 @@ enum PathError {
     Invalid(&'static str),
 }
 
+/// A shape being read: the parameters that are only checked or combined once all the shape's triples are seen.
+struct Draft {
+    shape: Shape,
+    patterns: Vec<String>,
+    flags: Option<String>,
+    messages: Vec<Literal>,
+    severity: Option<Severity>,
+}
+
+/// The message of a shape among several (usually one per language): one without a language tag, then English,
+/// then the first by language and text.
+fn preferred_message(mut messages: Vec<Literal>) -> Option<String> {
+    messages.sort_by_key(|m| {
+        let rank = match m.language() {
+            None => 0,
+            Some(l)
+                if l.eq_ignore_ascii_case("en") || l.to_ascii_lowercase().starts_with("en-") =>
+            {
+                1
+            }
+            Some(_) => 2,
+        };
+        (rank, m.language().map(str::to_owned), m.value().to_owned())
+    });
+    messages.first().map(|m| m.value().to_owned())
+}
+
 struct ShapeReader<'a> {
     graph: &'a Graph,
     node: NamedOrBlankNodeRef<'a>,
@@ -393,160 +420,190 @@ impl ShapeReader<'_> {
         }
     }
 
+    /// Reads the shape from its triples; `index` gives the place of every shape node, for `sh:property`.
     fn read(self, index: &HashMap<&NamedOrBlankNode, usize>) -> Result<Shape, ValidateError> {
-        let mut shape = Shape {
-            label: self.label.clone(),
-            path: None,
-            targets: Vec::new(),
-            constraints: Vec::new(),
-            properties: Vec::new(),
-            severity: Severity::Violation,
-            message: None,
-            deactivated: false,
+        let mut draft = Draft {
+            shape: Shape {
+                label: self.label.clone(),
+                path: None,
+                targets: Vec::new(),
+                constraints: Vec::new(),
+                properties: Vec::new(),
+                severity: Severity::Violation,
+                message: None,
+                deactivated: false,
+            },
+            patterns: Vec::new(),
+            flags: None,
+            messages: Vec::new(),
+            severity: None,
         };
-        let mut patterns = Vec::new();
-        let mut flags = None;
-        let mut messages = Vec::new();
-        let mut severity = None;
         for t in self.graph.triples_for_subject(self.node) {
             let object = t.object;
             if t.predicate == rdf::TYPE {
-                if let TermRef::NamedNode(class) = object {
-                    match sh_local(class) {
-                        Some("NodeShape" | "PropertyShape" | "Shape") => {}
-                        Some(other) => return Err(self.unsupported(format!("rdf:type sh:{other}"))),
-                        // An IRI shape that is also a class targets its instances.
-                        None if class == rdfs::CLASS || class == OWL_CLASS => {
-                            if let NamedOrBlankNodeRef::NamedNode(n) = self.node {
-                                shape.targets.push(Target::Class(n.into_owned().into()));
-                            }
-                        }
-                        None => {}
-                    }
-                }
+                self.read_type(object, &mut draft.shape)?;
                 continue;
             }
             let Some(local) = sh_local(t.predicate) else {
                 continue; // rdfs:label, rdfs:comment, skos:… are annotations
             };
-            let constraint = match local {
-                "path" => {
-                    if shape.path.is_some() {
-                        return Err(self.invalid("more than one sh:path"));
-                    }
-                    shape.path = Some(parse_path(self.graph, object).map_err(|e| match e {
-                        PathError::Unsupported(feature) => self.unsupported(feature),
-                        PathError::Invalid(message) => self.invalid(message),
-                    })?);
-                    continue;
-                }
-                "property" => {
-                    let child = as_node(object)
-                        .and_then(|n| index.get(&n.into_owned()))
-                        .ok_or_else(|| {
-                            self.invalid("sh:property must point to a property shape")
-                        })?;
-                    shape.properties.push(*child);
-                    continue;
-                }
-                "targetClass" => {
-                    shape
-                        .targets
-                        .push(Target::Class(self.node_value(local, object)?.into()));
-                    continue;
-                }
-                "targetNode" => {
-                    shape.targets.push(Target::Node(object.into_owned()));
-                    continue;
-                }
-                "targetSubjectsOf" => {
-                    shape
-                        .targets
-                        .push(Target::SubjectsOf(self.iri(local, object)?));
-                    continue;
-                }
-                "targetObjectsOf" => {
-                    shape
-                        .targets
-                        .push(Target::ObjectsOf(self.iri(local, object)?));
-                    continue;
-                }
-                "severity" => {
-                    let value = match object {
-                        TermRef::NamedNode(s) => match sh_local(s) {
-                            Some("Violation") => Severity::Violation,
-                            Some("Warning") => Severity::Warning,
-                            Some("Info") => Severity::Info,
-                            _ => return Err(self.unsupported(format!("custom severity {s}"))),
-                        },
-                        _ => return Err(self.invalid("sh:severity must be an IRI")),
-                    };
-                    if severity.replace(value).is_some() {
-                        return Err(self.invalid("more than one sh:severity"));
-                    }
-                    continue;
-                }
-                "message" => {
-                    match object {
-                        TermRef::Literal(l) => messages.push(l.into_owned()),
-                        _ => return Err(self.invalid("sh:message must be a literal")),
-                    }
-                    continue;
-                }
-                "deactivated" => {
-                    shape.deactivated = self.boolean(local, object)?;
-                    continue;
-                }
-                "pattern" => {
-                    patterns.push(self.string(local, object)?);
-                    continue;
-                }
-                "flags" => {
-                    if flags.replace(self.string(local, object)?).is_some() {
-                        return Err(self.invalid("more than one sh:flags"));
-                    }
-                    continue;
-                }
-                "uniqueLang" => {
-                    if !self.boolean(local, object)? {
-                        continue;
-                    }
-                    Constraint::UniqueLang
-                }
-                "minCount" => Constraint::MinCount(self.count(local, object)?),
-                "maxCount" => Constraint::MaxCount(self.count(local, object)?),
-                "minLength" => Constraint::MinLength(self.count(local, object)?),
-                "maxLength" => Constraint::MaxLength(self.count(local, object)?),
-                "datatype" => Constraint::Datatype(self.iri(local, object)?),
-                "class" => Constraint::Class(self.node_value(local, object)?.into()),
-                "nodeKind" => Constraint::NodeKind(self.node_kind(object)?),
-                "in" => Constraint::In(self.list(local, object)?),
-                "hasValue" => Constraint::HasValue(object.into_owned()),
-                "languageIn" => Constraint::LanguageIn(
-                    self.list(local, object)?
-                        .iter()
-                        .map(|t| match t {
-                            Term::Literal(l) => Ok(l.value().to_owned()),
-                            _ => Err(self.invalid("sh:languageIn must list string literals")),
-                        })
-                        .collect::<Result<_, _>>()?,
-                ),
-                "minInclusive" | "maxInclusive" => {
-                    let TermRef::Literal(bound) = object else {
-                        return Err(self.invalid(format!("sh:{local} must be a literal")));
-                    };
-                    if local == "minInclusive" {
-                        Constraint::MinInclusive(bound.into_owned())
-                    } else {
-                        Constraint::MaxInclusive(bound.into_owned())
-                    }
-                }
-                annotation if ANNOTATIONS.contains(&annotation) => continue,
-                other => return Err(self.unsupported(format!("sh:{other}"))),
-            };
-            shape.constraints.push(constraint);
+            if self.read_setting(local, object, index, &mut draft)? {
+                continue;
+            }
+            if let Some(constraint) = self.constraint(local, object)? {
+                draft.shape.constraints.push(constraint);
+            }
         }
+        self.finish(draft)
+    }
 
+    /// Reads an `rdf:type` of the shape: a SHACL shape class, or a class whose instances the shape then targets.
+    fn read_type(&self, object: TermRef<'_>, shape: &mut Shape) -> Result<(), ValidateError> {
+        if let TermRef::NamedNode(class) = object {
+            match sh_local(class) {
+                Some("NodeShape" | "PropertyShape" | "Shape") => {}
+                Some(other) => return Err(self.unsupported(format!("rdf:type sh:{other}"))),
+                // An IRI shape that is also a class targets its instances.
+                None if class == rdfs::CLASS || class == OWL_CLASS => {
+                    if let NamedOrBlankNodeRef::NamedNode(n) = self.node {
+                        shape.targets.push(Target::Class(n.into_owned().into()));
+                    }
+                }
+                None => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads a `sh:` parameter that is not a constraint of its own (path, child shapes, targets, severity, message,
+    /// deactivation, pattern and flags) into the draft; `false` when `local` is none of them.
+    fn read_setting(
+        &self,
+        local: &str,
+        object: TermRef<'_>,
+        index: &HashMap<&NamedOrBlankNode, usize>,
+        draft: &mut Draft,
+    ) -> Result<bool, ValidateError> {
+        let shape = &mut draft.shape;
+        match local {
+            "path" => {
+                if shape.path.is_some() {
+                    return Err(self.invalid("more than one sh:path"));
+                }
+                shape.path = Some(parse_path(self.graph, object).map_err(|e| match e {
+                    PathError::Unsupported(feature) => self.unsupported(feature),
+                    PathError::Invalid(message) => self.invalid(message),
+                })?);
+            }
+            "property" => {
+                let child = as_node(object)
+                    .and_then(|n| index.get(&n.into_owned()))
+                    .ok_or_else(|| self.invalid("sh:property must point to a property shape"))?;
+                shape.properties.push(*child);
+            }
+            "targetClass" => shape
+                .targets
+                .push(Target::Class(self.node_value(local, object)?.into())),
+            "targetNode" => shape.targets.push(Target::Node(object.into_owned())),
+            "targetSubjectsOf" => shape
+                .targets
+                .push(Target::SubjectsOf(self.iri(local, object)?)),
+            "targetObjectsOf" => shape
+                .targets
+                .push(Target::ObjectsOf(self.iri(local, object)?)),
+            "severity" => {
+                let value = self.severity(object)?;
+                if draft.severity.replace(value).is_some() {
+                    return Err(self.invalid("more than one sh:severity"));
+                }
+            }
+            "message" => match object {
+                TermRef::Literal(l) => draft.messages.push(l.into_owned()),
+                _ => return Err(self.invalid("sh:message must be a literal")),
+            },
+            "deactivated" => shape.deactivated = self.boolean(local, object)?,
+            "pattern" => draft.patterns.push(self.string(local, object)?),
+            "flags" => {
+                if draft.flags.replace(self.string(local, object)?).is_some() {
+                    return Err(self.invalid("more than one sh:flags"));
+                }
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// Reads the value of `sh:severity`: one of the three SHACL severities.
+    fn severity(&self, object: TermRef<'_>) -> Result<Severity, ValidateError> {
+        match object {
+            TermRef::NamedNode(s) => match sh_local(s) {
+                Some("Violation") => Ok(Severity::Violation),
+                Some("Warning") => Ok(Severity::Warning),
+                Some("Info") => Ok(Severity::Info),
+                _ => Err(self.unsupported(format!("custom severity {s}"))),
+            },
+            _ => Err(self.invalid("sh:severity must be an IRI")),
+        }
+    }
+
+    /// Reads a constraint component; `None` for an annotation or `sh:uniqueLang false`, an error for any `sh:`
+    /// predicate that is not supported, so that no constraint is silently skipped.
+    fn constraint(
+        &self,
+        local: &str,
+        object: TermRef<'_>,
+    ) -> Result<Option<Constraint>, ValidateError> {
+        let constraint = match local {
+            "uniqueLang" => {
+                if !self.boolean(local, object)? {
+                    return Ok(None);
+                }
+                Constraint::UniqueLang
+            }
+            "minCount" => Constraint::MinCount(self.count(local, object)?),
+            "maxCount" => Constraint::MaxCount(self.count(local, object)?),
+            "minLength" => Constraint::MinLength(self.count(local, object)?),
+            "maxLength" => Constraint::MaxLength(self.count(local, object)?),
+            "datatype" => Constraint::Datatype(self.iri(local, object)?),
+            "class" => Constraint::Class(self.node_value(local, object)?.into()),
+            "nodeKind" => Constraint::NodeKind(self.node_kind(object)?),
+            "in" => Constraint::In(self.list(local, object)?),
+            "hasValue" => Constraint::HasValue(object.into_owned()),
+            "languageIn" => Constraint::LanguageIn(
+                self.list(local, object)?
+                    .iter()
+                    .map(|t| match t {
+                        Term::Literal(l) => Ok(l.value().to_owned()),
+                        _ => Err(self.invalid("sh:languageIn must list string literals")),
+                    })
+                    .collect::<Result<_, _>>()?,
+            ),
+            "minInclusive" | "maxInclusive" => {
+                let TermRef::Literal(bound) = object else {
+                    return Err(self.invalid(format!("sh:{local} must be a literal")));
+                };
+                if local == "minInclusive" {
+                    Constraint::MinInclusive(bound.into_owned())
+                } else {
+                    Constraint::MaxInclusive(bound.into_owned())
+                }
+            }
+            annotation if ANNOTATIONS.contains(&annotation) => return Ok(None),
+            other => return Err(self.unsupported(format!("sh:{other}"))),
+        };
+        Ok(Some(constraint))
+    }
+
+    /// Completes the shape once all its triples are read: the patterns with their flags, the check that
+    /// path-only constraints have a path, the severity and the message.
+    fn finish(&self, draft: Draft) -> Result<Shape, ValidateError> {
+        let Draft {
+            mut shape,
+            patterns,
+            flags,
+            messages,
+            severity,
+        } = draft;
         if flags.is_some() && patterns.is_empty() {
             return Err(self.invalid("sh:flags without sh:pattern"));
         }
@@ -565,22 +622,7 @@ impl ShapeReader<'_> {
             }
         }
         shape.severity = severity.unwrap_or(Severity::Violation);
-        // Several messages (usually one per language): prefer one without a
-        // language tag, then English, then the first by language and text.
-        messages.sort_by_key(|m| {
-            let rank = match m.language() {
-                None => 0,
-                Some(l)
-                    if l.eq_ignore_ascii_case("en")
-                        || l.to_ascii_lowercase().starts_with("en-") =>
-                {
-                    1
-                }
-                Some(_) => 2,
-            };
-            (rank, m.language().map(str::to_owned), m.value().to_owned())
-        });
-        shape.message = messages.first().map(|m| m.value().to_owned());
+        shape.message = preferred_message(messages);
         Ok(shape)
     }
 
