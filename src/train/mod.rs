@@ -140,9 +140,15 @@ fn areas_of(cell: &str) -> BTreeSet<String> {
         .collect()
 }
 
-/// The first five words of a text, lowercase, letters and digits only: how a label and a provision are paired.
+/// The first five words of a text, lowercase, letters and digits only: how a label and a provision are paired. A
+/// list label written before the provision's own text (`Миссия: …`, `Міндеттері: …`, a colon after at most four
+/// words) is left out, since some texts and labels give it and others do not.
 pub fn pairing_key(text: &str) -> String {
-    lowercase(text)
+    let own = match text.split_once(':') {
+        Some((label, rest)) if label.split_whitespace().count() <= 4 && !rest.trim().is_empty() => rest,
+        _ => text,
+    };
+    lowercase(own)
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .take(5)
