@@ -132,7 +132,10 @@ fn the_two_versions_of_each_regulation_meet() {
     // A unit below a region has its region in its IRI path (`unit/atyrau/inder-district`).
     let below = units
         .iter()
-        .filter(|u| u.rsplit_once("/unit/").is_some_and(|(_, path)| path.contains('/')))
+        .filter(|u| {
+            u.rsplit_once("/unit/")
+                .is_some_and(|(_, path)| path.contains('/'))
+        })
         .count();
     println!(
         "{} acts in both languages meet, {} apart; {both_texts} of {provisions} of their provisions carry both texts; \

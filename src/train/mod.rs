@@ -145,7 +145,9 @@ fn areas_of(cell: &str) -> BTreeSet<String> {
 /// words) is left out, since some texts and labels give it and others do not.
 pub fn pairing_key(text: &str) -> String {
     let own = match text.split_once(':') {
-        Some((label, rest)) if label.split_whitespace().count() <= 4 && !rest.trim().is_empty() => rest,
+        Some((label, rest)) if label.split_whitespace().count() <= 4 && !rest.trim().is_empty() => {
+            rest
+        }
         _ => text,
     };
     lowercase(own)
