@@ -394,7 +394,8 @@ impl Citer<'_> {
     fn header(&mut self, doc: &Document) {
         let (lex, text) = (self.ctx.lex, &self.norm.text);
         // The approval stamp may name an earlier act besides this one (`Утверждены решением … от 12 апреля 2002 года
-        // № 18/188`, under the stamp of the amending decision); the act's own stamp is dropped below.
+        // № 18/188`, under the stamp of the amending decision); the act's own stamp is dropped later
+        // (`resolution_with_repeals`).
         if let Some(b) = &doc.stamp {
             self.cite(b.start, b.end, &|_| CitedFrom::Header, Relation::Cites);
         }
