@@ -232,26 +232,25 @@ fn places_of<'d>(
             kind: PlaceKind::Point,
         });
     }
-    // Lines that read as numbered points where the parser found none or took them for something else (a numbered
-    // list of members before `2. Утвердить Положение …`).
+    unparsed_points(doc, norm, lang, &mut places);
+    // The titles of regulations the act holds in its annexes (`# Положение о … управлении` after the points), when
+    // it is an act: a regulation's own text is classed below.
+    if doc.preamble.is_some() || !doc.points.is_empty() {
+        annex_headings(doc, norm, lang, &mut places);
+    }
+    places
+}
+
+/// Lines that read as numbered points where the parser found none or took them for something else (a numbered
+/// list of members before `2. Утвердить Положение …`), in the act's own part.
+fn unparsed_points<'d>(
+    doc: &Document,
+    norm: &'d NormText,
+    lang: Lang,
+    places: &mut Vec<Place<'d>>,
+) {
     let parsed: Vec<usize> = doc.points.iter().map(|p| p.block.start).collect();
-    // Only the act's own part counts: up to its regulation's title or first chapter, or the first heading after its
-    // title (not the approval stamp the parser found, which may be a point that mentions approved texts).
-    let first_line = doc.header.first().map(|b| b.start);
-    let own_end = [
-        doc.title.as_ref().map(|b| b.start),
-        doc.chapters
-            .iter()
-            .find_map(|c| c.heading.as_ref().map(|h| h.start)),
-        norm.lines
-            .iter()
-            .find(|l| l.heading > 0 && Some(l.start) != first_line && l.start > 0)
-            .map(|l| l.start),
-    ]
-    .into_iter()
-    .flatten()
-    .min()
-    .unwrap_or(norm.text.len());
+    let own_end = own_part_end(doc, norm);
     for (n, l) in norm
         .lines
         .iter()
@@ -276,26 +275,51 @@ fn places_of<'d>(
             });
         }
     }
-    // The titles of regulations the act holds in its annexes (`# Положение о … управлении` after the points), when
-    // it is an act: a regulation's own text is classed below.
-    if doc.preamble.is_some() || !doc.points.is_empty() {
-        let first = doc.header.first().map(|b| b.start);
-        let headings = norm
-            .lines
+}
+
+/// Where the act's own part ends (a byte of the normalised text).
+fn own_part_end(doc: &Document, norm: &NormText) -> usize {
+    // Only the act's own part counts: up to its regulation's title or first chapter, or the first heading after its
+    // title (not the approval stamp the parser found, which may be a point that mentions approved texts).
+    let first_line = doc.header.first().map(|b| b.start);
+    [
+        doc.title.as_ref().map(|b| b.start),
+        doc.chapters
             .iter()
-            .filter(|l| l.heading > 0 && Some(l.start) != first)
-            .map(|l| &norm.text[l.start..l.end])
-            .chain(doc.title.iter().map(|t| t.text.as_str()));
-        for text in headings {
-            places.push(Place {
-                what: "a heading in the text".into(),
-                lang,
-                text,
-                kind: PlaceKind::Heading,
-            });
-        }
+            .find_map(|c| c.heading.as_ref().map(|h| h.start)),
+        norm.lines
+            .iter()
+            .find(|l| l.heading > 0 && Some(l.start) != first_line && l.start > 0)
+            .map(|l| l.start),
+    ]
+    .into_iter()
+    .flatten()
+    .min()
+    .unwrap_or(norm.text.len())
+}
+
+/// The headings of an act's text and the regulation's title the parser found, as places.
+fn annex_headings<'d>(
+    doc: &'d Document,
+    norm: &'d NormText,
+    lang: Lang,
+    places: &mut Vec<Place<'d>>,
+) {
+    let first = doc.header.first().map(|b| b.start);
+    let headings = norm
+        .lines
+        .iter()
+        .filter(|l| l.heading > 0 && Some(l.start) != first)
+        .map(|l| &norm.text[l.start..l.end])
+        .chain(doc.title.iter().map(|t| t.text.as_str()));
+    for text in headings {
+        places.push(Place {
+            what: "a heading in the text".into(),
+            lang,
+            text,
+            kind: PlaceKind::Heading,
+        });
     }
-    places
 }
 
 /// What each place says, and whether the act approves something it does not name otherwise (then a regulation's

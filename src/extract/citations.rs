@@ -10,7 +10,7 @@
 use super::dates::{dates, numbers};
 use super::units::{find_units, with_region, RegionRef};
 use super::BodyRef;
-use crate::lexicon::{lower_same_len, lowercase, words, Lang, Lexicon};
+use crate::lexicon::{lower_same_len, lowercase, words, ActTypePattern, Lang, Lexicon};
 use crate::parse::quotes::{outer_quotes, Quote};
 use serde::Serialize;
 
@@ -363,95 +363,191 @@ pub struct Context<'a> {
 /// Finds the citations of legal acts in a segment of the normalised text, and accounts for every other word that
 /// names a type of act.
 pub fn find_citations(seg: &Segment<'_>, ctx: &Context<'_>) -> Found {
-    let (lex, lang) = (ctx.lex, ctx.lang);
     let text = &seg.norm.text[seg.start..seg.end];
     let lower = lower_same_len(text);
     let (pairs, orphans) = outer_quotes(text);
-    let in_quotes = |pos: usize| pairs.iter().any(|q| q.open <= pos && pos < q.close);
-    let ws = words(text);
-    let mut out: Vec<Citation> = Vec::new();
-    let mut not_cited: Vec<Mention> = Vec::new();
-    let mut prev_end = 0usize;
-    for (k, (ws_start, ws_end, word)) in ws.iter().enumerate() {
-        let rest = &lower[*ws_start..];
-        let Some((pattern, matched)) = lex.act_type_at(lang, rest) else {
-            continue;
+    let mut reader = CitationReader {
+        seg,
+        ctx,
+        text,
+        lower,
+        pairs,
+        orphans,
+        ws: words(text),
+        found: Found::default(),
+        prev_end: 0,
+    };
+    for k in 0..reader.ws.len() {
+        reader.read_word(k);
+    }
+    reader.found
+}
+
+/// A segment as the citation reader goes through it word by word: its text, lowercase copy, quotes and words, and
+/// what it has found so far.
+struct CitationReader<'r> {
+    seg: &'r Segment<'r>,
+    ctx: &'r Context<'r>,
+    /// The segment's text.
+    text: &'r str,
+    /// Its lowercase copy, byte for byte the same length.
+    lower: String,
+    /// Its outer quotes.
+    pairs: Vec<Quote>,
+    /// Closing quotes without an opening one.
+    orphans: Vec<usize>,
+    /// Its words: start, end, lowercase word.
+    ws: Vec<(usize, usize, String)>,
+    found: Found,
+    /// Where the last citation read ends.
+    prev_end: usize,
+}
+
+/// What the clause around a type word states of the act it names.
+struct Clause {
+    /// Where the clause starts.
+    window_start: usize,
+    /// Where the act's elements are looked for: before the type word in Kazakh, after it in Russian.
+    elements: (usize, usize),
+    /// The quoted titles in it.
+    titles: Vec<(usize, usize)>,
+    date: Spotted,
+    number: Spotted,
+    /// Where the issuer word stands.
+    issuer_at: Option<usize>,
+    act_type: String,
+    /// The local body that issued the act.
+    issuer_body: Option<BodyRef>,
+    /// Where the act's name starts: its type word, or the adjectives of a code's name.
+    named_from: usize,
+    /// A code's name made of its adjectives.
+    code_name: Option<String>,
+}
+
+impl CitationReader<'_> {
+    /// Whether a byte of the text stands inside quotes.
+    fn in_quotes(&self, pos: usize) -> bool {
+        self.pairs.iter().any(|q| q.open <= pos && pos < q.close)
+    }
+
+    /// Files word `k`, of the pattern's type, as no citation, for a reason.
+    fn skip(&mut self, k: usize, pattern: &ActTypePattern, reason: NotCited) {
+        let (ws_start, ws_end) = (self.ws[k].0, self.ws[k].1);
+        let (abs_start, abs_end) = (self.seg.start + ws_start, self.seg.start + ws_end);
+        let (char_start, char_end) = self.seg.norm.orig_range(abs_start, abs_end);
+        self.found.not_cited.push(Mention {
+            word: self.text[ws_start..ws_end].to_string(),
+            act_type: pattern.act_type.clone(),
+            reason,
+            start: abs_start,
+            char_start,
+            char_end,
+        });
+    }
+
+    /// Reads word `k` when it names a type of act: the citations it makes, or why it makes none.
+    fn read_word(&mut self, k: usize) {
+        let lex = self.ctx.lex;
+        let ws_start = self.ws[k].0;
+        let Some((pattern, matched)) = lex.act_type_at(self.ctx.lang, &self.lower[ws_start..])
+        else {
+            return;
         };
-        let mut skip = |reason: NotCited| {
-            let (abs_start, abs_end) = (seg.start + ws_start, seg.start + ws_end);
-            let (char_start, char_end) = seg.norm.orig_range(abs_start, abs_end);
-            not_cited.push(Mention {
-                word: text[*ws_start..*ws_end].to_string(),
-                act_type: pattern.act_type.clone(),
-                reason,
-                start: abs_start,
-                char_start,
-                char_end,
-            });
-        };
-        if in_quotes(*ws_start) {
-            skip(NotCited::InsideQuotes);
-            continue;
+        if self.in_quotes(ws_start) {
+            self.skip(k, pattern, NotCited::InsideQuotes);
+            return;
         }
-        if *ws_start < prev_end {
-            skip(NotCited::PartOfCitation);
-            continue;
+        if ws_start < self.prev_end {
+            self.skip(k, pattern, NotCited::PartOfCitation);
+            return;
         }
         // The type word ends where its word ends (`Жарлығының`), whatever part of it the pattern names.
-        let anchor_end = word_end(text, ws_start + matched);
-        let prev_word = k.checked_sub(1).map(|p| ws[p].2.as_str()).unwrap_or("");
+        let anchor_end = word_end(self.text, ws_start + matched);
+        let prev_word = k
+            .checked_sub(1)
+            .map(|p| self.ws[p].2.as_str())
+            .unwrap_or("");
         if let Some(reason) = reference_not_act(prev_word, &pattern.act_type, lex) {
-            skip(reason);
-            continue;
+            self.skip(k, pattern, reason);
+            return;
         }
         // A body's own rules of procedure (`аудандық мәслихаттың Регламентіне`, `Регламентом районного
         // маслихата`): an act named by its issuer alone.
         if pattern.act_type == "Rules" {
-            match rules_citation(seg, text, &ws, k, ctx) {
+            match rules_citation(self.seg, self.text, &self.ws, k, self.ctx) {
                 Some(c) => {
-                    prev_end = c.end - seg.start;
-                    out.push(c);
+                    self.prev_end = c.end - self.seg.start;
+                    self.found.citations.push(c);
                 }
-                None => skip(NotCited::NoParticularAct),
+                None => self.skip(k, pattern, NotCited::NoParticularAct),
             }
-            continue;
+            return;
         }
         // The resolution's own closing words (ҚАУЛЫ ЕТЕДІ, ШЕШІМ ҚАБЫЛДАДЫ) are not a citation.
-        if lex.phrases("preamble_end").any(|p| rest.starts_with(p)) {
-            skip(NotCited::ClosingWords);
-            continue;
+        if lex
+            .phrases("preamble_end")
+            .any(|p| self.lower[ws_start..].starts_with(p))
+        {
+            self.skip(k, pattern, NotCited::ClosingWords);
+            return;
         }
-        if lex.phrases("not_act").any(|p| word.starts_with(p)) && !pattern.plural {
-            skip(NotCited::LegislationInGeneral);
-            continue;
+        if lex.phrases("not_act").any(|p| self.ws[k].2.starts_with(p)) && !pattern.plural {
+            self.skip(k, pattern, NotCited::LegislationInGeneral);
+            return;
         }
+        match self.clause(k, pattern, anchor_end) {
+            Ok(clause) => self.cite(k, pattern, anchor_end, &clause),
+            Err(reason) => self.skip(k, pattern, reason),
+        }
+    }
 
-        // The clause the citation stands in.
-        let window_start = clause_start(text, prev_end, *ws_start, &pairs);
+    /// The clause the citation at type word `k` stands in: where it starts, and where the act's elements are.
+    fn clause_bounds(&self, k: usize, anchor_end: usize) -> (usize, usize, usize) {
+        let (lex, lang) = (self.ctx.lex, self.ctx.lang);
+        let ws_start = self.ws[k].0;
+        let window_start = clause_start(self.text, self.prev_end, ws_start, &self.pairs);
         let (elements_from, elements_to) = match lang {
-            Lang::Kk => (window_start, *ws_start),
+            Lang::Kk => (window_start, ws_start),
             Lang::Ru => {
                 // The clause ends at a comma or semicolon, or where the next act is named (`… № 410 «…» и с
                 // пунктом 65 Указа …`).
-                let next_anchor = ws[k + 1..]
+                let next_anchor = self.ws[k + 1..]
                     .iter()
                     .find(|(s, _, _)| {
                         *s >= anchor_end
-                            && !in_quotes(*s)
-                            && lex.act_type_at(lang, &lower[*s..]).is_some()
+                            && !self.in_quotes(*s)
+                            && lex.act_type_at(lang, &self.lower[*s..]).is_some()
                     })
                     .map(|(s, _, _)| *s)
-                    .unwrap_or(text.len());
-                let end = clause_end(text, anchor_end, &pairs).min(next_anchor);
+                    .unwrap_or(self.text.len());
+                let end = clause_end(self.text, anchor_end, &self.pairs).min(next_anchor);
                 (anchor_end, end.max(anchor_end))
             }
         };
+        (window_start, elements_from, elements_to)
+    }
+
+    /// What the clause of type word `k` states of the act: titles, date, number, issuer, and the act's type; or why
+    /// it names no particular act.
+    fn clause(
+        &self,
+        k: usize,
+        pattern: &ActTypePattern,
+        anchor_end: usize,
+    ) -> Result<Clause, NotCited> {
+        let (lex, lang, text) = (self.ctx.lex, self.ctx.lang, self.text);
+        let (window_start, elements_from, elements_to) = self.clause_bounds(k, anchor_end);
         let window = &text[elements_from..elements_to];
-        let titles = titles_in(text, &pairs, &orphans, (elements_from, elements_to), ctx);
+        let titles = titles_in(
+            text,
+            &self.pairs,
+            &self.orphans,
+            (elements_from, elements_to),
+            self.ctx,
+        );
         if pattern.plural && titles.is_empty() {
             // "заңдарына" without titles: the laws in general.
-            skip(NotCited::LegislationInGeneral);
-            continue;
+            return Err(NotCited::LegislationInGeneral);
         }
         let (date, number) = date_and_number(window, elements_from, lang, lex);
         let issuer = issuer_in(window, elements_from, lang, lex);
@@ -461,16 +557,8 @@ pub fn find_citations(seg: &Segment<'_>, ctx: &Context<'_>) -> Found {
             ["AkimatResolution", "AkimDecision", "MaslikhatDecision"].contains(&act_type.as_str());
         let issuer_body = issuer
             .filter(|_| local_type)
-            .and_then(|(i, pos)| issuing_body(text, (window_start, pos, elements_to), i, ctx));
-        // A code named by its adjectives (`Гражданского кодекса`, `Азаматтық кодексі`): they are its title.
-        let mut named_from = *ws_start;
-        let mut code_name: Option<String> = None;
-        if act_type == "Code" && titles.is_empty() {
-            if let Some(from) = code_adjectives(text, &ws, k, lang, lex) {
-                named_from = from;
-                code_name = Some(text[from..anchor_end].trim().to_string());
-            }
-        }
+            .and_then(|(i, pos)| issuing_body(text, (window_start, pos, elements_to), i, self.ctx));
+        let (named_from, code_name) = self.code_name(k, anchor_end, &act_type, &titles);
         // A bare type word (бұйрық, мәслихат шешімі) without title, date or number names no particular act.
         if titles.is_empty()
             && code_name.is_none()
@@ -478,8 +566,7 @@ pub fn find_citations(seg: &Segment<'_>, ctx: &Context<'_>) -> Found {
             && number.is_none()
             && act_type != "Constitution"
         {
-            skip(NotCited::NoParticularAct);
-            continue;
+            return Err(NotCited::NoParticularAct);
         }
         let act_type = if issuer_body.is_none() && local_type && date.is_none() {
             // A local act without unit or date cannot be told from the others; keep it as an other act.
@@ -487,38 +574,81 @@ pub fn find_citations(seg: &Segment<'_>, ctx: &Context<'_>) -> Found {
         } else {
             act_type
         };
+        Ok(Clause {
+            window_start,
+            elements: (elements_from, elements_to),
+            titles,
+            date,
+            number,
+            issuer_at: issuer.map(|(_, p)| p),
+            act_type,
+            issuer_body,
+            named_from,
+            code_name,
+        })
+    }
 
-        // Pinpoints (in Russian, before the adjectives of a code's name).
-        let (pinpoints, pin_end) = match lang {
-            Lang::Kk => kk_pinpoints(&lower, anchor_end),
+    /// Where the name of the act at type word `k` starts, and the name of a code named by its adjectives
+    /// (`Гражданского кодекса`, `Азаматтық кодексі`): they are its title.
+    fn code_name(
+        &self,
+        k: usize,
+        anchor_end: usize,
+        act_type: &str,
+        titles: &[(usize, usize)],
+    ) -> (usize, Option<String>) {
+        let mut named_from = self.ws[k].0;
+        let mut code_name: Option<String> = None;
+        if act_type == "Code" && titles.is_empty() {
+            if let Some(from) = code_adjectives(self.text, &self.ws, k, self.ctx.lang, self.ctx.lex)
+            {
+                named_from = from;
+                code_name = Some(self.text[from..anchor_end].trim().to_string());
+            }
+        }
+        (named_from, code_name)
+    }
+
+    /// The pinpoints of the citation at type word `k` and the span it covers (in Russian the pinpoints stand before
+    /// the adjectives of a code's name).
+    fn pinpoints_and_span(
+        &self,
+        k: usize,
+        anchor_end: usize,
+        c: &Clause,
+    ) -> (Vec<Pinpoint>, usize, usize) {
+        let (text, lower) = (self.text, self.lower.as_str());
+        let (ws_start, window_start, named_from) = (self.ws[k].0, c.window_start, c.named_from);
+        let (pinpoints, pin_end) = match self.ctx.lang {
+            Lang::Kk => kk_pinpoints(lower, anchor_end),
             Lang::Ru => ru_pinpoints(&lower[window_start..named_from.max(window_start)]),
         };
         let end = pin_end.max(anchor_end);
         let start_candidates = [
-            titles.first().map(|t| t.0.saturating_sub(1)),
-            (named_from < *ws_start).then_some(named_from),
-            date.as_ref().map(|d| d.1),
-            number.as_ref().map(|n| n.1),
-            issuer.map(|(_, p)| p),
+            c.titles.first().map(|t| t.0.saturating_sub(1)),
+            (named_from < ws_start).then_some(named_from),
+            c.date.as_ref().map(|d| d.1),
+            c.number.as_ref().map(|n| n.1),
+            c.issuer_at,
         ];
-        let start = match lang {
+        let start = match self.ctx.lang {
             Lang::Kk => start_candidates
                 .iter()
                 .flatten()
                 .copied()
                 .min()
-                .unwrap_or(*ws_start)
-                .min(*ws_start),
+                .unwrap_or(ws_start)
+                .min(ws_start),
             Lang::Ru => ru_pin_start(&lower[window_start..named_from.max(window_start)])
                 .map(|s| window_start + s)
                 .unwrap_or(named_from),
         };
-        let end = match lang {
+        let end = match self.ctx.lang {
             Lang::Kk => end,
             Lang::Ru => [
-                titles.last().map(|t| t.1 + 1),
-                date.as_ref().map(|d| d.2),
-                number.as_ref().map(|n| n.2),
+                c.titles.last().map(|t| t.1 + 1),
+                c.date.as_ref().map(|d| d.2),
+                c.number.as_ref().map(|n| n.2),
             ]
             .iter()
             .flatten()
@@ -528,8 +658,16 @@ pub fn find_citations(seg: &Segment<'_>, ctx: &Context<'_>) -> Found {
             .max(end)
             .min(text.len()),
         };
+        (pinpoints, start, end)
+    }
+
+    /// Files the citations the type word `k` makes, one for each act its clause names.
+    fn cite(&mut self, k: usize, pattern: &ActTypePattern, anchor_end: usize, c: &Clause) {
+        let (lex, lang, text, ws_start) = (self.ctx.lex, self.ctx.lang, self.text, self.ws[k].0);
+        let (pinpoints, start, end) = self.pinpoints_and_span(k, anchor_end, c);
+        let titles = &c.titles;
         let title_list: Vec<Option<String>> = if titles.is_empty() {
-            vec![code_name.clone()]
+            vec![c.code_name.clone()]
         } else if pattern.plural {
             titles
                 .iter()
@@ -542,37 +680,33 @@ pub fn find_citations(seg: &Segment<'_>, ctx: &Context<'_>) -> Found {
         let requisites = |k: usize| {
             if !pattern.plural || titles.is_empty() {
                 return (
-                    date.as_ref().map(|d| d.0.clone()),
-                    number.as_ref().map(|n| n.0.clone()),
+                    c.date.as_ref().map(|d| d.0.clone()),
+                    c.number.as_ref().map(|n| n.0.clone()),
                 );
             }
-            own_requisites(text, &titles, k, (elements_from, elements_to), lang, lex)
+            own_requisites(text, titles, k, c.elements, lang, lex)
         };
         for (k, title) in title_list.into_iter().enumerate() {
             let (act_date, act_number) = requisites(k);
             let mut act = ActRef {
-                act_type: act_type.clone(),
+                act_type: c.act_type.clone(),
                 date: act_date,
                 number: act_number,
                 title,
-                issuer: issuer_body.clone(),
+                issuer: c.issuer_body.clone(),
                 reference: None,
                 form: None,
             };
-            resolve(&mut act, lex, ctx.date);
-            out.push(Citation::in_segment(
-                seg,
+            resolve(&mut act, lex, self.ctx.date);
+            self.found.citations.push(Citation::in_segment(
+                self.seg,
                 (start, end),
-                *ws_start,
+                ws_start,
                 act,
                 pinpoints.clone(),
             ));
         }
-        prev_end = end;
-    }
-    Found {
-        citations: out,
-        not_cited,
+        self.prev_end = end;
     }
 }
 

@@ -4,10 +4,10 @@
 
 use super::provisions::collapse;
 use super::resolution::body_in;
-use super::units::{find_units, settle, slug, RegionRef};
-use super::{Address, Institution, Organisation, Resolution};
-use crate::lexicon::{lower_same_len, lowercase, words, Lang, Lexicon};
-use crate::parse::quotes::quoted_spans;
+use super::units::{find_units, settle, slug, RegionRef, UnitRef};
+use super::{Address, BodyRef, Institution, Organisation, Resolution};
+use crate::lexicon::{lower_same_len, lowercase, words, Lang, LegalFormPhrase, Lexicon};
+use crate::parse::quotes::{quoted_spans, Quote};
 use crate::parse::{Block, Document, Paragraph};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -19,106 +19,117 @@ static POSTCODE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b(\d{6})\b").u
 /// «…»`); both places are looked at, the language's own first. Quoted titles of acts (`«О …»`, `«… туралы»`) are
 /// not names.
 pub(crate) fn named_orgs(text: &str, lex: &Lexicon, lang: Lang) -> Vec<(Organisation, bool)> {
-    let mut out = Vec::new();
     let (spans, _) = quoted_spans(text);
     // Outermost quotes name organisations (`«Ақсу қаласының «Болашақ» жастар орталығы»` is one name); a name quoted
     // inside an act's title (`«Об утверждении Положения … «Аппарат …»»`) counts too.
     // (A quote whose closing mark is lost encloses nothing: only spans that close count as enclosing.)
-    let enclosing = |q: &crate::parse::quotes::Quote| {
+    let enclosing = |q: &Quote| {
         spans
             .iter()
             .filter(|outer| outer.open < q.open && q.close < outer.close)
             .collect::<Vec<_>>()
     };
-    let keep = |q: &crate::parse::quotes::Quote| {
+    let keep = |q: &Quote| {
         enclosing(q).iter().all(|outer| {
             lex.is_title(&text[outer.open..outer.close], Lang::Kk)
                 || lex.is_title(&text[outer.open..outer.close], Lang::Ru)
         })
     };
-    for q in spans.iter().filter(|q| keep(q)) {
-        let name = text[q.open..q.close].trim();
-        if name.is_empty()
-            || name.chars().count() >= 200
-            || lex.is_title(name, Lang::Kk)
-            || lex.is_title(name, Lang::Ru)
-        {
-            continue;
-        }
-        let after_text = {
-            let rest = &text[q.close..];
-            let mut to = rest.len().min(300);
-            while !rest.is_char_boundary(to) {
-                to -= 1;
-            }
-            &rest[..to]
-        };
-        let after_words: Vec<String> = words(after_text).into_iter().take(8).map(|w| w.2).collect();
-        let after: Vec<&str> = after_words.iter().map(String::as_str).collect();
-        let form_after = lex
-            .legal_forms
-            .iter()
-            .find(|f| f.phrase.find_in(&after) == Some(0));
-        // The legal form before the name is among the last few words: look at no more than 200 bytes, so that a
-        // line of thousands of names is read in linear time.
-        let before_text = {
-            let upto = &text[..q.open];
-            let upto = upto
-                .char_indices()
-                .next_back()
-                .map_or("", |(i, _)| &upto[..i]);
-            let mut from = upto.len().saturating_sub(200);
-            while !upto.is_char_boundary(from) {
-                from += 1;
-            }
-            &upto[from..]
-        };
-        let before_words: Vec<String> = words(before_text).into_iter().map(|w| w.2).collect();
-        let gap_ok = before_text
-            .trim_end()
-            .chars()
-            .next_back()
-            .is_some_and(char::is_alphanumeric);
-        let form_before = lex.legal_forms.iter().find(|f| {
-            let n = f.phrase.stems.len();
-            gap_ok
-                && before_words.len() >= n
-                && f.phrase.find_in(
-                    &before_words[before_words.len() - n..]
-                        .iter()
-                        .map(String::as_str)
-                        .collect::<Vec<_>>(),
-                ) == Some(0)
-        });
-        let (form, genitive) = match (lang, form_after, form_before) {
-            (Lang::Ru, _, Some(f)) | (_, None, Some(f)) => (Some(f), false),
-            (_, Some(f), _) => {
-                // A legal form in the Kazakh genitive (`мекемесінің`, `genitive_ending` of keywords.tsv) makes the
-                // name before it an owner of what follows, not the subject.
-                let last = after.get(f.phrase.stems.len() - 1);
-                let genitive = last.is_some_and(|w| {
-                    lex.phrases_in("genitive_ending", Lang::Kk)
-                        .any(|g| w.ends_with(g))
-                });
-                (Some(f), genitive)
-            }
-            (_, None, None) => (None, false),
-        };
-        let legal_form = form.map(|f| f.form.clone());
-        let enterprise = legal_form
-            .as_deref()
-            .is_some_and(|f| f.contains("enterprise"));
-        out.push((
-            Organisation {
-                kind_slug: kind_of(name, lex).unwrap_or_else(|| slug(name)),
-                name: name.to_string(),
-                legal_form,
-                enterprise,
-            },
-            genitive,
-        ));
+    spans
+        .iter()
+        .filter(|q| keep(q))
+        .filter_map(|q| named_org(text, q, lex, lang))
+        .collect()
+}
+
+/// The organisation the quoted name `q` of a text names, with its legal form and whether that form is a Kazakh
+/// genitive; none when the quotes hold no name (nothing, 200 characters or more, an act's title).
+fn named_org(text: &str, q: &Quote, lex: &Lexicon, lang: Lang) -> Option<(Organisation, bool)> {
+    let name = text[q.open..q.close].trim();
+    if name.is_empty()
+        || name.chars().count() >= 200
+        || lex.is_title(name, Lang::Kk)
+        || lex.is_title(name, Lang::Ru)
+    {
+        return None;
     }
-    out
+    let after_text = {
+        let rest = &text[q.close..];
+        let mut to = rest.len().min(300);
+        while !rest.is_char_boundary(to) {
+            to -= 1;
+        }
+        &rest[..to]
+    };
+    let after_words: Vec<String> = words(after_text).into_iter().take(8).map(|w| w.2).collect();
+    let after: Vec<&str> = after_words.iter().map(String::as_str).collect();
+    let form_after = lex
+        .legal_forms
+        .iter()
+        .find(|f| f.phrase.find_in(&after) == Some(0));
+    let form_before = legal_form_before(text, q.open, lex);
+    let (form, genitive) = match (lang, form_after, form_before) {
+        (Lang::Ru, _, Some(f)) | (_, None, Some(f)) => (Some(f), false),
+        (_, Some(f), _) => {
+            // A legal form in the Kazakh genitive (`мекемесінің`, `genitive_ending` of keywords.tsv) makes the
+            // name before it an owner of what follows, not the subject.
+            let last = after.get(f.phrase.stems.len() - 1);
+            let genitive = last.is_some_and(|w| {
+                lex.phrases_in("genitive_ending", Lang::Kk)
+                    .any(|g| w.ends_with(g))
+            });
+            (Some(f), genitive)
+        }
+        (_, None, None) => (None, false),
+    };
+    let legal_form = form.map(|f| f.form.clone());
+    let enterprise = legal_form
+        .as_deref()
+        .is_some_and(|f| f.contains("enterprise"));
+    Some((
+        Organisation {
+            kind_slug: kind_of(name, lex).unwrap_or_else(|| slug(name)),
+            name: name.to_string(),
+            legal_form,
+            enterprise,
+        },
+        genitive,
+    ))
+}
+
+/// The legal form that ends right before the opening quote at `open` (`государственное учреждение «…»`).
+fn legal_form_before<'l>(text: &str, open: usize, lex: &'l Lexicon) -> Option<&'l LegalFormPhrase> {
+    // The legal form before the name is among the last few words: look at no more than 200 bytes, so that a
+    // line of thousands of names is read in linear time.
+    let before_text = {
+        let upto = &text[..open];
+        let upto = upto
+            .char_indices()
+            .next_back()
+            .map_or("", |(i, _)| &upto[..i]);
+        let mut from = upto.len().saturating_sub(200);
+        while !upto.is_char_boundary(from) {
+            from += 1;
+        }
+        &upto[from..]
+    };
+    let before_words: Vec<String> = words(before_text).into_iter().map(|w| w.2).collect();
+    let gap_ok = before_text
+        .trim_end()
+        .chars()
+        .next_back()
+        .is_some_and(char::is_alphanumeric);
+    lex.legal_forms.iter().find(|f| {
+        let n = f.phrase.stems.len();
+        gap_ok
+            && before_words.len() >= n
+            && f.phrase.find_in(
+                &before_words[before_words.len() - n..]
+                    .iter()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>(),
+            ) == Some(0)
+    })
 }
 
 /// The kind of body an organisation is (`akim-apparatus`, `maslikhat-apparatus`, …) from its name, per
@@ -192,7 +203,49 @@ pub(crate) fn institution(
     resolution: Option<&Resolution>,
     original: &[char],
 ) -> Option<Institution> {
-    // The name: from the title, else the approving point, else the first paragraphs.
+    let mut org = institution_org(doc, lex, lang)?;
+    let paras: Vec<&Paragraph> = doc.paragraphs().collect();
+
+    // Names in both languages: the text's own, and the other language's where the text states it.
+    let (name_kk, name_ru) = match lang {
+        Lang::Kk => (
+            Some(org.name.clone()),
+            stated_name(&paras, "name_in_russian", lex),
+        ),
+        Lang::Ru => (
+            stated_name(&paras, "name_in_kazakh", lex),
+            Some(org.name.clone()),
+        ),
+    };
+    // The IRI slug: the kind of body from any of its names, else the Kazakh name transliterated, so that the
+    // Kazakh and the Russian text of one regulation name the institution alike.
+    org.kind_slug = [name_kk.as_ref(), name_ru.as_ref(), Some(&org.name)]
+        .into_iter()
+        .flatten()
+        .find_map(|n| kind_of(n, lex))
+        .unwrap_or_else(|| slug(name_kk.as_deref().unwrap_or(&org.name)));
+
+    let address = find_para(&paras, "location", lex).map(|p| address(&p.head.text, lex, lang));
+    let working_hours = find_para(&paras, "working_hours", lex).map(|p| after_colon(&p.head.text));
+    let (financing_source, financing_text) = financing(&paras, lex, original);
+    let (founder, founder_source) = founder(&paras, lex, lang, region, resolution);
+    let unit = served_unit(&org, lex, lang, region, resolution, founder.as_ref());
+    Some(Institution {
+        org,
+        name_kk,
+        name_ru,
+        unit,
+        founder,
+        founder_source,
+        address,
+        working_hours,
+        financing_source,
+        financing_text,
+    })
+}
+
+/// The institution as its name states it: from the title, else the approving point, else the first paragraphs.
+fn institution_org(doc: &Document, lex: &Lexicon, lang: Lang) -> Option<Organisation> {
     let mut candidates: Vec<&str> = Vec::new();
     candidates.extend(doc.title.iter().map(|t| t.text.as_str()));
     // A first point that merges one institution into another (`Реорганизовать … «A» путем присоединения к …
@@ -234,13 +287,24 @@ pub(crate) fn institution(
             org.enterprise = same.enterprise;
         }
     }
-    let paras: Vec<&Paragraph> = doc.paragraphs().collect();
-    let find_para = |key: &str| {
-        paras
-            .iter()
-            .find(|p| lex.has(key, &lowercase(&p.head.text)))
-            .copied()
-    };
+    Some(org)
+}
+
+/// The first paragraph whose first line holds a phrase of `key`.
+fn find_para<'p>(paras: &[&'p Paragraph], key: &str, lex: &Lexicon) -> Option<&'p Paragraph> {
+    paras
+        .iter()
+        .find(|p| lex.has(key, &lowercase(&p.head.text)))
+        .copied()
+}
+
+/// The source of the institution's financing (`LocalBudget`, `RepublicanBudget`) and the sentence stating it, as
+/// written in the original.
+fn financing(
+    paras: &[&Paragraph],
+    lex: &Lexicon,
+    original: &[char],
+) -> (Option<String>, Option<String>) {
     let orig_text = |b: &Block| -> String {
         collapse(
             &original[b.char_start.min(original.len())..b.char_end.min(original.len())]
@@ -248,28 +312,6 @@ pub(crate) fn institution(
                 .collect::<String>(),
         )
     };
-
-    // Names in both languages: the text's own, and the other language's where the text states it.
-    let (name_kk, name_ru) = match lang {
-        Lang::Kk => (
-            Some(org.name.clone()),
-            stated_name(&paras, "name_in_russian", lex),
-        ),
-        Lang::Ru => (
-            stated_name(&paras, "name_in_kazakh", lex),
-            Some(org.name.clone()),
-        ),
-    };
-    // The IRI slug: the kind of body from any of its names, else the Kazakh name transliterated, so that the
-    // Kazakh and the Russian text of one regulation name the institution alike.
-    org.kind_slug = [name_kk.as_ref(), name_ru.as_ref(), Some(&org.name)]
-        .into_iter()
-        .flatten()
-        .find_map(|n| kind_of(n, lex))
-        .unwrap_or_else(|| slug(name_kk.as_deref().unwrap_or(&org.name)));
-
-    let address = find_para("location").map(|p| address(&p.head.text, lex, lang));
-    let working_hours = find_para("working_hours").map(|p| after_colon(&p.head.text));
     let financing = paras.iter().find(|p| {
         let l = lowercase(&p.head.text);
         lex.has("financing", &l) && lex.has("local_budget", &l)
@@ -282,18 +324,38 @@ pub(crate) fn institution(
         }
     });
     let financing_text = financing.map(|p| orig_text(&p.head));
+    (financing_source, financing_text)
+}
 
-    // Founder: stated in the text, else the body that approved the regulation.
-    let stated = find_para("founder").and_then(|p| {
+/// The founder and how it is known: stated in the text, else the body that approved the regulation.
+fn founder(
+    paras: &[&Paragraph],
+    lex: &Lexicon,
+    lang: Lang,
+    region: Option<&RegionRef>,
+    resolution: Option<&Resolution>,
+) -> (Option<BodyRef>, Option<String>) {
+    let stated = find_para(paras, "founder", lex).and_then(|p| {
         let lower = lower_same_len(&p.head.text);
         let at = lex.find("founder", &lower)?;
         body_in(&p.head.text[at..], lex, lang, region)
     });
-    let (founder, founder_source) = match (stated, resolution.and_then(|r| r.issuer.clone())) {
+    match (stated, resolution.and_then(|r| r.issuer.clone())) {
         (Some(b), _) => (Some(b), Some("Stated".to_string())),
         (None, Some(b)) => (Some(b), Some("InferredFromApproval".to_string())),
         (None, None) => (None, None),
-    };
+    }
+}
+
+/// The unit the institution serves.
+fn served_unit(
+    org: &Organisation,
+    lex: &Lexicon,
+    lang: Lang,
+    region: Option<&RegionRef>,
+    resolution: Option<&Resolution>,
+    founder: Option<&BodyRef>,
+) -> Option<UnitRef> {
     // The unit served: the one the institution's name names (the last in Kazakh, the first in Russian), else the
     // approving body's, else the founder's. A rural district's akim apparatus is approved by the district akimat
     // but serves the rural district, so its name decides.
@@ -303,22 +365,10 @@ pub(crate) fn institution(
         Lang::Ru => mentions.first(),
     };
     let approving_unit = resolution.and_then(|r| r.issuer.as_ref().map(|b| &b.unit));
-    let unit = named
+    named
         .map(|m| settle(m.unit.clone(), region, approving_unit, lex))
         .or_else(|| resolution.and_then(|r| r.issuer.as_ref().map(|b| b.unit.clone())))
-        .or_else(|| founder.as_ref().map(|b| b.unit.clone()));
-    Some(Institution {
-        org,
-        name_kk,
-        name_ru,
-        unit,
-        founder,
-        founder_source,
-        address,
-        working_hours,
-        financing_source,
-        financing_text,
-    })
+        .or_else(|| founder.map(|b| b.unit.clone()))
 }
 
 fn after_colon(text: &str) -> String {

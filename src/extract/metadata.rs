@@ -93,25 +93,17 @@ pub fn reconcile(
         || "the sidecar".to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    let mut stated = stated(sidecar, lex, lang);
-    // A requisites line in the other language names the unit in that language: usable only when the unit's node
-    // does not depend on the language (a unit of data/reference/gazetteer.tsv, or one known by the key of its name
-    // inside its parent), else it would not be this text's.
-    if stated.lang.is_some_and(|l| l != lang) {
-        stated.issuer = stated.issuer.filter(|b| {
-            b.unit.is_region()
-                || b.unit.gazetteer.is_some()
-                || b.unit.identity == super::units::Identity::Key
-        });
-    }
+    let stated = stated_for(sidecar, lex, lang);
+    let mut r = Reconciler { file, warnings };
     // A text whose approving act was not read (an old layout, an excerpt of the regulation alone) is still the
     // act the sidecar records: its type, issuer, date and number are the record's.
     if resolution.is_none()
         && stated.issuer.is_some()
         && (stated.date.is_some() || stated.number.is_some())
     {
-        warnings.push(format!(
-            "the approving act was not read in the text; {file} records it"
+        r.warnings.push(format!(
+            "the approving act was not read in the text; {} records it",
+            r.file
         ));
         *resolution = Some(Resolution {
             act_type: super::resolution::act_type_of(
@@ -128,54 +120,94 @@ pub fn reconcile(
     if res.adilet_id.is_some() {
         res.source_page = sidecar.source(lang).map(str::to_string);
     }
-    let mut check = |what: &str,
-                     text: &mut Option<String>,
-                     side: &Option<String>,
-                     same: &dyn Fn(&str, &str) -> bool| match (&*text, side) {
-        (None, Some(s)) => {
-            warnings.push(format!(
-                "the text gives no {what} of the approving act; taken from {file}: {s}"
-            ));
-            *text = Some(s.clone());
-        }
-        // The sidecar is the registry's record of the act, one for both language versions: where a text
-        // misreads or mistypes it (`№ 38/675-VI` in one version, `-VII` in the other), the record decides.
-        (Some(t), Some(s)) if !same(t, s) => {
-            warnings.push(format!(
-                    "the text gives {what} {t} for the approving act, {file} states {s}; the sidecar's is taken"
-                ));
-            *text = Some(s.clone());
-        }
-        _ => {}
-    };
     let other_date = stated.other_date.clone();
-    check("date", &mut res.date, &stated.date, &|a, b| {
+    r.check("date", &mut res.date, &stated.date, &|a, b| {
         a == b || other_date.as_deref() == Some(a)
     });
-    check(
+    r.check(
         "number",
         &mut res.number,
         &stated.number,
         &super::citations::numbers_agree,
     );
-    match (&res.issuer, &stated.issuer) {
-        (None, Some(b)) => {
-            warnings.push(format!(
-                "the text names no approving body; taken from {file}: {} of {}",
-                b.kind, b.unit.label
-            ));
-            res.act_type = super::resolution::act_type_of(&b.kind).to_string();
-            res.issuer = Some(b.clone());
+    r.issuer(res, &stated);
+}
+
+/// What a sidecar states about the approving act of a text in `lang`.
+fn stated_for(sidecar: &Sidecar, lex: &Lexicon, lang: crate::lexicon::Lang) -> Stated {
+    let mut stated = stated(sidecar, lex, lang);
+    // A requisites line in the other language names the unit in that language: usable only when the unit's node
+    // does not depend on the language (a unit of data/reference/gazetteer.tsv, or one known by the key of its name
+    // inside its parent), else it would not be this text's.
+    if stated.lang.is_some_and(|l| l != lang) {
+        stated.issuer = stated.issuer.filter(|b| {
+            b.unit.is_region()
+                || b.unit.gazetteer.is_some()
+                || b.unit.identity == super::units::Identity::Key
+        });
+    }
+    stated
+}
+
+/// Compares the text's approving act with the sidecar's record, warning of each borrowing and disagreement.
+struct Reconciler<'w> {
+    /// The sidecar's file name, as the warnings name it.
+    file: String,
+    warnings: &'w mut Vec<String>,
+}
+
+impl Reconciler<'_> {
+    /// Checks a value of the approving act (`what`: date, number) against the sidecar's (`side`): takes the
+    /// sidecar's where the text gives none or another one (`same` tells whether two values agree).
+    fn check(
+        &mut self,
+        what: &str,
+        text: &mut Option<String>,
+        side: &Option<String>,
+        same: &dyn Fn(&str, &str) -> bool,
+    ) {
+        let file = &self.file;
+        match (&*text, side) {
+            (None, Some(s)) => {
+                self.warnings.push(format!(
+                    "the text gives no {what} of the approving act; taken from {file}: {s}"
+                ));
+                *text = Some(s.clone());
+            }
+            // The sidecar is the registry's record of the act, one for both language versions: where a text
+            // misreads or mistypes it (`№ 38/675-VI` in one version, `-VII` in the other), the record decides.
+            (Some(t), Some(s)) if !same(t, s) => {
+                self.warnings.push(format!(
+                    "the text gives {what} {t} for the approving act, {file} states {s}; the sidecar's is taken"
+                ));
+                *text = Some(s.clone());
+            }
+            _ => {}
         }
-        (Some(t), Some(s)) if t.kind != s.kind || t.unit.path() != s.unit.path() => {
-            warnings.push(format!(
-                "the text names {} of {} as the approving body, {file} names {} of {}; the text's is kept",
-                t.kind,
-                t.unit.path(),
-                s.kind,
-                s.unit.path()
-            ))
+    }
+
+    /// Checks the approving body: takes the sidecar's where the text names none; keeps the text's where they differ.
+    fn issuer(&mut self, res: &mut Resolution, stated: &Stated) {
+        let file = &self.file;
+        match (&res.issuer, &stated.issuer) {
+            (None, Some(b)) => {
+                self.warnings.push(format!(
+                    "the text names no approving body; taken from {file}: {} of {}",
+                    b.kind, b.unit.label
+                ));
+                res.act_type = super::resolution::act_type_of(&b.kind).to_string();
+                res.issuer = Some(b.clone());
+            }
+            (Some(t), Some(s)) if t.kind != s.kind || t.unit.path() != s.unit.path() => {
+                self.warnings.push(format!(
+                    "the text names {} of {} as the approving body, {file} names {} of {}; the text's is kept",
+                    t.kind,
+                    t.unit.path(),
+                    s.kind,
+                    s.unit.path()
+                ))
+            }
+            _ => {}
         }
-        _ => {}
     }
 }

@@ -260,29 +260,10 @@ pub fn extract(
     lex: &Lexicon,
     sidecar: Option<&Sidecar>,
 ) -> Result<Extraction, ExtractError> {
-    let lang = match lang::detect(&norm.text) {
-        lang::Detected::Supported(l) => l,
-        lang::Detected::Latin => {
-            return Err(ExtractError::UnsupportedLanguage(
-                "Latin script, not Kazakh or Russian".into(),
-            ))
-        }
-        lang::Detected::Unknown => return Err(ExtractError::NotARegulation),
-    };
+    let lang = supported_lang(norm)?;
     let original_chars: Vec<char> = original.chars().collect();
     let mut warnings = Vec::new();
-    // The region the text names, else the one its sidecar's requisites line names (in either language).
-    let region = document_region(doc, lex, lang).or_else(|| {
-        let requisites = sidecar?.requisites(lang)?;
-        let l = match lang::detect(requisites) {
-            lang::Detected::Supported(l) => l,
-            _ => return None,
-        };
-        find_units(requisites, lex, l)
-            .into_iter()
-            .find(|m| m.unit.is_region())
-            .and_then(|m| m.unit.region)
-    });
+    let region = region_of(doc, lex, lang, sidecar);
     let mut resolution = resolution(doc, lex, lang, region.as_ref(), &mut warnings);
     if let Some(s) = sidecar {
         metadata::reconcile(&mut resolution, s, lex, lang, &mut warnings);
@@ -303,94 +284,26 @@ pub fn extract(
     }
 
     // Citations: preamble and points belong to the resolution; paragraphs to the regulation or a provision.
-    let mut citations = Vec::new();
-    let mut not_cited = Vec::new();
-    let mut cite =
-        |start: usize, end: usize, from: &dyn Fn(&Citation) -> CitedFrom, relation: Relation| {
-            let seg = Segment { norm, start, end };
-            let ctx = Context {
-                lex,
-                lang,
-                region: region.as_ref(),
-                own_body: resolution.as_ref().and_then(|r| r.issuer.as_ref()),
-                date: resolution.as_ref().and_then(|r| r.date.as_deref()),
-            };
-            let found = find_citations(&seg, &ctx);
-            for c in found.citations {
-                citations.push(CitationAt {
-                    from: from(&c),
-                    relation,
-                    citation: c,
-                });
-            }
-            not_cited.extend(found.not_cited);
-        };
-    // The header and notes: the act's own requisites are not a citation of another act; notes say which acts
-    // amended or repealed this one, and an amending act's title names the act it amends.
-    // The approval stamp may name an earlier act besides this one (`Утверждены решением … от 12 апреля 2002 года
-    // № 18/188`, under the stamp of the amending decision); the act's own stamp is dropped below.
-    if let Some(b) = &doc.stamp {
-        cite(b.start, b.end, &|_| CitedFrom::Header, Relation::Cites);
-    }
-    // Each sentence of a header line or note is read on its own (`Решение … № 365. Зарегистрировано … Утратило
-    // силу решением … № 308`): its words say how the act it names stands to this one.
-    for b in doc.header.iter().chain(&doc.notes) {
-        for (start, end) in sentences(&norm.text, b.start, b.end) {
-            let lower = lowercase(&norm.text[start..end]);
-            let relation = if lex.has("repealed_by", &lower) {
-                Relation::RepealedBy
-            } else if lex.has("amended_by", &lower) {
-                Relation::AmendedBy
-            } else if lex.has("amending_title", &lower) {
-                Relation::Amends
-            } else {
-                Relation::Cites
-            };
-            cite(start, end, &|_| CitedFrom::Header, relation);
-        }
-    }
-    let resolution_from = |_: &Citation| CitedFrom::Resolution;
-    if let Some(p) = &doc.preamble {
-        cite(p.start, p.end, &resolution_from, Relation::Ground);
-    }
-    for point in &doc.points {
-        let lower = lowercase(&point.block.text);
-        let relation = if lex.has("repeal", &lower) {
-            Relation::Repeals
-        } else if lex.has("amend", &lower) {
-            Relation::Amends
-        } else {
-            Relation::Cites
-        };
-        cite(
-            point.block.start,
-            point.block.end,
-            &resolution_from,
-            relation,
-        );
-    }
-    let provision_of = |c: &Citation| {
-        provisions
-            .iter()
-            .position(|p| p.norm_start <= c.start && c.end <= p.norm_end.max(p.norm_start + 1))
-            .map(CitedFrom::Provision)
-            .unwrap_or(CitedFrom::Regulation)
+    let mut citer = Citer {
+        norm,
+        ctx: Context {
+            lex,
+            lang,
+            region: region.as_ref(),
+            own_body: resolution.as_ref().and_then(|r| r.issuer.as_ref()),
+            date: resolution.as_ref().and_then(|r| r.date.as_deref()),
+        },
+        citations: Vec::new(),
+        not_cited: Vec::new(),
     };
-    for para in doc.paragraphs() {
-        let (s, e) = paragraph_span(para);
-        cite(s, e, &provision_of, Relation::Cites);
-    }
-    // The title, the chapter headings and the lines the parser could not place are read too, so that every word
-    // naming an act type is accounted for.
-    let regulation_from = |_: &Citation| CitedFrom::Regulation;
-    let other_blocks = doc
-        .title
-        .iter()
-        .chain(doc.chapters.iter().filter_map(|c| c.heading.as_ref()))
-        .chain(&doc.unplaced);
-    for b in other_blocks {
-        cite(b.start, b.end, &regulation_from, Relation::Cites);
-    }
+    citer.header(doc);
+    citer.resolution(doc);
+    citer.regulation(doc, &provisions);
+    let Citer {
+        mut citations,
+        mut not_cited,
+        ..
+    } = citer;
 
     // `осы Заңына`, `указанным решением`: the act named last before, of a fitting type.
     back_references(&mut citations, &mut not_cited, &provisions);
@@ -409,6 +322,152 @@ pub fn extract(
     extraction.not_cited = not_cited;
     scope_unresolved_units(&mut extraction, original);
     Ok(extraction)
+}
+
+/// The language of a text the extractor reads, or why it reads none.
+fn supported_lang(norm: &NormText) -> Result<Lang, ExtractError> {
+    match lang::detect(&norm.text) {
+        lang::Detected::Supported(l) => Ok(l),
+        lang::Detected::Latin => Err(ExtractError::UnsupportedLanguage(
+            "Latin script, not Kazakh or Russian".into(),
+        )),
+        lang::Detected::Unknown => Err(ExtractError::NotARegulation),
+    }
+}
+
+/// The region the text names, else the one its sidecar's requisites line names (in either language).
+fn region_of(
+    doc: &Document,
+    lex: &Lexicon,
+    lang: Lang,
+    sidecar: Option<&Sidecar>,
+) -> Option<RegionRef> {
+    document_region(doc, lex, lang).or_else(|| {
+        let requisites = sidecar?.requisites(lang)?;
+        let l = match lang::detect(requisites) {
+            lang::Detected::Supported(l) => l,
+            _ => return None,
+        };
+        find_units(requisites, lex, l)
+            .into_iter()
+            .find(|m| m.unit.is_region())
+            .and_then(|m| m.unit.region)
+    })
+}
+
+/// Reads the citations of a document's parts, each with where it stands and how the document's act stands to the
+/// act it names, and the words naming act types that are not citations.
+struct Citer<'a> {
+    norm: &'a NormText,
+    ctx: Context<'a>,
+    citations: Vec<CitationAt>,
+    not_cited: Vec<Mention>,
+}
+
+impl Citer<'_> {
+    /// Reads the citations of `norm.text[start..end]`.
+    fn cite(
+        &mut self,
+        start: usize,
+        end: usize,
+        from: &dyn Fn(&Citation) -> CitedFrom,
+        relation: Relation,
+    ) {
+        let seg = Segment {
+            norm: self.norm,
+            start,
+            end,
+        };
+        let found = find_citations(&seg, &self.ctx);
+        for c in found.citations {
+            self.citations.push(CitationAt {
+                from: from(&c),
+                relation,
+                citation: c,
+            });
+        }
+        self.not_cited.extend(found.not_cited);
+    }
+
+    /// The header and notes: the act's own requisites are not a citation of another act; notes say which acts
+    /// amended or repealed this one, and an amending act's title names the act it amends.
+    fn header(&mut self, doc: &Document) {
+        let (lex, text) = (self.ctx.lex, &self.norm.text);
+        // The approval stamp may name an earlier act besides this one (`Утверждены решением … от 12 апреля 2002 года
+        // № 18/188`, under the stamp of the amending decision); the act's own stamp is dropped later
+        // (`resolution_with_repeals`).
+        if let Some(b) = &doc.stamp {
+            self.cite(b.start, b.end, &|_| CitedFrom::Header, Relation::Cites);
+        }
+        // Each sentence of a header line or note is read on its own (`Решение … № 365. Зарегистрировано … Утратило
+        // силу решением … № 308`): its words say how the act it names stands to this one.
+        for b in doc.header.iter().chain(&doc.notes) {
+            for (start, end) in sentences(text, b.start, b.end) {
+                let lower = lowercase(&text[start..end]);
+                let relation = if lex.has("repealed_by", &lower) {
+                    Relation::RepealedBy
+                } else if lex.has("amended_by", &lower) {
+                    Relation::AmendedBy
+                } else if lex.has("amending_title", &lower) {
+                    Relation::Amends
+                } else {
+                    Relation::Cites
+                };
+                self.cite(start, end, &|_| CitedFrom::Header, relation);
+            }
+        }
+    }
+
+    /// The resolution's preamble (its legal grounds) and points (which may repeal or amend the acts they name).
+    fn resolution(&mut self, doc: &Document) {
+        let lex = self.ctx.lex;
+        let resolution_from = |_: &Citation| CitedFrom::Resolution;
+        if let Some(p) = &doc.preamble {
+            self.cite(p.start, p.end, &resolution_from, Relation::Ground);
+        }
+        for point in &doc.points {
+            let lower = lowercase(&point.block.text);
+            let relation = if lex.has("repeal", &lower) {
+                Relation::Repeals
+            } else if lex.has("amend", &lower) {
+                Relation::Amends
+            } else {
+                Relation::Cites
+            };
+            self.cite(
+                point.block.start,
+                point.block.end,
+                &resolution_from,
+                relation,
+            );
+        }
+    }
+
+    /// The regulation's paragraphs, each citation in the provision it stands in, and the rest of its text.
+    fn regulation(&mut self, doc: &Document, provisions: &[Provision]) {
+        let provision_of = |c: &Citation| {
+            provisions
+                .iter()
+                .position(|p| p.norm_start <= c.start && c.end <= p.norm_end.max(p.norm_start + 1))
+                .map(CitedFrom::Provision)
+                .unwrap_or(CitedFrom::Regulation)
+        };
+        for para in doc.paragraphs() {
+            let (s, e) = paragraph_span(para);
+            self.cite(s, e, &provision_of, Relation::Cites);
+        }
+        // The title, the chapter headings and the lines the parser could not place are read too, so that every word
+        // naming an act type is accounted for.
+        let regulation_from = |_: &Citation| CitedFrom::Regulation;
+        let other_blocks = doc
+            .title
+            .iter()
+            .chain(doc.chapters.iter().filter_map(|c| c.heading.as_ref()))
+            .chain(&doc.unplaced);
+        for b in other_blocks {
+            self.cite(b.start, b.end, &regulation_from, Relation::Cites);
+        }
+    }
 }
 
 /// Gives every unit whose region is unknown its document's scope (a short digest of the text), so that
@@ -456,46 +515,9 @@ fn finish(
     if institution.is_none() {
         warnings.push(NO_INSTITUTION.into());
     }
-    // A unit the gazetteer lacks is known by the key of its name: the Kazakh and the Russian text of one act meet
-    // there as long as the two spellings give one key.
-    {
-        let units = institution
-            .iter()
-            .flat_map(|i| i.unit.iter().chain(i.founder.iter().map(|b| &b.unit)))
-            .chain(
-                resolution
-                    .iter()
-                    .filter_map(|r| r.issuer.as_ref().map(|b| &b.unit)),
-            );
-        let mut seen = Vec::new();
-        for u in units {
-            if u.gazetteer.is_none() && !u.is_region() && !seen.contains(&u.label) {
-                warnings.push(format!(
-                    "unit {:?} is not in data/reference/gazetteer.tsv: known by the key {:?} of its name{}",
-                    u.label,
-                    u.key,
-                    if u.region.is_some() || u.parent_path.is_some() {
-                        format!(" inside {}", u.parent_path.as_deref().or(u.region.as_ref().map(|r| r.slug.as_str())).unwrap_or(""))
-                    } else {
-                        " (its place is unknown: it stays this document's own)".to_string()
-                    }
-                ));
-                seen.push(u.label.clone());
-            }
-        }
-    }
+    unit_warnings(institution, &resolution, &mut warnings);
     if lang == Lang::Ru {
-        // A subordinate whose kind the tables do not know takes its slug from its own (Russian) name.
-        for o in subordinates
-            .iter()
-            .filter(|o| o.kind_slug == units::slug(&o.name))
-        {
-            warnings.push(format!(
-                "subordinate {:?} is named in Russian only: its IRI comes from that name and will not meet the \
-                 Kazakh text's",
-                o.name
-            ));
-        }
+        russian_only_subordinates(&subordinates, &mut warnings);
     }
     if let Some(r) = &resolution {
         if r.date.is_none() {
@@ -521,6 +543,55 @@ fn finish(
         not_cited: Vec::new(),
         class: None,
     })
+}
+
+/// Warns of the institution's and resolution's units the gazetteer lacks, once each.
+fn unit_warnings(
+    institution: &Option<Institution>,
+    resolution: &Option<Resolution>,
+    warnings: &mut Vec<String>,
+) {
+    // A unit the gazetteer lacks is known by the key of its name: the Kazakh and the Russian text of one act meet
+    // there as long as the two spellings give one key.
+    let units = institution
+        .iter()
+        .flat_map(|i| i.unit.iter().chain(i.founder.iter().map(|b| &b.unit)))
+        .chain(
+            resolution
+                .iter()
+                .filter_map(|r| r.issuer.as_ref().map(|b| &b.unit)),
+        );
+    let mut seen = Vec::new();
+    for u in units {
+        if u.gazetteer.is_none() && !u.is_region() && !seen.contains(&u.label) {
+            warnings.push(format!(
+                "unit {:?} is not in data/reference/gazetteer.tsv: known by the key {:?} of its name{}",
+                u.label,
+                u.key,
+                if u.region.is_some() || u.parent_path.is_some() {
+                    format!(" inside {}", u.parent_path.as_deref().or(u.region.as_ref().map(|r| r.slug.as_str())).unwrap_or(""))
+                } else {
+                    " (its place is unknown: it stays this document's own)".to_string()
+                }
+            ));
+            seen.push(u.label.clone());
+        }
+    }
+}
+
+/// Warns of the subordinates of a Russian text named in Russian only.
+fn russian_only_subordinates(subordinates: &[Organisation], warnings: &mut Vec<String>) {
+    // A subordinate whose kind the tables do not know takes its slug from its own (Russian) name.
+    for o in subordinates
+        .iter()
+        .filter(|o| o.kind_slug == units::slug(&o.name))
+    {
+        warnings.push(format!(
+            "subordinate {:?} is named in Russian only: its IRI comes from that name and will not meet the \
+             Kazakh text's",
+            o.name
+        ));
+    }
 }
 
 /// Reads the words pointing back to an act named before (`осы Заңына`, `настоящего Закона`, `указанным решением`)

@@ -208,14 +208,10 @@ fn sentence_provision(b: &mut Builder<'_>, para: &Paragraph, lex: &Lexicon) {
     b.push(&kind, number, 1, (h.char_start, h.char_end, h.start, h.end));
 }
 
+/// The provisions of one paragraph: the lists its heading (or its items' sub-headings) name a kind for, a single
+/// statement after its heading's colon, or the paragraph itself stated as a sentence.
 fn paragraph(b: &mut Builder<'_>, para: &Paragraph, lex: &Lexicon) {
-    // The heading stands before a colon; a paragraph whose short first line ends with a full stop instead
-    // (`21. Полномочия секретаря маслихата ….`) still heads the list of items under it.
-    let head = para.head.text.trim_end();
-    let Some(heading) = heading_of(head).or_else(|| {
-        (!para.items.is_empty() && head.ends_with('.') && head.chars().count() <= 200)
-            .then(|| head.trim_end_matches('.'))
-    }) else {
+    let Some(heading) = list_heading(para) else {
         if para.items.is_empty() {
             sentence_provision(b, para, lex);
         }
@@ -223,22 +219,7 @@ fn paragraph(b: &mut Builder<'_>, para: &Paragraph, lex: &Lexicon) {
     };
     let Some(kind) = section(lex, heading, &["para", "container"]) else {
         // A list the headings do not place: said, so that a reader sees what was not read.
-        let items = para
-            .items
-            .iter()
-            .filter(|i| i.marker != Marker::Heading)
-            .count();
-        if items >= 2 && head.ends_with(':') {
-            let line = b.original[..para.head.char_start.min(b.original.len())]
-                .iter()
-                .filter(|c| **c == '\n')
-                .count()
-                + 1;
-            let shown: String = heading.chars().take(80).collect();
-            b.warnings.push(format!(
-                "line {line}: a list of {items} items under «{shown}» is not read as provisions: its heading names no kind of data/lexicon/sections.tsv"
-            ));
-        }
+        b.unplaced_list(para, heading);
         return;
     };
     // The Kazakh `міндеттері`: the tasks where it opens the lists, the duties where the rights came before.
@@ -253,23 +234,38 @@ fn paragraph(b: &mut Builder<'_>, para: &Paragraph, lex: &Lexicon) {
     };
     let number = para.number.clone().unwrap_or_default();
     if para.items.is_empty() {
-        let Some(colon) = para.head.text.find(':') else {
-            return;
-        };
-        let rest = &para.head.text[colon + 1..];
-        let skipped = rest.len() - rest.trim_start().len();
-        let after_colon = para.head.start + colon + 1 + skipped;
-        // A single statement after the colon: `14. Миссиясы: …`, `15. Міндеттері: …`.
-        if kind == "Powers" || after_colon >= para.head.end {
-            return;
-        }
-        let (cs, ce) = (b.norm.orig(after_colon), para.head.char_end);
-        b.push(kind, number, 1, (cs, ce, after_colon, para.head.end));
+        b.statement_after_colon(kind, number, para);
         return;
     }
     // Sub-headings carry the kinds inside `Өкілеттіктері:` and `Құқықтары мен міндеттері:`.
-    let groups: Vec<(usize, &Item, &str)> = para
-        .items
+    let groups = group_headings(para, lex);
+    if (kind == "Powers" || kind == "RightOrDuty") && !groups.is_empty() {
+        b.groups(&number, &groups);
+        return;
+    }
+    if kind == "Powers" {
+        return;
+    }
+    b.list(kind, &number, &para.items, true);
+}
+
+/// The heading of a paragraph's list.
+fn list_heading(para: &Paragraph) -> Option<&str> {
+    // The heading stands before a colon; a paragraph whose short first line ends with a full stop instead
+    // (`21. Полномочия секретаря маслихата ….`) still heads the list of items under it.
+    let head = para.head.text.trim_end();
+    heading_of(head).or_else(|| {
+        (!para.items.is_empty() && head.ends_with('.') && head.chars().count() <= 200)
+            .then(|| head.trim_end_matches('.'))
+    })
+}
+
+/// The items of a paragraph that head a group of its list (`Құқықтары:`), each with its index and the group's kind.
+fn group_headings<'p, 'l>(
+    para: &'p Paragraph,
+    lex: &'l Lexicon,
+) -> Vec<(usize, &'p Item, &'l str)> {
+    para.items
         .iter()
         .enumerate()
         .filter_map(|(k, item)| {
@@ -280,10 +276,50 @@ fn paragraph(b: &mut Builder<'_>, para: &Paragraph, lex: &Lexicon) {
             }
             section(lex, heading, &["group"]).map(|g| (k, item, g))
         })
-        .collect();
-    if (kind == "Powers" || kind == "RightOrDuty") && !groups.is_empty() {
+        .collect()
+}
+
+impl Builder<'_> {
+    /// Warns of a list of two items or more under a heading that names no kind of provision.
+    fn unplaced_list(&mut self, para: &Paragraph, heading: &str) {
+        let head = para.head.text.trim_end();
+        let items = para
+            .items
+            .iter()
+            .filter(|i| i.marker != Marker::Heading)
+            .count();
+        if items >= 2 && head.ends_with(':') {
+            let line = self.original[..para.head.char_start.min(self.original.len())]
+                .iter()
+                .filter(|c| **c == '\n')
+                .count()
+                + 1;
+            let shown: String = heading.chars().take(80).collect();
+            self.warnings.push(format!(
+                "line {line}: a list of {items} items under «{shown}» is not read as provisions: its heading names no kind of data/lexicon/sections.tsv"
+            ));
+        }
+    }
+
+    /// A single statement after the colon of a paragraph without items: `14. Миссиясы: …`, `15. Міндеттері: …`.
+    fn statement_after_colon(&mut self, kind: &str, number: String, para: &Paragraph) {
+        let Some(colon) = para.head.text.find(':') else {
+            return;
+        };
+        let rest = &para.head.text[colon + 1..];
+        let skipped = rest.len() - rest.trim_start().len();
+        let after_colon = para.head.start + colon + 1 + skipped;
+        if kind == "Powers" || after_colon >= para.head.end {
+            return;
+        }
+        let (cs, ce) = (self.norm.orig(after_colon), para.head.char_end);
+        self.push(kind, number, 1, (cs, ce, after_colon, para.head.end));
+    }
+
+    /// The lists of a paragraph's groups, numbered under the paragraph by the group's label or order.
+    fn groups(&mut self, number: &str, groups: &[(usize, &Item, &str)]) {
         let mut ordinal = 0;
-        for (_, item, group_kind) in &groups {
+        for (_, item, group_kind) in groups {
             ordinal += 1;
             let group_number = match (&item.label, item.marker) {
                 (Some(l), Marker::Numbered) => l.clone(),
@@ -291,7 +327,7 @@ fn paragraph(b: &mut Builder<'_>, para: &Paragraph, lex: &Lexicon) {
             };
             // Items may sit under the heading, or follow it as siblings until the next heading.
             if !item.children.is_empty() {
-                b.list(
+                self.list(
                     group_kind,
                     &format!("{number}.{group_number}"),
                     &item.children,
@@ -299,10 +335,5 @@ fn paragraph(b: &mut Builder<'_>, para: &Paragraph, lex: &Lexicon) {
                 );
             }
         }
-        return;
     }
-    if kind == "Powers" {
-        return;
-    }
-    b.list(kind, &number, &para.items, true);
 }

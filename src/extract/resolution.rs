@@ -112,71 +112,9 @@ pub(crate) fn resolution(
     let issuer = sources
         .iter()
         .find_map(|b| body_in(&b.text, lex, lang, region));
-    // Date and number from the same line where it gives both.
-    let dated = requisites
-        .iter()
-        .find(|b| !dates::dates(&b.text, lex).is_empty());
-    let date = dated.and_then(|b| dates::dates(&b.text, lex).into_iter().next().map(|d| d.iso));
-    let number = dated
-        .and_then(|b| dates::numbers(&b.text).into_iter().next())
-        .or_else(|| {
-            requisites
-                .iter()
-                .find_map(|b| dates::numbers(&b.text).into_iter().next())
-        })
-        .map(|n| n.0);
-    let preamble_lower = doc
-        .preamble
-        .as_ref()
-        .map(|p| lowercase(&p.text))
-        .unwrap_or_default();
-    let stamp_lower = doc
-        .stamp
-        .as_ref()
-        .map(|p| lowercase(&p.text))
-        .unwrap_or_default();
-    let kind = issuer.as_ref().map(|b| b.kind.as_str()).unwrap_or_else(|| {
-        if lex.has("body_maslikhat", &preamble_lower) || lex.has("decision_word", &stamp_lower) {
-            "maslikhat"
-        } else {
-            "akimat"
-        }
-    });
-    let act_type = act_type_of(kind);
-    let mut controlled_by = None;
-    let mut entry_into_force = None;
-    let mut entry_rule = None;
-    for p in &doc.points {
-        let lower = lowercase(&p.block.text);
-        if controlled_by.is_none() && lex.has("control", &lower) {
-            controlled_by = Some(
-                lex.control_pattern(lang)
-                    .and_then(|re| re.captures(&p.block.text))
-                    .map(|c| c[1].to_string())
-                    .unwrap_or_else(|| p.block.text.clone()),
-            );
-        }
-        if entry_into_force.is_none() && lex.has("entry_into_force", &lower) {
-            entry_into_force = Some(p.block.text.clone());
-            entry_rule = [
-                "eif_ten_days",
-                "eif_first_publication",
-                "eif_registration",
-                "eif_signing",
-            ]
-            .iter()
-            .find(|k| lex.has(k, &lower))
-            .map(|k| {
-                match *k {
-                    "eif_ten_days" => "TenDaysAfterFirstOfficialPublication",
-                    "eif_first_publication" => "OnFirstOfficialPublication",
-                    "eif_registration" => "OnStateRegistration",
-                    _ => "OnSigning",
-                }
-                .to_string()
-            });
-        }
-    }
+    let (date, number) = date_and_number(&requisites, lex);
+    let act_type = approving_act_type(doc, lex, issuer.as_ref());
+    let (controlled_by, entry_into_force, entry_rule) = closing_points(doc, lex, lang);
     if doc.points.is_empty() {
         warnings.push("resolution without numbered points".into());
     }
@@ -200,6 +138,95 @@ pub(crate) fn resolution(
         entry_rule,
         adilet_id: None,
         source_page: None,
+    })
+}
+
+/// The date (ISO) and number of the approving act from its requisites: from the same line where it gives both.
+fn date_and_number(requisites: &[&Block], lex: &Lexicon) -> (Option<String>, Option<String>) {
+    let dated = requisites
+        .iter()
+        .find(|b| !dates::dates(&b.text, lex).is_empty());
+    let date = dated.and_then(|b| dates::dates(&b.text, lex).into_iter().next().map(|d| d.iso));
+    let number = dated
+        .and_then(|b| dates::numbers(&b.text).into_iter().next())
+        .or_else(|| {
+            requisites
+                .iter()
+                .find_map(|b| dates::numbers(&b.text).into_iter().next())
+        })
+        .map(|n| n.0);
+    (date, number)
+}
+
+/// The type of the approving act: its issuer's, else a maslikhat's decision when the preamble names a maslikhat or
+/// the stamp a decision, else an akimat's resolution.
+fn approving_act_type(doc: &Document, lex: &Lexicon, issuer: Option<&BodyRef>) -> &'static str {
+    let preamble_lower = doc
+        .preamble
+        .as_ref()
+        .map(|p| lowercase(&p.text))
+        .unwrap_or_default();
+    let stamp_lower = doc
+        .stamp
+        .as_ref()
+        .map(|p| lowercase(&p.text))
+        .unwrap_or_default();
+    let kind = issuer.map(|b| b.kind.as_str()).unwrap_or_else(|| {
+        if lex.has("body_maslikhat", &preamble_lower) || lex.has("decision_word", &stamp_lower) {
+            "maslikhat"
+        } else {
+            "akimat"
+        }
+    });
+    act_type_of(kind)
+}
+
+/// From the resolution's points: whom it charges with control of its execution, its entry-into-force clause, and
+/// that clause's rule (the first point stating each).
+fn closing_points(
+    doc: &Document,
+    lex: &Lexicon,
+    lang: Lang,
+) -> (Option<String>, Option<String>, Option<String>) {
+    let mut controlled_by = None;
+    let mut entry_into_force = None;
+    let mut entry_rule = None;
+    for p in &doc.points {
+        let lower = lowercase(&p.block.text);
+        if controlled_by.is_none() && lex.has("control", &lower) {
+            controlled_by = Some(
+                lex.control_pattern(lang)
+                    .and_then(|re| re.captures(&p.block.text))
+                    .map(|c| c[1].to_string())
+                    .unwrap_or_else(|| p.block.text.clone()),
+            );
+        }
+        if entry_into_force.is_none() && lex.has("entry_into_force", &lower) {
+            entry_into_force = Some(p.block.text.clone());
+            entry_rule = entry_rule_of(&lower, lex);
+        }
+    }
+    (controlled_by, entry_into_force, entry_rule)
+}
+
+/// The rule of an entry-into-force clause (lowercase), as an `akg:` local name.
+fn entry_rule_of(lower: &str, lex: &Lexicon) -> Option<String> {
+    [
+        "eif_ten_days",
+        "eif_first_publication",
+        "eif_registration",
+        "eif_signing",
+    ]
+    .iter()
+    .find(|k| lex.has(k, lower))
+    .map(|k| {
+        match *k {
+            "eif_ten_days" => "TenDaysAfterFirstOfficialPublication",
+            "eif_first_publication" => "OnFirstOfficialPublication",
+            "eif_registration" => "OnStateRegistration",
+            _ => "OnSigning",
+        }
+        .to_string()
     })
 }
 

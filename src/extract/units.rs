@@ -6,6 +6,7 @@
 use crate::gazetteer::{Found, Query};
 use crate::lexicon::{lowercase, stem_close, words, Lang, Lexicon};
 use serde::Serialize;
+use std::ops::ControlFlow;
 
 /// A region or city of republican significance.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -747,23 +748,9 @@ fn settle_in(
         return unit;
     }
     if unit.identity != Identity::Open && unit.identity != Identity::Unresolved {
-        // A unit found by its name alone, in another region than the document's: read again inside the document's.
-        let elsewhere = match (&unit.named, &unit.gazetteer, region) {
-            (Some(_), Some(id), Some(r)) => {
-                id != &r.slug && !lex.gazetteer.lies_within(id, &r.slug, None)
-            }
-            _ => false,
-        };
-        match (elsewhere, unit.named.take()) {
-            (true, Some(named)) => unit = *named,
-            (_, named) => {
-                // Settled by the text already; a document's region fills only what is missing.
-                unit.named = named;
-                if unit.region.is_none() {
-                    unit.region = region.cloned();
-                }
-                return unit;
-            }
+        match settled_by_text(unit, region, lex) {
+            ControlFlow::Break(settled) => return settled,
+            ControlFlow::Continue(named) => unit = named,
         }
     }
     // The parent the document gives, when it is above the unit's level.
@@ -793,39 +780,77 @@ fn settle_in(
     };
     if let Some((id, how)) = found {
         let id = id.to_string();
-        let p = lex
-            .gazetteer
-            .current(&id)
-            .expect("a unit found in the gazetteer has a period");
-        let top = lex
-            .gazetteer
-            .ancestors(&id, None)
-            .last()
-            .map(|s| s.to_string());
-        unit.region = top.as_deref().and_then(|t| region_ref(lex, t));
-        unit.parent_path = None;
-        unit.unit_type = p.unit_type.clone();
-        unit.slug = id.rsplit('/').next().unwrap_or(&id).to_string();
-        unit.label_kk = Some(p.kk.clone());
-        unit.label_ru = Some(p.ru.clone());
-        unit.ru_genitive = Some(p.ru_genitive.clone());
-        unit.kato = p.kato.clone();
-        unit.label = match unit.lang {
-            Lang::Kk => p.kk.clone(),
-            Lang::Ru => p.ru.clone(),
-        };
-        unit.identity = match how {
-            Found::Name => Identity::Gazetteer,
-            Found::Key => Identity::GazetteerByKey,
-        };
-        unit.gazetteer = Some(id);
-        return unit;
+        return from_gazetteer(unit, id, how, lex);
     }
     unit.region = region;
     if !last && within.is_none() {
         return unit;
     }
-    // Not in the gazetteer: the key of its name, inside its parent.
+    by_key(unit, within, lex)
+}
+
+/// A unit the text has settled already: kept (`Break`), a document's region filling only what is missing; or, when
+/// it was found by its name alone in another region than the document's, the unit as the text names it, to be read
+/// again inside the document's region (`Continue`).
+fn settled_by_text(
+    mut unit: UnitRef,
+    region: Option<&RegionRef>,
+    lex: &Lexicon,
+) -> ControlFlow<UnitRef, UnitRef> {
+    // A unit found by its name alone, in another region than the document's: read again inside the document's.
+    let elsewhere = match (&unit.named, &unit.gazetteer, region) {
+        (Some(_), Some(id), Some(r)) => {
+            id != &r.slug && !lex.gazetteer.lies_within(id, &r.slug, None)
+        }
+        _ => false,
+    };
+    match (elsewhere, unit.named.take()) {
+        (true, Some(named)) => ControlFlow::Continue(*named),
+        (_, named) => {
+            // Settled by the text already; a document's region fills only what is missing.
+            unit.named = named;
+            if unit.region.is_none() {
+                unit.region = region.cloned();
+            }
+            ControlFlow::Break(unit)
+        }
+    }
+}
+
+/// A unit the gazetteer holds as `id` (found by name or key): its id, type, region and names in both languages.
+fn from_gazetteer(mut unit: UnitRef, id: String, how: Found, lex: &Lexicon) -> UnitRef {
+    let p = lex
+        .gazetteer
+        .current(&id)
+        .expect("a unit found in the gazetteer has a period");
+    let top = lex
+        .gazetteer
+        .ancestors(&id, None)
+        .last()
+        .map(|s| s.to_string());
+    unit.region = top.as_deref().and_then(|t| region_ref(lex, t));
+    unit.parent_path = None;
+    unit.unit_type = p.unit_type.clone();
+    unit.slug = id.rsplit('/').next().unwrap_or(&id).to_string();
+    unit.label_kk = Some(p.kk.clone());
+    unit.label_ru = Some(p.ru.clone());
+    unit.ru_genitive = Some(p.ru_genitive.clone());
+    unit.kato = p.kato.clone();
+    unit.label = match unit.lang {
+        Lang::Kk => p.kk.clone(),
+        Lang::Ru => p.ru.clone(),
+    };
+    unit.identity = match how {
+        Found::Name => Identity::Gazetteer,
+        Found::Key => Identity::GazetteerByKey,
+    };
+    unit.gazetteer = Some(id);
+    unit
+}
+
+/// Not in the gazetteer: the key of its name, inside its parent (`within`, else its region); with neither it stays
+/// unresolved.
+fn by_key(mut unit: UnitRef, within: Option<&UnitRef>, lex: &Lexicon) -> UnitRef {
     let suffix = lex
         .unit_words
         .iter()

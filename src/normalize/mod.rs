@@ -164,6 +164,16 @@ fn nfc_with_offsets(original: &str) -> (Vec<(char, u32)>, Clusters) {
 /// Cleans one line: Markdown marks, spaces, look-alikes, glued words. Returns the characters kept, the heading
 /// level and whether the line was quoted.
 fn clean_line(line: &[(char, u32)]) -> (Vec<(char, u32)>, u8, bool) {
+    let (s, heading, quoted) = line_marks(line);
+    let kept = drop_markup(s);
+    let mut spaced = collapse_spaces(kept);
+    repair_lookalikes(&mut spaced);
+    (split_glued(spaced), heading, quoted)
+}
+
+/// Takes the leading whitespace and the block-quote (`>`) and heading (`#`) marks off a line. Returns the rest, the
+/// heading level and whether the line was quoted.
+fn line_marks(line: &[(char, u32)]) -> (&[(char, u32)], u8, bool) {
     let mut s: &[(char, u32)] = line;
     let skip_ws = |s: &mut &[(char, u32)]| {
         while let Some(((c, _), rest)) = s.split_first() {
@@ -191,8 +201,11 @@ fn clean_line(line: &[(char, u32)]) -> (Vec<(char, u32)>, u8, bool) {
         s = &line[line.len() - s.len() - heading as usize..];
         heading = 0;
     }
+    (s, heading, quoted)
+}
 
-    // Drop HTML tags (anchors like <a id="p3"></a>, <br>), emphasis stars and Markdown escapes.
+/// Drops HTML tags (anchors like <a id="p3"></a>, <br>), emphasis stars and Markdown escapes.
+fn drop_markup(s: &[(char, u32)]) -> Vec<(char, u32)> {
     let mut kept: Vec<(char, u32)> = Vec::with_capacity(s.len());
     let mut k = 0;
     while k < s.len() {
@@ -218,8 +231,11 @@ fn clean_line(line: &[(char, u32)]) -> (Vec<(char, u32)>, u8, bool) {
         kept.push(s[k]);
         k += 1;
     }
+    kept
+}
 
-    // Spaces: NBSP, tabs, pipes, underscores → space; collapse; trim.
+/// Spaces: NBSP, tabs, pipes, underscores → space; collapse; trim.
+fn collapse_spaces(kept: Vec<(char, u32)>) -> Vec<(char, u32)> {
     let mut spaced: Vec<(char, u32)> = Vec::with_capacity(kept.len());
     for (c, o) in kept {
         let c = match c {
@@ -235,8 +251,12 @@ fn clean_line(line: &[(char, u32)]) -> (Vec<(char, u32)>, u8, bool) {
     while spaced.last().is_some_and(|(c, _)| *c == ' ') {
         spaced.pop();
     }
+    spaced
+}
 
-    // Look-alikes inside Cyrillic words.
+/// Look-alikes inside Cyrillic words: a word with a Cyrillic letter whose Latin letters all have a Cyrillic
+/// look-alike gets the Cyrillic ones.
+fn repair_lookalikes(spaced: &mut [(char, u32)]) {
     let mut w = 0;
     while w < spaced.len() {
         if !crate::lexicon::is_alphabetic(spaced[w].0) {
@@ -262,8 +282,10 @@ fn clean_line(line: &[(char, u32)]) -> (Vec<(char, u32)>, u8, bool) {
         }
         w = e;
     }
+}
 
-    // Glued words: a Cyrillic letter next to a digit or №.
+/// Glued words: a Cyrillic letter next to a digit or № gets a space between them.
+fn split_glued(spaced: Vec<(char, u32)>) -> Vec<(char, u32)> {
     let mut out: Vec<(char, u32)> = Vec::with_capacity(spaced.len() + 4);
     for (c, o) in spaced {
         if let Some(&(p, po)) = out.last() {
@@ -274,7 +296,7 @@ fn clean_line(line: &[(char, u32)]) -> (Vec<(char, u32)>, u8, bool) {
         }
         out.push((c, o));
     }
-    (out, heading, quoted)
+    out
 }
 
 #[cfg(test)]

@@ -169,6 +169,17 @@ struct Line {
     after_blank: bool,
 }
 
+/// Where the reading of the body stands.
+struct BodyState {
+    chapters: Vec<Chapter>,
+    /// The number of the next paragraph.
+    expected_par: u32,
+    /// The number of the next chapter.
+    expected_chapter: u32,
+    /// Whether the previous line was an item (so an unmarked line right after it continues it).
+    last_was_item: bool,
+}
+
 struct Parser<'a> {
     norm: &'a NormText,
     lex: &'a Lexicon,
@@ -259,7 +270,7 @@ pub fn parse(norm: &NormText, lex: &Lexicon) -> Document {
     p.doc
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
     /// The preamble of an act that states no enacting words (`… в целях …:`, `… мақсаттарында:`, or no colon at
     /// all): the first text paragraph, or a paragraph near the top ending with a colon, that is followed at once by
     /// points `1.`, `2.`, … of which one enacts (`resolution_point`: утвердить, создать, бекітілсін, құрылсын …).
@@ -317,6 +328,15 @@ impl Parser<'_> {
             // A regulation or charter without its approving resolution: find the title near the top.
             return self.title_from(0, true);
         };
+        self.header_and_preamble(pe);
+        let i = self.points(pe + 1);
+        let i = self.signatures(i);
+        let i = self.stamp(i);
+        self.title_from(i, false)
+    }
+
+    /// Files the preamble that ends at line `pe`, and the lines above it as header or notes.
+    fn header_and_preamble(&mut self, pe: usize) {
         // The preamble is the line with the closing words; earlier lines are header unless they run on into it.
         let mut ps = pe;
         while ps > 0 {
@@ -346,9 +366,13 @@ impl Parser<'_> {
         }
         let (s, e) = (self.lines[ps].start, self.lines[pe].end);
         self.doc.preamble = Some(self.block(s, e));
+    }
 
-        // Points.
-        let mut i = pe + 1;
+    /// The numbered points of the resolution from line `from`, each with the lines that run on from it. Returns the
+    /// line after them.
+    fn points(&mut self, from: usize) -> usize {
+        let n = self.lines.len();
+        let mut i = from;
         let mut expected = 1u32;
         while i < n {
             if self.take_note(i) {
@@ -394,8 +418,13 @@ impl Parser<'_> {
             }
             break;
         }
+        i
+    }
 
-        // Signatures: role lines and name lines until the stamp.
+    /// Signatures from line `from`: role lines and name lines until the stamp. Returns the line after them.
+    fn signatures(&mut self, from: usize) -> usize {
+        let n = self.lines.len();
+        let mut i = from;
         let mut pending_role: Option<(usize, String)> = None;
         while i < n {
             let l = &self.lines[i];
@@ -438,8 +467,12 @@ impl Parser<'_> {
             let idx = self.line_index_at(s);
             self.issue(idx, format!("signatory role without a name: {role}"));
         }
+        i
+    }
 
-        // Stamp: the next run of lines naming the approval.
+    /// The approval stamp at line `i`: the next run of lines naming the approval. Returns the line after it.
+    fn stamp(&mut self, mut i: usize) -> usize {
+        let n = self.lines.len();
         if i < n {
             let lower = self.lower(&self.lines[i]);
             if self.lex.has("stamp", &lower) || self.lines[i].quoted {
@@ -466,7 +499,7 @@ impl Parser<'_> {
                 self.doc.stamp = Some(b);
             }
         }
-        self.title_from(i, false)
+        i
     }
 
     fn line_index_at(&self, start: usize) -> usize {
@@ -614,234 +647,215 @@ impl Parser<'_> {
     }
 
     fn body(&mut self, from: usize) {
-        let mut chapters: Vec<Chapter> = Vec::new();
-        let mut expected_par: u32 = 1;
-        let mut expected_chapter: u32 = 1;
-        // Whether the previous line was an item (so an unmarked line right after it continues it).
-        let mut last_was_item = false;
+        let mut st = BodyState {
+            chapters: Vec::new(),
+            expected_par: 1,
+            expected_chapter: 1,
+            last_was_item: false,
+        };
         let mut i = from;
         while i < self.lines.len() {
-            self.split_glued_paragraph(i, expected_par);
-            if self.take_note(i) {
-                i += 1;
-                continue;
-            }
-            let l = &self.lines[i];
-            let t = self.text(l);
-            // Chapter headings.
-            let chapter = crate::lexicon::patterns::patterns_or_builtin()
-                .chapter_kk
-                .captures(t)
-                .or_else(|| {
-                    crate::lexicon::patterns::patterns_or_builtin()
-                        .chapter_word
-                        .captures(t)
-                })
-                .map(|c| {
-                    (
-                        c.get(1).unwrap().as_str().to_string(),
-                        c.get(2).unwrap().as_str(),
-                    )
-                });
-            let chapter = chapter.or_else(|| {
-                let c = PARA.captures(t)?;
-                let num = c.get(1).unwrap().as_str();
-                let rest = c.get(2).unwrap().as_str();
-                let number: u32 = num.parse().ok()?;
-                let no_end_punct = !rest.ends_with(['.', ';', ':', ',']);
-                let short = rest.chars().count() < 160;
-                let next_is_par = self.lines[i + 1..]
-                    .first()
-                    .and_then(|nl| PARA.captures(self.text(nl)))
-                    .and_then(|c| c.get(1).unwrap().as_str().parse::<u32>().ok())
-                    .is_some_and(|m| m == expected_par || m == expected_par + 1);
-                let as_heading = l.heading > 0;
-                ((number == expected_chapter
-                    && no_end_punct
-                    && short
-                    && (next_is_par || as_heading))
-                    || (as_heading && number != expected_par))
-                    .then(|| (num.to_string(), rest))
-            });
-            let chapter = chapter.or_else(|| {
-                (l.heading > 0 && !PARA.is_match(t) && !ITEM.is_match(t))
-                    .then(|| (String::new(), t))
-            });
-            if let Some((num, rest)) = chapter {
-                let heading = if rest.is_empty() {
-                    None
-                } else {
-                    Some(self.rest_block(l, rest))
-                };
-                if let Ok(k) = num.parse::<u32>() {
-                    expected_chapter = k + 1;
-                }
-                chapters.push(Chapter {
-                    number: (!num.is_empty()).then_some(num),
-                    heading,
-                    paragraphs: Vec::new(),
-                });
-                last_was_item = false;
-                i += 1;
-                continue;
-            }
-            if chapters.is_empty() {
-                chapters.push(Chapter {
-                    number: None,
-                    heading: None,
-                    paragraphs: Vec::new(),
-                });
-            }
-            let chapter = chapters.last_mut().unwrap();
-
-            // Paragraphs.
-            let para = PARA
-                .captures(t)
-                .map(|c| (c.get(1).unwrap().as_str(), c.get(2).unwrap().as_str()))
-                .or_else(|| {
-                    PARA_GLUED
-                        .captures(t)
-                        .map(|c| (c.get(1).unwrap().as_str(), c.get(2).unwrap().as_str()))
-                });
-            if let Some((num, rest)) = para {
-                let first: Option<u32> = num.split('.').next().and_then(|x| x.parse().ok());
-                let dotted = num.contains('.');
-                let in_sequence = first.is_some_and(|k| k >= expected_par && k <= expected_par + 2)
-                    || dotted
-                    || expected_par == 1;
-                if in_sequence {
-                    if let Some(k) = first {
-                        if !dotted && k != expected_par {
-                            let idx = l.index;
-                            self.doc.issues.push(Issue {
-                                line: idx + 1,
-                                message: format!("paragraph {k} where {expected_par} was expected"),
-                            });
-                        }
-                        if !dotted {
-                            expected_par = k + 1;
-                        }
-                    }
-                    let head = self.rest_block(l, rest);
-                    chapter.paragraphs.push(Paragraph {
-                        number: Some(num.to_string()),
-                        head,
-                        items: Vec::new(),
-                        extra: Vec::new(),
-                    });
-                    last_was_item = false;
-                    i += 1;
-                    continue;
-                }
-            }
-
-            // Items.
-            let item = ITEM
-                .captures(t)
-                .map(|c| {
-                    (
-                        Marker::Numbered,
-                        Some(c.get(1).unwrap().as_str()),
-                        c.get(2).unwrap().as_str(),
-                    )
-                })
-                .or_else(|| {
-                    crate::lexicon::patterns::patterns_or_builtin()
-                        .letter_item
-                        .captures(t)
-                        .map(|c| {
-                            (
-                                Marker::Letter,
-                                Some(c.get(1).unwrap().as_str()),
-                                c.get(2).unwrap().as_str(),
-                            )
-                        })
-                })
-                .or_else(|| {
-                    DASH.captures(t)
-                        .map(|c| (Marker::Dash, None, c.get(1).unwrap().as_str()))
-                })
-                .or_else(|| {
-                    // A short unnumbered sub-heading inside a paragraph: `Құқықтары:`.
-                    (t.ends_with(':') && t.chars().count() <= 60).then_some((
-                        Marker::Heading,
-                        None,
-                        t,
-                    ))
-                });
-            if let Some((marker, label, rest)) = item {
-                let block = self.rest_block(l, rest);
-                let item = Item {
-                    label: label.map(str::to_string),
-                    marker,
-                    block,
-                    children: Vec::new(),
-                };
-                if chapter.paragraphs.is_empty() {
-                    chapter.paragraphs.push(Paragraph {
-                        number: None,
-                        head: self.block(l.start, l.start),
-                        items: Vec::new(),
-                        extra: Vec::new(),
-                    });
-                }
-                let para = chapter.paragraphs.last_mut().unwrap();
-                place_item(&mut para.items, item);
-                last_was_item = true;
-                i += 1;
-                continue;
-            }
-
-            // Unmarked text: continues the item right above it, else belongs to the paragraph; a line of its own in
-            // a list a colon opened (the last item's, or the paragraph's head's) is an item of that list, and so is
-            // a line of its own that starts in lowercase right after an item (`1) оценка: исполнения …;` then
-            // `реализации …;`) goes on enumerating what that item began: it is the item's sub-item.
-            let b = self.line_block(l);
-            if let Some(para) = chapter.paragraphs.last_mut() {
-                let item = Item {
-                    label: None,
-                    marker: Marker::Plain,
-                    block: b.clone(),
-                    children: Vec::new(),
-                };
-                if l.after_blank && opens_plain_list(para) {
-                    place_item(&mut para.items, item);
-                    last_was_item = true;
-                    i += 1;
-                    continue;
-                }
-                let enumerates = last_was_item
-                    && para.extra.is_empty()
-                    && b.text.chars().next().is_some_and(char::is_lowercase);
-                if l.after_blank && enumerates {
-                    if let Some(open) = last_open_item(&mut para.items) {
-                        open.children.push(item);
-                        i += 1;
-                        continue;
-                    }
-                }
-            }
-            match chapter.paragraphs.last_mut() {
-                Some(para) if last_was_item && !l.after_blank => {
-                    let item = last_open_item(&mut para.items).unwrap();
-                    item.block = join(self.norm, &item.block, &b);
-                }
-                Some(para) if para.items.is_empty() && para.extra.is_empty() && !l.after_blank => {
-                    para.head = join(self.norm, &para.head, &b);
-                }
-                Some(para) => {
-                    para.extra.push(b);
-                    last_was_item = false;
-                }
-                None => {
-                    let idx = l.index;
-                    self.doc.unplaced.push(b);
-                    self.issue(idx, "text before the first paragraph");
-                }
+            self.split_glued_paragraph(i, st.expected_par);
+            if !self.take_note(i) {
+                self.body_line(i, &mut st);
             }
             i += 1;
         }
-        self.doc.chapters = chapters;
+        self.doc.chapters = st.chapters;
+    }
+
+    /// Reads line `i` of the body: a chapter heading, a paragraph, an item, or unmarked text, the first that fits.
+    fn body_line(&mut self, i: usize, st: &mut BodyState) {
+        if let Some((num, rest)) = self.chapter_heading(i, st) {
+            self.open_chapter(i, num, rest, st);
+            return;
+        }
+        if st.chapters.is_empty() {
+            st.chapters.push(Chapter {
+                number: None,
+                heading: None,
+                paragraphs: Vec::new(),
+            });
+        }
+        if self.paragraph_line(i, st) || self.item_line(i, st) {
+            return;
+        }
+        self.unmarked_line(i, st);
+    }
+
+    /// The number and heading text of a chapter heading on line `i`: a chapter word (`1-тарау`, `Глава 1`), a
+    /// numbered line that reads as a heading, or a line marked as a heading.
+    fn chapter_heading(&self, i: usize, st: &BodyState) -> Option<(String, &'a str)> {
+        let l = &self.lines[i];
+        let t = self.text(l);
+        let chapter = crate::lexicon::patterns::patterns_or_builtin()
+            .chapter_kk
+            .captures(t)
+            .or_else(|| {
+                crate::lexicon::patterns::patterns_or_builtin()
+                    .chapter_word
+                    .captures(t)
+            })
+            .map(|c| {
+                (
+                    c.get(1).unwrap().as_str().to_string(),
+                    c.get(2).unwrap().as_str(),
+                )
+            });
+        let chapter = chapter.or_else(|| self.numbered_chapter(i, st));
+        chapter.or_else(|| {
+            (l.heading > 0 && !PARA.is_match(t) && !ITEM.is_match(t)).then(|| (String::new(), t))
+        })
+    }
+
+    /// A numbered line `i` read as a chapter heading: the chapter expected, short and without closing punctuation,
+    /// followed by a paragraph or marked as a heading; or marked as a heading and not the paragraph expected.
+    fn numbered_chapter(&self, i: usize, st: &BodyState) -> Option<(String, &'a str)> {
+        let l = &self.lines[i];
+        let c = PARA.captures(self.text(l))?;
+        let num = c.get(1).unwrap().as_str();
+        let rest = c.get(2).unwrap().as_str();
+        let number: u32 = num.parse().ok()?;
+        let no_end_punct = !rest.ends_with(['.', ';', ':', ',']);
+        let short = rest.chars().count() < 160;
+        let next_is_par = self.lines[i + 1..]
+            .first()
+            .and_then(|nl| PARA.captures(self.text(nl)))
+            .and_then(|c| c.get(1).unwrap().as_str().parse::<u32>().ok())
+            .is_some_and(|m| m == st.expected_par || m == st.expected_par + 1);
+        let as_heading = l.heading > 0;
+        ((number == st.expected_chapter && no_end_punct && short && (next_is_par || as_heading))
+            || (as_heading && number != st.expected_par))
+            .then(|| (num.to_string(), rest))
+    }
+
+    /// Opens a chapter at line `i` with its number and heading text; the next chapter expected follows its number.
+    fn open_chapter(&self, i: usize, num: String, rest: &str, st: &mut BodyState) {
+        let heading = if rest.is_empty() {
+            None
+        } else {
+            Some(self.rest_block(&self.lines[i], rest))
+        };
+        if let Ok(k) = num.parse::<u32>() {
+            st.expected_chapter = k + 1;
+        }
+        st.chapters.push(Chapter {
+            number: (!num.is_empty()).then_some(num),
+            heading,
+            paragraphs: Vec::new(),
+        });
+        st.last_was_item = false;
+    }
+
+    /// Opens a paragraph at line `i` when it starts with a number in sequence (or a dotted one, or any number before
+    /// the first paragraph); a number that skips one is read with an issue. False when the line opens none.
+    fn paragraph_line(&mut self, i: usize, st: &mut BodyState) -> bool {
+        let l = &self.lines[i];
+        let t = self.text(l);
+        let para = PARA
+            .captures(t)
+            .map(|c| (c.get(1).unwrap().as_str(), c.get(2).unwrap().as_str()))
+            .or_else(|| {
+                PARA_GLUED
+                    .captures(t)
+                    .map(|c| (c.get(1).unwrap().as_str(), c.get(2).unwrap().as_str()))
+            });
+        let Some((num, rest)) = para else {
+            return false;
+        };
+        let expected_par = st.expected_par;
+        let first: Option<u32> = num.split('.').next().and_then(|x| x.parse().ok());
+        let dotted = num.contains('.');
+        let in_sequence = first.is_some_and(|k| k >= expected_par && k <= expected_par + 2)
+            || dotted
+            || expected_par == 1;
+        if !in_sequence {
+            return false;
+        }
+        if let Some(k) = first {
+            if !dotted && k != expected_par {
+                let idx = l.index;
+                self.doc.issues.push(Issue {
+                    line: idx + 1,
+                    message: format!("paragraph {k} where {expected_par} was expected"),
+                });
+            }
+            if !dotted {
+                st.expected_par = k + 1;
+            }
+        }
+        let head = self.rest_block(l, rest);
+        let chapter = st.chapters.last_mut().unwrap();
+        chapter.paragraphs.push(Paragraph {
+            number: Some(num.to_string()),
+            head,
+            items: Vec::new(),
+            extra: Vec::new(),
+        });
+        st.last_was_item = false;
+        true
+    }
+
+    /// Places line `i` as an item of the last paragraph (of an unnumbered one opened for it when the chapter has
+    /// none yet) when it is marked as one. False when it is not.
+    fn item_line(&self, i: usize, st: &mut BodyState) -> bool {
+        let l = &self.lines[i];
+        let Some((marker, label, rest)) = item_parts(self.text(l)) else {
+            return false;
+        };
+        let block = self.rest_block(l, rest);
+        let item = Item {
+            label: label.map(str::to_string),
+            marker,
+            block,
+            children: Vec::new(),
+        };
+        let chapter = st.chapters.last_mut().unwrap();
+        if chapter.paragraphs.is_empty() {
+            chapter.paragraphs.push(Paragraph {
+                number: None,
+                head: self.block(l.start, l.start),
+                items: Vec::new(),
+                extra: Vec::new(),
+            });
+        }
+        let para = chapter.paragraphs.last_mut().unwrap();
+        place_item(&mut para.items, item);
+        st.last_was_item = true;
+        true
+    }
+
+    /// Unmarked text: continues the item right above it, else belongs to the paragraph; a line of its own in
+    /// a list a colon opened (the last item's, or the paragraph's head's) is an item of that list, and so is
+    /// a line of its own that starts in lowercase right after an item (`1) оценка: исполнения …;` then
+    /// `реализации …;`) goes on enumerating what that item began: it is the item's sub-item.
+    fn unmarked_line(&mut self, i: usize, st: &mut BodyState) {
+        let l = &self.lines[i];
+        let b = self.line_block(l);
+        let chapter = st.chapters.last_mut().unwrap();
+        if let Some(para) = chapter.paragraphs.last_mut() {
+            if plain_list_item(para, l, &b, &mut st.last_was_item) {
+                return;
+            }
+        }
+        match chapter.paragraphs.last_mut() {
+            Some(para) if st.last_was_item && !l.after_blank => {
+                let item = last_open_item(&mut para.items).unwrap();
+                item.block = join(self.norm, &item.block, &b);
+            }
+            Some(para) if para.items.is_empty() && para.extra.is_empty() && !l.after_blank => {
+                para.head = join(self.norm, &para.head, &b);
+            }
+            Some(para) => {
+                para.extra.push(b);
+                st.last_was_item = false;
+            }
+            None => {
+                let idx = l.index;
+                self.doc.unplaced.push(b);
+                self.issue(idx, "text before the first paragraph");
+            }
+        }
     }
 
     fn check_truncation(&mut self) {
@@ -865,6 +879,64 @@ impl Parser<'_> {
             }
         }
     }
+}
+
+/// The marker, label and text of an item line: `1)`, `а)`, a dash, or a short sub-heading ending with a colon.
+fn item_parts(t: &str) -> Option<(Marker, Option<&str>, &str)> {
+    ITEM.captures(t)
+        .map(|c| {
+            (
+                Marker::Numbered,
+                Some(c.get(1).unwrap().as_str()),
+                c.get(2).unwrap().as_str(),
+            )
+        })
+        .or_else(|| {
+            crate::lexicon::patterns::patterns_or_builtin()
+                .letter_item
+                .captures(t)
+                .map(|c| {
+                    (
+                        Marker::Letter,
+                        Some(c.get(1).unwrap().as_str()),
+                        c.get(2).unwrap().as_str(),
+                    )
+                })
+        })
+        .or_else(|| {
+            DASH.captures(t)
+                .map(|c| (Marker::Dash, None, c.get(1).unwrap().as_str()))
+        })
+        .or_else(|| {
+            // A short unnumbered sub-heading inside a paragraph: `Құқықтары:`.
+            (t.ends_with(':') && t.chars().count() <= 60).then_some((Marker::Heading, None, t))
+        })
+}
+
+/// Places an unmarked line of its own as an item of the list a colon opened, or as a sub-item of the item it goes
+/// on enumerating (it starts in lowercase right after an item). False when it is neither.
+fn plain_list_item(para: &mut Paragraph, l: &Line, b: &Block, last_was_item: &mut bool) -> bool {
+    let item = Item {
+        label: None,
+        marker: Marker::Plain,
+        block: b.clone(),
+        children: Vec::new(),
+    };
+    if l.after_blank && opens_plain_list(para) {
+        place_item(&mut para.items, item);
+        *last_was_item = true;
+        return true;
+    }
+    let enumerates = *last_was_item
+        && para.extra.is_empty()
+        && b.text.chars().next().is_some_and(char::is_lowercase);
+    if l.after_blank && enumerates {
+        if let Some(open) = last_open_item(&mut para.items) {
+            open.children.push(item);
+            return true;
+        }
+    }
+    false
 }
 
 /// Whether a text holds a closed quoted name (`«…»`, `"…"`).

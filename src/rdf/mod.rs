@@ -9,7 +9,7 @@ pub mod vocab;
 
 use crate::extract::citations::ActRef;
 use crate::extract::units::UnitRef;
-use crate::extract::{BodyRef, CitedFrom, Extraction, Organisation, Relation};
+use crate::extract::{BodyRef, CitedFrom, Extraction, Organisation, Relation, Resolution};
 use crate::lexicon::{Lang, Lexicon};
 use crate::read::sidecar::Sidecar;
 use iri::Base;
@@ -214,6 +214,124 @@ impl Mapper<'_> {
             self.e.iri(&iri, term(ELI, "passed_by"), &body);
         }
         iri
+    }
+
+    /// The approving resolution: its node, signatories, control and entry-into-force clauses, Әділет ID, source
+    /// page and rule of entry into force, and the acts it repeals and amends. Its IRI.
+    fn resolution(&mut self, r: &Resolution, act: &ActRef, graph: &str) -> String {
+        let lang = self.lang;
+        let iri = self.approving_act_node(r, act, graph);
+        for s in &r.signatories {
+            self.e.string(&iri, term(AKG, "signatoryName"), &s.name);
+            if !s.role.is_empty() {
+                self.e.text(&iri, term(AKG, "signatoryRole"), &s.role, lang);
+            }
+        }
+        if let Some(c) = &r.controlled_by {
+            self.e
+                .text(&iri, term(AKG, "executionControlledBy"), c, lang);
+        }
+        if let Some(c) = &r.entry_into_force {
+            self.e.text(&iri, term(AKG, "entryIntoForce"), c, lang);
+        }
+        if let Some(id) = &r.adilet_id {
+            self.e.string(&iri, term(AKG, "adiletId"), id);
+        }
+        if let Some(url) = &r.source_page {
+            if let Ok(n) = NamedNode::new(url) {
+                self.e.add(&iri, term(DCT, "source"), n);
+            }
+        }
+        if let Some(rule) = &r.entry_rule {
+            self.e.iri(
+                &iri,
+                term(AKG, "entryIntoForceRule"),
+                &format!("{AKG}{rule}"),
+            );
+        }
+        for old in &r.repeals {
+            let old_iri = self.act(old);
+            self.e.iri(&iri, term(ELI, "repeals"), &old_iri);
+        }
+        for old in &r.amends {
+            let old_iri = self.act(old);
+            self.e.iri(&iri, term(ELI, "amends"), &old_iri);
+        }
+        iri
+    }
+
+    /// The node of the approving act: the act its requisites name, else the document's own act.
+    fn approving_act_node(&mut self, r: &Resolution, act: &ActRef, graph: &str) -> String {
+        // An approving act known by neither date nor number (a stamp with blanks, an excerpt without its
+        // requisites) cannot be told from the issuer's other acts, nor from another edition for the same
+        // institution: it is the document's own.
+        let own = match (&r.date, &r.number, &r.adilet_id) {
+            // Known by its Әділет ID only: the ID names one act in every language.
+            (None, None, Some(id)) => Some(
+                self.base
+                    .iri(&format!("eli/adilet/{}", iri::path_segment(id))),
+            ),
+            (None, None, None) => Some(format!("{graph}/approving-act")),
+            _ => None,
+        };
+        match own {
+            Some(iri) => {
+                self.e.class(&iri, ELI, "LegalResource");
+                self.e.iri(
+                    &iri,
+                    term(ELI, "type_document"),
+                    &format!("{AKG}{}", act.act_type),
+                );
+                if let Some(b) = &act.issuer {
+                    let body = self.body(b);
+                    self.e.iri(&iri, term(ELI, "passed_by"), &body);
+                }
+                iri
+            }
+            None => self.act(act),
+        }
+    }
+
+    /// The regulation: the annex of the approving resolution, else the institution's, with its title, and its date
+    /// and issuer from the resolution; an act kept as an act only (`act_only`) gets no regulation node. Its IRI.
+    fn regulation(
+        &mut self,
+        ex: &Extraction,
+        res_iri: Option<&str>,
+        inst_iri: Option<&str>,
+        act_only: bool,
+    ) -> String {
+        let reg_iri = match (res_iri, inst_iri) {
+            (Some(r), _) => format!("{r}/annex"),
+            (None, Some(i)) => format!("{i}/regulation"),
+            (None, None) => self.base.iri("eli/unknown/regulation"),
+        };
+        if !act_only {
+            self.e.class(&reg_iri, ELI, "LegalResource");
+            self.e.iri(
+                &reg_iri,
+                term(ELI, "type_document"),
+                &format!("{AKG}Regulation"),
+            );
+        }
+        if let Some(t) = &ex.title {
+            self.e.text(&reg_iri, term(ELI, "title"), t, self.lang);
+        }
+        if let (Some(res), false) = (res_iri, act_only) {
+            self.e.iri(res, term(AKG, "approves"), &reg_iri);
+            self.e.iri(&reg_iri, term(ELI, "is_annex_of"), res);
+            if let Some(r) = &ex.resolution {
+                if let Some(d) = &r.date {
+                    self.e
+                        .typed(&reg_iri, term(ELI, "date_document"), d, "date");
+                }
+                if let Some(b) = &r.issuer {
+                    let body = self.body(b);
+                    self.e.iri(&reg_iri, term(ELI, "passed_by"), &body);
+                }
+            }
+        }
+        reg_iri
     }
 
     /// The institution's own quads: its names, founding document, unit, founder, address, working hours,
@@ -563,7 +681,6 @@ pub fn document_quads(ex: &Extraction, base: &Base, graph: &str, lex: &Lexicon) 
         lex,
         lang: ex.lang,
     };
-    let lang = ex.lang;
     let inst = ex.institution.as_ref();
     let unit = inst.and_then(|i| i.unit.as_ref());
     let inst_iri = inst.map(|i| m.organisation(&i.org, unit));
@@ -571,104 +688,14 @@ pub fn document_quads(ex: &Extraction, base: &Base, graph: &str, lex: &Lexicon) 
     // The approving resolution and its annex, the regulation.
     let res_iri = ex.resolution.as_ref().map(|r| {
         let act = approving_act(ex).expect("a resolution makes an approving act");
-        // An approving act known by neither date nor number (a stamp with blanks, an excerpt without its
-        // requisites) cannot be told from the issuer's other acts, nor from another edition for the same
-        // institution: it is the document's own.
-        let own = match (&r.date, &r.number, &r.adilet_id) {
-            // Known by its Әділет ID only: the ID names one act in every language.
-            (None, None, Some(id)) => {
-                Some(base.iri(&format!("eli/adilet/{}", iri::path_segment(id))))
-            }
-            (None, None, None) => Some(format!("{graph}/approving-act")),
-            _ => None,
-        };
-        let iri = match own {
-            Some(iri) => {
-                m.e.class(&iri, ELI, "LegalResource");
-                m.e.iri(
-                    &iri,
-                    term(ELI, "type_document"),
-                    &format!("{AKG}{}", act.act_type),
-                );
-                if let Some(b) = &act.issuer {
-                    let body = m.body(b);
-                    m.e.iri(&iri, term(ELI, "passed_by"), &body);
-                }
-                iri
-            }
-            None => m.act(&act),
-        };
-        for s in &r.signatories {
-            m.e.string(&iri, term(AKG, "signatoryName"), &s.name);
-            if !s.role.is_empty() {
-                m.e.text(&iri, term(AKG, "signatoryRole"), &s.role, lang);
-            }
-        }
-        if let Some(c) = &r.controlled_by {
-            m.e.text(&iri, term(AKG, "executionControlledBy"), c, lang);
-        }
-        if let Some(c) = &r.entry_into_force {
-            m.e.text(&iri, term(AKG, "entryIntoForce"), c, lang);
-        }
-        if let Some(id) = &r.adilet_id {
-            m.e.string(&iri, term(AKG, "adiletId"), id);
-        }
-        if let Some(url) = &r.source_page {
-            if let Ok(n) = NamedNode::new(url) {
-                m.e.add(&iri, term(DCT, "source"), n);
-            }
-        }
-        if let Some(rule) = &r.entry_rule {
-            m.e.iri(
-                &iri,
-                term(AKG, "entryIntoForceRule"),
-                &format!("{AKG}{rule}"),
-            );
-        }
-        for old in &r.repeals {
-            let old_iri = m.act(old);
-            m.e.iri(&iri, term(ELI, "repeals"), &old_iri);
-        }
-        for old in &r.amends {
-            let old_iri = m.act(old);
-            m.e.iri(&iri, term(ELI, "amends"), &old_iri);
-        }
-        iri
+        m.resolution(r, &act, graph)
     });
-    let reg_iri = match (&res_iri, &inst_iri) {
-        (Some(r), _) => format!("{r}/annex"),
-        (None, Some(i)) => format!("{i}/regulation"),
-        (None, None) => base.iri("eli/unknown/regulation"),
-    };
     // An act that amends or repeals an approving act is stored as that act alone: no regulation of its own.
     let act_only = ex
         .class
         .as_ref()
         .is_some_and(|c| !c.class.holds_regulation());
-    if !act_only {
-        m.e.class(&reg_iri, ELI, "LegalResource");
-        m.e.iri(
-            &reg_iri,
-            term(ELI, "type_document"),
-            &format!("{AKG}Regulation"),
-        );
-    }
-    if let Some(t) = &ex.title {
-        m.e.text(&reg_iri, term(ELI, "title"), t, lang);
-    }
-    if let (Some(res), false) = (&res_iri, act_only) {
-        m.e.iri(res, term(AKG, "approves"), &reg_iri);
-        m.e.iri(&reg_iri, term(ELI, "is_annex_of"), res);
-        if let Some(r) = &ex.resolution {
-            if let Some(d) = &r.date {
-                m.e.typed(&reg_iri, term(ELI, "date_document"), d, "date");
-            }
-            if let Some(b) = &r.issuer {
-                let body = m.body(b);
-                m.e.iri(&reg_iri, term(ELI, "passed_by"), &body);
-            }
-        }
-    }
+    let reg_iri = m.regulation(ex, res_iri.as_deref(), inst_iri.as_deref(), act_only);
 
     // The institution.
     if let (Some(i), Some(iri)) = (inst, &inst_iri) {

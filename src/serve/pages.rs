@@ -2,6 +2,7 @@
 //! escapes every text it inserts, so a label holding `<script>` from a crafted document shows as text. The pages
 //! carry no script at all (the Content-Security-Policy says so) and one stylesheet from this server.
 
+use super::summary::StoreSummary;
 use super::view::{Link, ResourceView, Value};
 use super::AppState;
 use axum::extract::State;
@@ -184,18 +185,38 @@ pub async fn home(State(state): State<Arc<AppState>>, uri: Uri, headers: HeaderM
         Err(e) => return e.into_response(),
     };
     let w = &state.words;
-    let name = |names: &BTreeMap<String, String>| {
-        names
-            .get(&lang)
-            .or_else(|| names.get("kk"))
-            .or_else(|| names.get("ru"))
-            .or_else(|| names.values().next())
-            .cloned()
-            .unwrap_or_default()
-    };
     let base = state.options.base.iri("");
+    let by_unit = institutions_by_unit(&summary, &lang, &base);
+    let body = html! {
+        h1 { (w.get("site_title", &lang)) }
+        p.lead { (w.get("site_intro", &lang)) }
+        (counts_section(w, &lang, &summary))
+        (services_section(w, &lang))
+        (institutions_section(w, &lang, &by_unit))
+    };
+    html_response(layout_page(w, &lang, "akimat-kg", "/", body))
+}
+
+/// A name in the page's language, else in Kazakh, else in Russian, else any.
+fn name_in(names: &BTreeMap<String, String>, lang: &str) -> String {
+    names
+        .get(lang)
+        .or_else(|| names.get("kk"))
+        .or_else(|| names.get("ru"))
+        .or_else(|| names.values().next())
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// The institutions of the store by the name of their unit (`—` for none), each with its name and its page's link
+/// on this server.
+fn institutions_by_unit(
+    summary: &StoreSummary,
+    lang: &str,
+    base: &str,
+) -> BTreeMap<String, Vec<(String, String)>> {
     let local = |iri: &str| -> String {
-        iri.strip_prefix(base.as_str())
+        iri.strip_prefix(base)
             .map(|r| format!("/{r}?lang={lang}"))
             .unwrap_or_else(|| iri.to_string())
     };
@@ -204,42 +225,51 @@ pub async fn home(State(state): State<Arc<AppState>>, uri: Uri, headers: HeaderM
         let unit = if i.unit_names.is_empty() {
             "—".to_string()
         } else {
-            name(&i.unit_names)
+            name_in(&i.unit_names, lang)
         };
         by_unit
             .entry(unit)
             .or_default()
-            .push((name(&i.names), local(&i.iri)));
+            .push((name_in(&i.names, lang), local(&i.iri)));
     }
+    by_unit
+}
+
+/// The home page's counts: documents, institutions, provisions and triples.
+fn counts_section(w: &PageWords, lang: &str, summary: &StoreSummary) -> Markup {
+    html! {
+        section {
+            h2 { (w.get("counts", lang)) }
+            ul.counts {
+                li { strong { (summary.documents) } " " (w.get("documents", lang)) }
+                li { strong { (summary.institutions.len()) } " " (w.get("institutions", lang).to_lowercase()) }
+                li { strong { (summary.provisions) } " " (w.get("provisions_count", lang)) }
+                li { strong { (summary.triples) } " " (w.get("triples", lang)) }
+            }
+        }
+    }
+}
+
+/// The home page's columns of what the server offers: the endpoint, the downloads and the vocabularies.
+fn services_section(w: &PageWords, lang: &str) -> Markup {
     let dumps: Vec<(String, &str)> = super::negotiate::dataset_offers()
         .iter()
         .map(|r| (format!("/dump.{}", r.extension()), r.media_type()))
         .collect();
-    let body = html! {
-        h1 { (w.get("site_title", &lang)) }
-        p.lead { (w.get("site_intro", &lang)) }
-        section {
-            h2 { (w.get("counts", &lang)) }
-            ul.counts {
-                li { strong { (summary.documents) } " " (w.get("documents", &lang)) }
-                li { strong { (summary.institutions.len()) } " " (w.get("institutions", &lang).to_lowercase()) }
-                li { strong { (summary.provisions) } " " (w.get("provisions_count", &lang)) }
-                li { strong { (summary.triples) } " " (w.get("triples", &lang)) }
-            }
-        }
+    html! {
         section.columns {
             div {
-                h2 { (w.get("endpoint", &lang)) }
+                h2 { (w.get("endpoint", lang)) }
                 ul {
-                    li { a href="/ui" { (w.get("query_ui", &lang)) } }
+                    li { a href="/ui" { (w.get("query_ui", lang)) } }
                     li { code { "/sparql" } " — SPARQL 1.1 Protocol" }
                     li { code { "/store" } " — Graph Store Protocol" }
-                    li { a href="/.well-known/void" { (w.get("void", &lang)) } }
-                    li { a href="/context.jsonld" { (w.get("context", &lang)) } }
+                    li { a href="/.well-known/void" { (w.get("void", lang)) } }
+                    li { a href="/context.jsonld" { (w.get("context", lang)) } }
                 }
             }
             div {
-                h2 { (w.get("downloads", &lang)) }
+                h2 { (w.get("downloads", lang)) }
                 ul {
                     @for (href, media) in &dumps {
                         li { a href=(href) { (href) } " " small { (media) } }
@@ -247,18 +277,28 @@ pub async fn home(State(state): State<Arc<AppState>>, uri: Uri, headers: HeaderM
                 }
             }
             div {
-                h2 { (w.get("ontology", &lang)) }
+                h2 { (w.get("ontology", lang)) }
                 ul {
-                    li { a href={"/ontology?lang=" (lang)} { (w.get("ontology", &lang)) } }
-                    li { a href={"/competence/?lang=" (lang)} { (w.get("competences", &lang)) } }
-                    li { a href={"/legal-form/?lang=" (lang)} { (w.get("legal_forms", &lang)) } }
-                    li { a href={"/map?lang=" (lang)} { (w.get("competence_map", &lang)) } }
+                    li { a href={"/ontology?lang=" (lang)} { (w.get("ontology", lang)) } }
+                    li { a href={"/competence/?lang=" (lang)} { (w.get("competences", lang)) } }
+                    li { a href={"/legal-form/?lang=" (lang)} { (w.get("legal_forms", lang)) } }
+                    li { a href={"/map?lang=" (lang)} { (w.get("competence_map", lang)) } }
                 }
             }
         }
+    }
+}
+
+/// The home page's list of institutions, under the names of their units.
+fn institutions_section(
+    w: &PageWords,
+    lang: &str,
+    by_unit: &BTreeMap<String, Vec<(String, String)>>,
+) -> Markup {
+    html! {
         section {
-            h2 { (w.get("institutions", &lang)) }
-            @for (unit, list) in &by_unit {
+            h2 { (w.get("institutions", lang)) }
+            @for (unit, list) in by_unit {
                 h3 { (unit) }
                 ul {
                     @for (n, href) in list {
@@ -267,8 +307,7 @@ pub async fn home(State(state): State<Arc<AppState>>, uri: Uri, headers: HeaderM
                 }
             }
         }
-    };
-    html_response(layout_page(w, &lang, "akimat-kg", "/", body))
+    }
 }
 
 /// Wraps a page with its headers.
