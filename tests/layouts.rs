@@ -176,3 +176,19 @@ fn rights_and_duties_under_sentences_and_unmarked_sub_items() {
     // `1) оценка: исполнения …;` and the lowercase line after it, `реализации …`: an item and its sub-item.
     assert_eq!(numbered(&e, "17.1").len(), 2);
 }
+
+/// `16. Құқықтары мен міндеттері:` and an unmarked line introducing the items (`мемлекеттік мекеме өз функцияларын
+/// жүзеге асыру үшін:`, `для осуществления своих функций государственное учреждение имеет право:`): the items are the
+/// paragraph's provisions in both languages, numbered alike so that the two versions meet (Bulandy 2014).
+#[test]
+fn items_under_an_unmarked_introducing_line_are_provisions() {
+    let kk = act("85137", "kaz.md");
+    let ru = act("85137", "rus.md");
+    let numbers =
+        |e: &Extraction| -> Vec<String> { numbered(e, "16.").into_iter().map(|x| x.1).collect() };
+    assert_eq!(numbers(&kk), ["16.1.1", "16.1.2", "16.1.3", "16.1.4"]);
+    assert_eq!(numbers(&kk), numbers(&ru));
+    assert_eq!(kinds(&kk, "16."), ["RightOrDuty"]);
+    // The Russian line says `имеет право`: its items are rights.
+    assert_eq!(kinds(&ru, "16."), ["Right"]);
+}

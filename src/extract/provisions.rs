@@ -110,9 +110,15 @@ impl Builder<'_> {
     fn list(&mut self, kind: &str, prefix: &str, items: &[Item], whole: bool) {
         let lone_statement = whole
             && matches!(items, [only] if only.marker == Marker::Plain && only.children.is_empty());
-        let mut position = 0;
+        let (mut position, mut headings) = (0, 0);
         for item in items {
             if item.marker == Marker::Heading {
+                // An unmarked line introducing the items under it (`мемлекеттік мекеме өз функцияларын жүзеге асыру
+                // үшін:`) holds them as a group does: `16.1.1`, `16.1.2` …, whatever kind the line names or not.
+                if item.children.iter().any(|c| c.marker != Marker::Heading) {
+                    headings += 1;
+                    self.list(kind, &format!("{prefix}.{headings}"), &item.children, false);
+                }
                 continue;
             }
             position += 1;
