@@ -1,8 +1,8 @@
 //! The module tree has no import circle: among the top-level modules of `src/`, and among the files of
 //! `src/serve/`. Imports are read from the source (`crate::<module>` and `super::<file>` paths outside comments and
 //! test modules); a circle fails with the lines that make it. And no word of the languages the tool reads is written
-//! in its code: Cyrillic stands only in comments, tests and messages, the words themselves live in `data/`. Run it
-//! with `cargo test --test architecture`.
+//! in its code: Cyrillic stands only in comments, tests and messages, the words themselves live in `data/`. And no
+//! function is longer than a screen. Run it with `cargo test --test architecture`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -240,4 +240,43 @@ fn no_word_list_in_the_code_only_in_data() {
             "src/{file} no longer holds {fragment:?}"
         );
     }
+}
+
+/// The longest a function of the library may be, in lines from its `fn` line to its closing brace: about a screen,
+/// so that each can be read at once.
+const LONGEST_FUNCTION: usize = 80;
+
+#[test]
+fn every_function_can_be_read_at_once() {
+    let mut files = Vec::new();
+    rust_files(&src(), &mut files);
+    let mut long = Vec::new();
+    for path in &files {
+        let text = std::fs::read_to_string(path).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let indent = &line[..line.len() - line.trim_start().len()];
+            let head = line.trim_start();
+            let head = head.strip_prefix("pub ").unwrap_or(head);
+            let head = head.strip_prefix("pub(crate) ").unwrap_or(head);
+            let head = head.strip_prefix("async ").unwrap_or(head);
+            if !head.starts_with("fn ") || line.trim_end().ends_with(';') {
+                continue;
+            }
+            // The function ends at the first closing brace at its own indentation.
+            let closing = format!("{indent}}}");
+            let Some(end) = lines[i..].iter().position(|l| *l == closing) else {
+                continue;
+            };
+            if end + 1 > LONGEST_FUNCTION {
+                let rel = path.strip_prefix(src()).unwrap().display();
+                long.push(format!("src/{rel}:{}: {} lines", i + 1, end + 1));
+            }
+        }
+    }
+    assert!(
+        long.is_empty(),
+        "functions longer than {LONGEST_FUNCTION} lines:\n{}",
+        long.join("\n")
+    );
 }
