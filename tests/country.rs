@@ -127,6 +127,11 @@ fn the_two_versions_of_each_regulation_meet() {
         );
         provisions += texts.len();
         both_texts += texts.iter().filter(|r| r[1] == "2").count();
+        // Tolebi 2016: the Russian list of the head's powers skips `8)` (`7)` then `9)`), the Kazakh one does not;
+        // the items meet by their place in the list, so every provision carries both texts.
+        if code == "99100" {
+            assert!(texts.iter().all(|r| r[1] == "2"), "{texts:?}");
+        }
         met.push(code.as_str());
     }
     // A unit below a region has its region in its IRI path (`unit/atyrau/inder-district`).
@@ -151,7 +156,7 @@ fn the_two_versions_of_each_regulation_meet() {
     assert!(units.len() >= 26, "{units:?}");
     assert!(below >= 19, "{units:?}");
     assert!(
-        both_texts * 100 >= provisions * 75,
+        both_texts * 100 >= provisions * 97,
         "{both_texts} of {provisions}"
     );
 }

@@ -47,6 +47,9 @@ pub struct Roles {
     pub act_date: Option<String>,
     /// See `act_date`.
     pub act_number: Option<String>,
+    /// The regulation's provisions by paragraph (`par_21`): their IRI paths below the regulation (`par_21/sub_9`),
+    /// in the order of the text.
+    pub provisions: BTreeMap<String, Vec<String>>,
 }
 
 /// The graph of the other language version of an act: `…/kk` ↔ `…/ru`.
@@ -116,6 +119,7 @@ impl Roles {
         if let Some(reg) = r.regulation.clone() {
             r.act = subject_with(&format!("{AKG}approves"), &reg);
             r.institution = subject_with(&format!("{AKG}foundingDocument"), &reg);
+            r.provisions = provisions_of(&by_subject, &reg);
         }
         if let Some(i) = r.institution.clone() {
             r.units = chain(first(&i, &format!("{DCT}spatial")));
@@ -147,6 +151,46 @@ pub fn versions(graph: &str) -> Option<(Lang, String)> {
     } else {
         (Lang::Ru, other)
     })
+}
+
+/// The provisions of regulation `reg` by paragraph, each list in the order of the text (`akg:charStart`).
+fn provisions_of(
+    by_subject: &HashMap<&str, Vec<(&str, &str)>>,
+    reg: &str,
+) -> BTreeMap<String, Vec<String>> {
+    let (part_of, start, kind) = (
+        format!("{ELI}is_part_of"),
+        format!("{AKG}charStart"),
+        format!("{AKG}provisionKind"),
+    );
+    let mut found: BTreeMap<String, Vec<(i64, String)>> = BTreeMap::new();
+    for (s, po) in by_subject {
+        let Some(path) = s.strip_prefix(reg).and_then(|p| p.strip_prefix('/')) else {
+            continue;
+        };
+        let is_provision = po.iter().any(|(p, o)| *p == part_of && *o == reg)
+            && po.iter().any(|(p, _)| *p == kind);
+        if !is_provision {
+            continue;
+        }
+        let at = po
+            .iter()
+            .find(|(p, _)| *p == start)
+            .and_then(|(_, o)| o.parse().ok())
+            .unwrap_or(i64::MAX);
+        let paragraph = path.split('/').next().unwrap_or(path).to_string();
+        found
+            .entry(paragraph)
+            .or_default()
+            .push((at, path.to_string()));
+    }
+    found
+        .into_iter()
+        .map(|(par, mut list)| {
+            list.sort();
+            (par, list.into_iter().map(|(_, p)| p).collect())
+        })
+        .collect()
 }
 
 /// The Russian version's quads named as the Kazakh version names the same roles (unchanged when they agree).
@@ -201,6 +245,20 @@ pub fn aliases(ru: &Roles, kk: &Roles, base: &Base) -> BTreeMap<String, String> 
     let only_kk: Vec<&String> = kk.subordinates.difference(&ru.subordinates).collect();
     if let ([a], [b]) = (&only_ru[..], &only_kk[..]) {
         pairs.push(((*a).clone(), (*b).clone()));
+    }
+    // Provisions that the two versions number differently (`7)` then `9)` in one, `7)` then `8)` in the other)
+    // pair by their place in the paragraph, when both list as many.
+    if let (Some(rr), Some(kr)) = (&ru.regulation, &kk.regulation) {
+        for (par, ru_list) in &ru.provisions {
+            let Some(kk_list) = kk.provisions.get(par) else {
+                continue;
+            };
+            if ru_list.len() == kk_list.len() && ru_list != kk_list {
+                for (a, b) in ru_list.iter().zip(kk_list).filter(|(a, b)| a != b) {
+                    pairs.push((format!("{rr}/{a}"), format!("{kr}/{b}")));
+                }
+            }
+        }
     }
     // Units rename what is named after them.
     let unit_ns = base.iri("unit/");
