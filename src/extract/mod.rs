@@ -389,8 +389,8 @@ impl Citer<'_> {
         self.not_cited.extend(found.not_cited);
     }
 
-    /// The header and notes: the act's own requisites are not a citation of another act; notes say which acts
-    /// amended or repealed this one, and an amending act's title names the act it amends.
+    /// The approval stamp, the header and the notes: the act's own requisites are not a citation of another act;
+    /// notes say which acts amended or repealed this one, and an amending act's title names the act it amends.
     fn header(&mut self, doc: &Document) {
         let (lex, text) = (self.ctx.lex, &self.norm.text);
         // The approval stamp may name an earlier act besides this one (`Утверждены решением … от 12 апреля 2002 года

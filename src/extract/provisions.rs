@@ -105,19 +105,21 @@ impl Builder<'_> {
     /// A list of items of one kind; `prefix` is the number of the paragraph (and group) they stand in. An item
     /// with sub-items that only introduces them (`1) аудит эффективности:`) is not a provision, its sub-items are
     /// (`16.1.1`, `16.1.2` …); one that says more is a provision of its own text, and its sub-items are too. A list
-    /// of one unmarked statement (`15. Задачи:` and the line under it) is the paragraph's provision; `whole` says
-    /// whether `items` is a paragraph's (or group's) whole list rather than an item's sub-items.
+    /// of one unmarked statement (`15. Задачи:` and the line under it) is the paragraph's provision; the items under
+    /// an unmarked line introducing them are numbered below that line's place. `whole` says whether `items` is a
+    /// paragraph's (or group's) whole list rather than an item's sub-items.
     fn list(&mut self, kind: &str, prefix: &str, items: &[Item], whole: bool) {
         let lone_statement = whole
             && matches!(items, [only] if only.marker == Marker::Plain && only.children.is_empty());
-        let (mut position, mut headings) = (0, 0);
+        let mut position = 0;
         for item in items {
             if item.marker == Marker::Heading {
                 // An unmarked line introducing the items under it (`мемлекеттік мекеме өз функцияларын жүзеге асыру
-                // үшін:`) holds them as a group does: `16.1.1`, `16.1.2` …, whatever kind the line names or not.
+                // үшін:`) takes the next place of the list and holds its items as a group does (`16.1.1`, `16.1.2`
+                // … when it opens the list), in the list's kind.
                 if item.children.iter().any(|c| c.marker != Marker::Heading) {
-                    headings += 1;
-                    self.list(kind, &format!("{prefix}.{headings}"), &item.children, false);
+                    position += 1;
+                    self.list(kind, &format!("{prefix}.{position}"), &item.children, false);
                 }
                 continue;
             }
@@ -266,21 +268,17 @@ fn list_heading(para: &Paragraph) -> Option<&str> {
     })
 }
 
-/// The items of a paragraph that head a group of its list (`Құқықтары:`), each with its index and the group's kind.
-fn group_headings<'p, 'l>(
-    para: &'p Paragraph,
-    lex: &'l Lexicon,
-) -> Vec<(usize, &'p Item, &'l str)> {
+/// The items of a paragraph that head a group of its list (`Құқықтары:`), each with the group's kind.
+fn group_headings<'p, 'l>(para: &'p Paragraph, lex: &'l Lexicon) -> Vec<(&'p Item, &'l str)> {
     para.items
         .iter()
-        .enumerate()
-        .filter_map(|(k, item)| {
+        .filter_map(|item| {
             let heading = heading_of(&item.block.text)
                 .or_else(|| (item.marker == Marker::Heading).then_some(item.block.text.as_str()))?;
             if !item.block.text.trim_end().ends_with(':') {
                 return None;
             }
-            section(lex, heading, &["group"]).map(|g| (k, item, g))
+            section(lex, heading, &["group"]).map(|g| (item, g))
         })
         .collect()
 }
@@ -323,15 +321,15 @@ impl Builder<'_> {
     }
 
     /// The lists of a paragraph's groups, numbered under the paragraph by the group's label or order.
-    fn groups(&mut self, number: &str, groups: &[(usize, &Item, &str)]) {
+    fn groups(&mut self, number: &str, groups: &[(&Item, &str)]) {
         let mut ordinal = 0;
-        for (_, item, group_kind) in groups {
+        for (item, group_kind) in groups {
             ordinal += 1;
             let group_number = match (&item.label, item.marker) {
                 (Some(l), Marker::Numbered) => l.clone(),
                 _ => ordinal.to_string(),
             };
-            // Items may sit under the heading, or follow it as siblings until the next heading.
+            // The parser places a group's items under its heading.
             if !item.children.is_empty() {
                 self.list(
                     group_kind,

@@ -284,7 +284,8 @@ fn repair_lookalikes(spaced: &mut [(char, u32)]) {
     }
 }
 
-/// Glued words: a Cyrillic letter next to a digit or № gets a space between them.
+/// Glued words: a Cyrillic letter followed by a digit or № gets a space between them; a digit followed by a letter
+/// (`5С-33`) stays as written.
 fn split_glued(spaced: Vec<(char, u32)>) -> Vec<(char, u32)> {
     let mut out: Vec<(char, u32)> = Vec::with_capacity(spaced.len() + 4);
     for (c, o) in spaced {
