@@ -192,3 +192,17 @@ fn items_under_an_unmarked_introducing_line_are_provisions() {
     // The Russian line says `имеет право`: its items are rights.
     assert_eq!(kinds(&ru, "16."), ["Right"]);
 }
+
+/// `14. Мемлекеттік мекеменің негізгі міндеттері … қамтамасыз ету болып табылады.`: the tasks stated as a sentence,
+/// like the Russian `14. Задачи государственного учреждения: …`, are one Goal (Bestogai rural district 2014).
+#[test]
+fn tasks_stated_as_a_sentence_are_one_goal() {
+    for file in ["kaz.md", "rus.md"] {
+        let e = act("81565", file);
+        assert_eq!(
+            numbered(&e, "14"),
+            [("Goal".to_string(), "14".to_string())],
+            "{file}"
+        );
+    }
+}
