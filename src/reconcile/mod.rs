@@ -246,20 +246,7 @@ pub fn aliases(ru: &Roles, kk: &Roles, base: &Base) -> BTreeMap<String, String> 
     if let ([a], [b]) = (&only_ru[..], &only_kk[..]) {
         pairs.push(((*a).clone(), (*b).clone()));
     }
-    // Provisions that the two versions number differently (`7)` then `9)` in one, `7)` then `8)` in the other)
-    // pair by their place in the paragraph, when both list as many.
-    if let (Some(rr), Some(kr)) = (&ru.regulation, &kk.regulation) {
-        for (par, ru_list) in &ru.provisions {
-            let Some(kk_list) = kk.provisions.get(par) else {
-                continue;
-            };
-            if ru_list.len() == kk_list.len() && ru_list != kk_list {
-                for (a, b) in ru_list.iter().zip(kk_list).filter(|(a, b)| a != b) {
-                    pairs.push((format!("{rr}/{a}"), format!("{kr}/{b}")));
-                }
-            }
-        }
-    }
+    pairs.extend(provision_pairs(ru, kk));
     // Units rename what is named after them.
     let unit_ns = base.iri("unit/");
     let mut derived = Vec::new();
@@ -293,6 +280,26 @@ pub fn aliases(ru: &Roles, kk: &Roles, base: &Base) -> BTreeMap<String, String> 
         out.remove(&c);
     }
     out
+}
+
+/// Provisions that the two versions number differently (`7)` then `9)` in one, `7)` then `8)` in the other) pair
+/// by their place in the paragraph, when both list as many: the Russian IRI and the Kazakh one.
+fn provision_pairs(ru: &Roles, kk: &Roles) -> Vec<(String, String)> {
+    let (Some(rr), Some(kr)) = (&ru.regulation, &kk.regulation) else {
+        return Vec::new();
+    };
+    let mut pairs = Vec::new();
+    for (par, ru_list) in &ru.provisions {
+        let Some(kk_list) = kk.provisions.get(par) else {
+            continue;
+        };
+        if ru_list.len() == kk_list.len() && ru_list != kk_list {
+            for (a, b) in ru_list.iter().zip(kk_list).filter(|(a, b)| a != b) {
+                pairs.push((format!("{rr}/{a}"), format!("{kr}/{b}")));
+            }
+        }
+    }
+    pairs
 }
 
 /// An IRI renamed by the longest prefix of `alias` it starts with (a whole IRI, or one followed by `/`).
