@@ -206,3 +206,12 @@ fn tasks_stated_as_a_sentence_are_one_goal() {
         );
     }
 }
+
+/// `15. Мемлекеттік мекеменің атқаратын міндеттері:` (the tasks it performs) lists functions, as the Russian
+/// `15. Государственное учреждение выполняет следующие функции:` says (Bestogai rural district 2014).
+#[test]
+fn the_tasks_an_institution_performs_are_its_functions() {
+    for file in ["kaz.md", "rus.md"] {
+        assert_eq!(kinds(&act("81565", file), "15."), ["Function"], "{file}");
+    }
+}
