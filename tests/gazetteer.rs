@@ -400,3 +400,23 @@ fn the_unknown_units_query_lists_units_known_by_key_with_their_names() {
         )]]
     );
 }
+
+/// A row whose parent the table lacks is refused with that row's line (comments and the header counted).
+#[test]
+fn a_parent_missing_from_the_table_is_refused_with_its_line() {
+    let text = std::fs::read_to_string(root().join("data/reference/gazetteer.tsv")).unwrap();
+    let (at, row) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.starts_with("abai/aksuat-district\tDistrict\tabai\t"))
+        .unwrap();
+    let broken = text.replace(row, &row.replacen("\tabai\t", "\tno-such-region\t", 1));
+    let err = akimat_kg::gazetteer::Gazetteer::parse(
+        &broken,
+        |full, _| full.to_string(),
+        &lex().name_key,
+    )
+    .unwrap_err();
+    assert_eq!(err.line, at + 1, "{err}");
+    assert!(err.to_string().contains("no-such-region"), "{err}");
+}

@@ -234,6 +234,8 @@ impl Gazetteer {
             ..Gazetteer::default()
         };
         let mut header: Option<Vec<String>> = None;
+        // The table line of each period, for the errors found once all are read.
+        let mut lines = Vec::new();
         for (i, line) in text.lines().enumerate() {
             if line.starts_with('#') || line.trim().is_empty() {
                 continue;
@@ -250,12 +252,13 @@ impl Gazetteer {
             };
             let mut p = row.period()?;
             p.key = key.key(&proper(&p.kk, Lang::Kk), Lang::Kk);
+            lines.push(i + 1);
             g.add(p, &proper);
         }
         for list in g.by_name.values_mut().chain(g.by_key.values_mut()) {
             list.dedup();
         }
-        g.check_parents()?;
+        g.check_parents(&lines)?;
         Ok(g)
     }
 
@@ -279,13 +282,13 @@ impl Gazetteer {
         self.periods.push(p);
     }
 
-    /// Checks that every parent is a unit of the table.
-    fn check_parents(&self) -> Result<(), GazetteerError> {
-        for (i, p) in self.periods.iter().enumerate() {
+    /// Checks that every parent is a unit of the table; `lines` gives each period's line in the table.
+    fn check_parents(&self, lines: &[usize]) -> Result<(), GazetteerError> {
+        for (p, line) in self.periods.iter().zip(lines) {
             if let Some(parent) = &p.parent {
                 if !self.by_id.contains_key(parent) {
                     return Err(GazetteerError {
-                        line: i + 1,
+                        line: *line,
                         message: format!("{}: parent {parent:?} is not in the table", p.id),
                     });
                 }

@@ -9,7 +9,8 @@
 //! other-language name the text does not state, a subordinate named in Russian only — the two versions of one act
 //! (their graphs are named from the act: `graph/code/100709/kk` and `…/ru`) are aligned by role: the approving act,
 //! the regulation, the institution, its unit and that unit's parents, the issuer and the founder and their units, a
-//! lone subordinate left over on each side. The Russian version takes the Kazakh version's IRIs (the state
+//! lone subordinate left over on each side, and the provisions of a paragraph the two versions number differently
+//! but list as many of (by their place in it). The Russian version takes the Kazakh version's IRIs (the state
 //! language's names give the slugs): renamed before it is written when the Kazakh version is there already, or
 //! rewritten in the same transaction that writes the Kazakh version when that comes second. The Kazakh graph is
 //! never renamed, and the alignment reads roles, not the order of arrival, so kk→ru, ru→kk and one run give one
