@@ -194,13 +194,27 @@ fn provisions_of(
         .collect()
 }
 
-/// The Russian version's quads named as the Kazakh version names the same roles (unchanged when they agree).
+/// The Russian version's quads named as the Kazakh version names the same roles (unchanged when they agree). A
+/// provision met by its place takes the Kazakh version's number: the Russian number is left out, so that the
+/// provision keeps one `eli:number`.
 pub fn align(ru: &[Quad], kk: &Roles, base: &Base) -> Vec<Quad> {
-    let alias = aliases(&Roles::of(ru), kk, base);
+    let ru_roles = Roles::of(ru);
+    let alias = aliases(&ru_roles, kk, base);
     if alias.is_empty() {
         return ru.to_vec();
     }
-    ru.iter().map(|q| rename(q, &alias)).collect()
+    let by_place: BTreeSet<String> = provision_pairs(&ru_roles, kk)
+        .into_iter()
+        .map(|(from, _)| from)
+        .collect();
+    let number = format!("{ELI}number");
+    ru.iter()
+        .filter(|q| {
+            !(q.predicate.as_str() == number
+                && matches!(&q.subject, NamedOrBlankNode::NamedNode(s) if by_place.contains(s.as_str())))
+        })
+        .map(|q| rename(q, &alias))
+        .collect()
 }
 
 /// The IRI prefixes to rename in the Russian version (`from` → `to`), from the roles both versions name. A unit
