@@ -185,12 +185,7 @@ impl BodyText {
     /// The text, without trailing empty lines and ending in a line end.
     fn finish(mut self) -> String {
         self.flush(false);
-        while self.lines.last().is_some_and(|l| l.is_empty()) {
-            self.lines.pop();
-        }
-        let mut text = self.lines.join("\n");
-        text.push('\n');
-        text
+        super::joined_lines(self.lines)
     }
 }
 

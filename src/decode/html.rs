@@ -368,12 +368,7 @@ impl Renderer {
     /// The text, without trailing empty lines and ending in a line end, and the notes.
     fn finish(mut self) -> (String, Vec<String>) {
         self.end_line(false);
-        while self.lines.last().is_some_and(|l| l.is_empty()) {
-            self.lines.pop();
-        }
-        let mut text = self.lines.join("\n");
-        text.push('\n');
-        (text, self.notes)
+        (super::joined_lines(self.lines), self.notes)
     }
 }
 

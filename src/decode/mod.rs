@@ -121,6 +121,16 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     })
 }
 
+/// The lines of a rendered document as one text: trailing empty lines dropped, one newline at the end.
+fn joined_lines(mut lines: Vec<String>) -> String {
+    while lines.last().is_some_and(|l| l.is_empty()) {
+        lines.pop();
+    }
+    let mut text = lines.join("\n");
+    text.push('\n');
+    text
+}
+
 /// Formats recognised by their first bytes and refused, with what to do instead.
 fn unsupported(bytes: &[u8]) -> Option<String> {
     let kinds: [(&[u8], &str); 7] = [
