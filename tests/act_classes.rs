@@ -9,7 +9,7 @@ mod server;
 use akimat_kg::classify::ActClass;
 use akimat_kg::lexicon::Lexicon;
 use akimat_kg::pipeline::classify_file;
-use server::{copy_dir, run};
+use server::{copy_dir, export, run};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -132,13 +132,7 @@ fn acts_are_classed_before_extraction_on_both_sets() {
 /// The quads of a store, but the times of generation, as N-Quads lines; and the number of quads with blank nodes
 /// (the ontology's class expressions, whose labels differ from store to store), which are not in the set.
 fn quads(store: &Path) -> (std::collections::BTreeSet<String>, usize) {
-    let text = run(&[
-        "--store",
-        store.to_str().unwrap(),
-        "export",
-        "--format",
-        "nquads",
-    ]);
+    let text = export(store, "nquads");
     let blank = |l: &str| l.contains(" _:") || l.starts_with("_:");
     let set = text
         .lines()

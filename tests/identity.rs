@@ -4,20 +4,8 @@
 
 mod server;
 use oxrdf::dataset::{CanonicalizationAlgorithm, CanonicalizationHashAlgorithm};
-use server::{bin, copy_dir, root, run};
-use std::path::Path;
+use server::{bin, copy_dir, export, root, run};
 use std::process::Command;
-
-/// `export` of a store in a format, as text.
-fn export(store: &Path, format: &str) -> String {
-    run(&[
-        "--store",
-        store.to_str().unwrap(),
-        "export",
-        "--format",
-        format,
-    ])
-}
 
 /// The N-Quads of a store, but the times of generation, canonicalised with RDFC-1.0.
 fn canonical(nquads: &str) -> oxrdf::Dataset {

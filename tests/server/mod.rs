@@ -64,6 +64,17 @@ pub fn ingest(store: &Path, folder: &Path) -> String {
     ])
 }
 
+/// `export` of a store in a format, as text; panics if it fails.
+pub fn export(store: &Path, format: &str) -> String {
+    run(&[
+        "--store",
+        store.to_str().unwrap(),
+        "export",
+        "--format",
+        format,
+    ])
+}
+
 /// Builds a store with the given base from the shipped data and the crafted document.
 pub fn build_store(dir: &Path, base: &str) -> PathBuf {
     let path = dir.join("store");
