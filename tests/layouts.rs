@@ -1,7 +1,8 @@
 //! One test per layout feature of the country's regulations, each on the real act of `data/country/` (dev part of
 //! the split) that showed it: lists under every heading phrasing, mission as a sentence, old numbering under Roman
 //! chapters, acts with no enacting words, akims' decisions, signatures as separate bold lines, registration details
-//! in brackets, act numbers with session and convocation marks.
+//! in brackets, act numbers with session and convocation marks, chapters whose heading gives the kind, lists headed
+//! by their purpose before their kind, and the head's office heading its powers.
 
 mod common;
 use akimat_kg::extract::Extraction;
@@ -213,5 +214,64 @@ fn tasks_stated_as_a_sentence_are_one_goal() {
 fn the_tasks_an_institution_performs_are_its_functions() {
     for file in ["kaz.md", "rus.md"] {
         assert_eq!(kinds(&act("81565", file), "15."), ["Function"], "{file}");
+    }
+}
+
+/// A 1999 regulation whose chapters carry the kinds (`## 2. Задачи Комиссии`, `## 2. Комиссияның міндеттері`): each
+/// numbered paragraph of the chapter is one task; `4. Основные направления деятельности` makes the list of paragraph
+/// 17 functions although its own words (`В соответствии со своими задачами Комиссия:`) name tasks only as its measure.
+#[test]
+fn chapter_headings_give_their_kind_to_plain_paragraphs() {
+    for file in ["rus.md", "kaz.md"] {
+        let e = act("5971", file);
+        for n in ["3", "4", "5", "6", "7"] {
+            assert_eq!(
+                numbered(&e, n)
+                    .into_iter()
+                    .filter(|(_, num)| num == n)
+                    .collect::<Vec<_>>(),
+                [("Goal".to_string(), n.to_string())],
+                "{file}"
+            );
+        }
+        assert_eq!(kinds(&e, "17."), ["Function"], "{file}");
+        assert!(numbered(&e, "17.").len() >= 7, "{file}");
+        // `1. Общие положения` and `3. Состав Комиссии` name no kind: their paragraphs are not provisions.
+        let composition: Vec<&str> = e
+            .provisions
+            .iter()
+            .map(|p| p.number.split('.').next().unwrap_or_default())
+            .filter(|n| matches!(*n, "1" | "2" | "8" | "9" | "10" | "11" | "12" | "13" | "14"))
+            .collect();
+        assert!(composition.is_empty(), "{file}: {composition:?}");
+    }
+}
+
+/// A list headed by its purpose before its kind (`12. Облфинуправление для реализации основных задач и осуществления
+/// функций … имеет право`, `… негiзгi мiндеттерiн iске асыру мен функциясын жүзеге асыру үшiн … құқықтары бар:`) is
+/// a list of rights, not of tasks.
+#[test]
+fn a_heading_that_names_tasks_as_its_purpose_heads_rights() {
+    for file in ["rus.md", "kaz.md"] {
+        let e = act("4115", file);
+        assert_eq!(kinds(&e, "12."), ["Right"], "{file}");
+        assert!(numbered(&e, "12.").len() >= 11, "{file}");
+        assert_eq!(kinds(&e, "11."), ["Goal"], "{file}");
+        assert_eq!(kinds(&e, "10."), ["Function"], "{file}");
+    }
+    // `Кеңестер өздеріне жүктелген міндеттерге … сәйкес төмендегі жұмыстарды жүзеге асырады:` are functions.
+    assert_eq!(kinds(&act("7726", "kaz.md"), "7."), ["Function"]);
+}
+
+/// The head's office as the subject of a list (`19. Аким сельского округа:`, `19. Ауылдық округінің әкімі:`, `17.
+/// Кеңес хатшысы … бойынша:`) heads the head's powers; `Председатель и члены … освобождаются … вследствие:` does not.
+#[test]
+fn the_heads_office_heading_a_list_gives_head_powers() {
+    for file in ["rus.md", "kaz.md"] {
+        let e = act("81565", file);
+        assert_eq!(kinds(&e, "19."), ["HeadPower"], "{file}");
+        assert!(numbered(&e, "19.").len() >= 6, "{file}");
+        assert_eq!(kinds(&act("7726", file), "17."), ["HeadPower"], "{file}");
+        assert!(numbered(&act("98030", file), "26.").is_empty(), "{file}");
     }
 }

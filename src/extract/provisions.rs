@@ -1,7 +1,7 @@
 //! Provisions: the goals, rights, duties, functions and head's powers a regulation assigns, found under the
 //! headings of data/lexicon/sections.tsv, each with its number, position, text and offsets.
 
-use crate::lexicon::{words, Lexicon};
+use crate::lexicon::{stem_matches, words, Lang, Lexicon, SectionHeading};
 use crate::normalize::NormText;
 use crate::parse::{Document, Item, Marker, Paragraph};
 use serde::Serialize;
@@ -42,19 +42,89 @@ fn heading_of(text: &str) -> Option<&str> {
     (text[..colon].chars().count() <= 200).then(|| &text[..colon])
 }
 
-/// The most specific section heading of a scope matching `heading`; between equally specific ones, the one that
-/// ends last: the list's own noun stands last in both languages (`Негізгі міндеттерге сәйкес … мынадай функциялар
-/// жүктеледі:`, `В соответствии с основными задачами … возлагаются следующие функции:`).
-fn section<'a>(lex: &'a Lexicon, heading: &str, scopes: &[&str]) -> Option<&'a str> {
-    let ws: Vec<String> = words(heading).into_iter().map(|w| w.2).collect();
+/// Up to how many words the `…` of a mask row lets pass.
+const MASK_GAP: usize = 6;
+
+/// The words of a heading, lowercase, with the words of its mask phrases blanked: a phrase that names a kind as the
+/// purpose or measure of the list (`для реализации основных задач`, `міндеттерін іске асыру үшін`) does not name the
+/// list.
+fn heading_words(lex: &Lexicon, heading: &str) -> Vec<String> {
+    let mut ws: Vec<String> = words(heading).into_iter().map(|w| w.2).collect();
+    for mask in lex.sections.iter().filter(|s| s.scope == "mask") {
+        let mut i = 0;
+        while i < ws.len() {
+            match mask_at(&mask.phrase.stems, &ws, i) {
+                Some(end) => {
+                    ws[i..end].iter_mut().for_each(String::clear);
+                    i = end;
+                }
+                None => i += 1,
+            }
+        }
+    }
+    ws
+}
+
+/// The end of a mask phrase that starts at word `i`: its stems in order, `…` letting up to [`MASK_GAP`] words pass.
+fn mask_at(stems: &[String], ws: &[String], i: usize) -> Option<usize> {
+    let (mut at, mut gap) = (i, 0);
+    for stem in stems {
+        if stem == "…" {
+            gap = MASK_GAP;
+            continue;
+        }
+        let last = ws.len().min(at + gap + 1);
+        let found = (at..last).find(|&j| !ws[j].is_empty() && stem_matches(stem, &ws[j]))?;
+        at = found + 1;
+        gap = 0;
+    }
+    (at > i).then_some(at)
+}
+
+/// The section headings of some scopes that match a heading's words, each with its first and past-last word.
+fn matches<'a>(
+    lex: &'a Lexicon,
+    ws: &[String],
+    scopes: &[&str],
+) -> Vec<(&'a SectionHeading, usize, usize)> {
     let refs: Vec<&str> = ws.iter().map(String::as_str).collect();
     lex.sections
         .iter()
         .filter(|s| scopes.contains(&s.scope.as_str()))
-        .filter_map(|s| Some((s, s.phrase.find_in(&refs)? + s.phrase.stems.len())))
-        .rev() // on a full tie, the row that comes first in the table wins
-        .max_by_key(|(s, end)| (s.phrase.stems.len(), *end))
-        .map(|(s, _)| s.kind.as_str())
+        .filter_map(|s| {
+            let start = s.phrase.find_in(&refs)?;
+            Some((s, start, start + s.phrase.stems.len()))
+        })
+        .collect()
+}
+
+/// The most specific match; between equally specific ones, the one that ends last: the list's own noun stands last
+/// in both languages (`Негізгі міндеттерге сәйкес … мынадай функциялар жүктеледі:`, `… возлагаются следующие
+/// функции:`). On a full tie, the row that comes first in the table wins.
+fn best<'m, 'a>(
+    found: &'m [(&'a SectionHeading, usize, usize)],
+) -> Option<&'m (&'a SectionHeading, usize, usize)> {
+    found
+        .iter()
+        .rev()
+        .max_by_key(|(s, _, end)| (s.phrase.stems.len(), *end))
+}
+
+/// The kind of the most specific section heading of a scope matching `heading`.
+fn section<'a>(lex: &'a Lexicon, heading: &str, scopes: &[&str]) -> Option<&'a str> {
+    let found = matches(lex, &heading_words(lex, heading), scopes);
+    best(&found).map(|(s, _, _)| s.kind.as_str())
+}
+
+/// The kind a chapter heading names, when it names one alone (`2. Задачи Комиссии`, `Комиссияның міндеттері`; not
+/// `Цель, задачи и функции Совета`): every other match lies inside the best one's words or names the same kind.
+fn chapter_kind<'a>(lex: &'a Lexicon, heading: &str) -> Option<&'a str> {
+    let found = matches(lex, &heading_words(lex, heading), &["para"]);
+    let (top, start, end) = best(&found)?;
+    let alone = found
+        .iter()
+        .all(|(s, a, b)| s.kind == top.kind || (*a >= *start && *b <= *end));
+    alone.then_some(top.kind.as_str())
 }
 
 struct Builder<'a> {
@@ -183,8 +253,22 @@ pub fn provisions(
         out: Vec::new(),
         warnings: Vec::new(),
     };
-    for para in doc.paragraphs() {
-        paragraph(&mut b, para, lex);
+    for chapter in &doc.chapters {
+        // A chapter heading that names one kind gives it to paragraphs that name none, unless one of them names
+        // a kind of its own (then the chapter is not one list).
+        let inherited = chapter
+            .heading
+            .as_ref()
+            .and_then(|h| chapter_kind(lex, &h.text))
+            .filter(|_| {
+                !chapter
+                    .paragraphs
+                    .iter()
+                    .any(|p| own_kind(p, lex).is_some())
+            });
+        for para in &chapter.paragraphs {
+            paragraph(&mut b, para, lex, inherited);
+        }
     }
     warnings.append(&mut b.warnings);
     b.out
@@ -216,18 +300,56 @@ fn sentence_provision(b: &mut Builder<'_>, para: &Paragraph, lex: &Lexicon) {
     b.push(&kind, number, 1, (h.char_start, h.char_end, h.start, h.end));
 }
 
-/// The provisions of one paragraph: the lists its heading (or its items' sub-headings) name a kind for, a single
-/// statement after its heading's colon, or the paragraph itself stated as a sentence.
-fn paragraph(b: &mut Builder<'_>, para: &Paragraph, lex: &Lexicon) {
-    let Some(heading) = list_heading(para) else {
-        if para.items.is_empty() {
-            sentence_provision(b, para, lex);
-        }
-        return;
+/// The kind a paragraph's own heading names: a section heading, or the head's office heading the list (`Аким
+/// сельского округа:`).
+fn own_kind<'a>(para: &Paragraph, lex: &'a Lexicon) -> Option<&'a str> {
+    let heading = list_heading(para)?;
+    section(lex, heading, &["para", "container"]).or_else(|| office(lex, heading))
+}
+
+/// The kind of an `office` row naming the heading's subject alone: a Russian heading's first word, one of a Kazakh
+/// heading's first three (the subject's head noun after its genitives: `Ауылдық округінің әкімі:`, `Кеңес хатшысы
+/// … бойынша:`), not joined to another subject (`Председатель и члены … освобождаются`).
+fn office<'a>(lex: &'a Lexicon, heading: &str) -> Option<&'a str> {
+    let ws: Vec<String> = heading_words(lex, heading)
+        .into_iter()
+        .filter(|w| !w.is_empty())
+        .collect();
+    let joined = |i: usize| {
+        ws.get(i)
+            .is_some_and(|w| lex.phrases("conjunction").any(|c| c == w))
     };
-    let Some(kind) = section(lex, heading, &["para", "container"]) else {
-        // A list the headings do not place: said, so that a reader sees what was not read.
-        b.unplaced_list(para, heading);
+    lex.sections
+        .iter()
+        .filter(|s| s.scope == "office")
+        .find(|s| {
+            let stem = s.phrase.stems.first().map_or("", String::as_str);
+            let within = match s.phrase.lang {
+                Lang::Ru => 1,
+                Lang::Kk => 3,
+            };
+            ws.iter()
+                .take(within)
+                .enumerate()
+                .any(|(i, w)| stem_matches(stem, w) && !joined(i + 1) && !(i > 0 && joined(i - 1)))
+        })
+        .map(|s| s.kind.as_str())
+}
+
+/// The provisions of one paragraph: the lists its heading (or its items' sub-headings) name a kind for, a single
+/// statement after its heading's colon, or the paragraph itself stated as a sentence; `inherited` is the kind its
+/// chapter's heading names, which a paragraph naming none takes (each such paragraph, or each item of its list,
+/// one provision).
+fn paragraph(b: &mut Builder<'_>, para: &Paragraph, lex: &Lexicon, inherited: Option<&str>) {
+    let heading = list_heading(para);
+    let own = own_kind(para, lex);
+    let Some(kind) = own.or(inherited) else {
+        match heading {
+            // A list the headings do not place: said, so that a reader sees what was not read.
+            Some(heading) => b.unplaced_list(para, heading),
+            None if para.items.is_empty() => sentence_provision(b, para, lex),
+            None => {}
+        }
         return;
     };
     // The Kazakh `міндеттері`: the tasks where it opens the lists, the duties where the rights came before.
@@ -242,7 +364,13 @@ fn paragraph(b: &mut Builder<'_>, para: &Paragraph, lex: &Lexicon) {
     };
     let number = para.number.clone().unwrap_or_default();
     if para.items.is_empty() {
-        b.statement_after_colon(kind, number, para);
+        if own.is_some() {
+            b.statement_after_colon(kind, number, para);
+        } else if kind != "Powers" {
+            // A paragraph of a chapter that is one list: the paragraph is the provision.
+            let h = &para.head;
+            b.push(kind, number, 1, (h.char_start, h.char_end, h.start, h.end));
+        }
         return;
     }
     // Sub-headings carry the kinds inside `Өкілеттіктері:` and `Құқықтары мен міндеттері:`.

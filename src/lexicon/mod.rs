@@ -129,7 +129,7 @@ pub struct UnitWord {
 pub struct SectionHeading {
     /// Provision kind (`Goal`, `Function`, …) or `Powers` for a container.
     pub kind: String,
-    /// `para`, `group` or `container`.
+    /// `para`, `group`, `container`, `sentence`, `mask` or `office`.
     pub scope: String,
     /// The phrase.
     pub phrase: StemPhrase,
@@ -670,14 +670,41 @@ fn sections(table: &str, text: &str) -> Result<Vec<SectionHeading>, LexiconError
         lang: Lang,
         words: String,
     }
-    Ok(rows::<Section>(table, text)?
+    const SCOPES: [&str; 6] = ["para", "group", "container", "sentence", "mask", "office"];
+    rows::<Section>(table, text)?
         .into_iter()
-        .map(|s| SectionHeading {
-            kind: s.kind,
-            scope: s.scope,
-            phrase: StemPhrase::new(s.lang, &s.words),
+        .map(|s| {
+            let bad = if !SCOPES.contains(&s.scope.as_str()) {
+                Some(format!(
+                    "unknown scope {:?} (the scopes: {})",
+                    s.scope,
+                    SCOPES.join(", ")
+                ))
+            } else if (s.scope == "mask") != (s.kind == "-") {
+                Some(format!(
+                    "{:?}: a `mask` row has the kind `-`, and only a mask row",
+                    s.words
+                ))
+            } else if s.scope == "office" && s.words.split_whitespace().count() != 1 {
+                Some(format!("{:?}: an `office` row is one word", s.words))
+            } else if s.scope != "mask" && s.words.split_whitespace().any(|w| w == "…") {
+                Some(format!("{:?}: `…` stands only in a mask row", s.words))
+            } else {
+                None
+            };
+            match bad {
+                Some(message) => Err(LexiconError::Row {
+                    table: table.to_string(),
+                    message,
+                }),
+                None => Ok(SectionHeading {
+                    kind: s.kind,
+                    scope: s.scope,
+                    phrase: StemPhrase::new(s.lang, &s.words),
+                }),
+            }
         })
-        .collect())
+        .collect()
 }
 
 /// Reads `body-kinds.tsv`: the slug of each kind of local body and a phrase naming it.
@@ -1205,6 +1232,35 @@ pub(crate) mod tests {
         out.retain(|(_, t)| !t.is_empty());
         assert!(out.len() > 10, "{}", out.len());
         out
+    }
+
+    #[test]
+    fn a_section_row_of_an_unknown_scope_or_a_misplaced_mask_is_refused_with_its_table() {
+        let head = "kind\tscope\tlang\twords\n";
+        for (row, said) in [
+            ("Goal\theading\tru\tцели\n", "unknown scope \"heading\""),
+            ("Goal\tmask\tru\tцели\n", "a `mask` row has the kind `-`"),
+            ("-\tpara\tru\tцели\n", "a `mask` row has the kind `-`"),
+            (
+                "Goal\tpara\tru\tцели … задач\n",
+                "`…` stands only in a mask row",
+            ),
+            (
+                "HeadPower\toffice\tru\tпервый руководитель\n",
+                "an `office` row is one word",
+            ),
+        ] {
+            let err = sections("lexicon/sections.tsv", &format!("{head}{row}")).unwrap_err();
+            let text = err.to_string();
+            assert!(text.starts_with("lexicon/sections.tsv: "), "{text}");
+            assert!(text.contains(said), "{row}: {text}");
+        }
+        let ok = sections(
+            "lexicon/sections.tsv",
+            &format!("{head}-\tmask\tkk\tміндет … үшін\n"),
+        )
+        .unwrap();
+        assert_eq!(ok[0].phrase.stems, ["міндет", "…", "үшін"]);
     }
 
     #[test]
