@@ -117,9 +117,14 @@ fn section<'a>(lex: &'a Lexicon, heading: &str, scopes: &[&str]) -> Option<&'a s
 }
 
 /// The kind a chapter heading names, when it names one alone (`2. Задачи Комиссии`, `Комиссияның міндеттері`; not
-/// `Цель, задачи и функции Совета`): every other match lies inside the best one's words or names the same kind.
+/// `Цель, задачи и функции Совета`): every other match lies inside the best one's words or names the same kind, and
+/// no `other` row says the lists are someone else's (its members', its staff's).
 fn chapter_kind<'a>(lex: &'a Lexicon, heading: &str) -> Option<&'a str> {
-    let found = matches(lex, &heading_words(lex, heading), &["para"]);
+    let ws = heading_words(lex, heading);
+    if !matches(lex, &ws, &["other"]).is_empty() {
+        return None; // the lists of someone else: `Права и обязанности членов Малой Ассамблеи`
+    }
+    let found = matches(lex, &ws, &["para"]);
     let (top, start, end) = best(&found)?;
     let alone = found
         .iter()

@@ -129,7 +129,7 @@ pub struct UnitWord {
 pub struct SectionHeading {
     /// Provision kind (`Goal`, `Function`, …) or `Powers` for a container.
     pub kind: String,
-    /// `para`, `group`, `container`, `sentence`, `mask` or `office`.
+    /// `para`, `group`, `container`, `sentence`, `mask`, `office` or `other`.
     pub scope: String,
     /// The phrase.
     pub phrase: StemPhrase,
@@ -670,7 +670,15 @@ fn sections(table: &str, text: &str) -> Result<Vec<SectionHeading>, LexiconError
         lang: Lang,
         words: String,
     }
-    const SCOPES: [&str; 6] = ["para", "group", "container", "sentence", "mask", "office"];
+    const SCOPES: [&str; 7] = [
+        "para",
+        "group",
+        "container",
+        "sentence",
+        "mask",
+        "office",
+        "other",
+    ];
     rows::<Section>(table, text)?
         .into_iter()
         .map(|s| {
@@ -680,9 +688,9 @@ fn sections(table: &str, text: &str) -> Result<Vec<SectionHeading>, LexiconError
                     s.scope,
                     SCOPES.join(", ")
                 ))
-            } else if (s.scope == "mask") != (s.kind == "-") {
+            } else if matches!(s.scope.as_str(), "mask" | "other") != (s.kind == "-") {
                 Some(format!(
-                    "{:?}: a `mask` row has the kind `-`, and only a mask row",
+                    "{:?}: a `mask` or `other` row has the kind `-`, and only such a row",
                     s.words
                 ))
             } else if s.scope == "office" && s.words.split_whitespace().count() != 1 {
@@ -1239,8 +1247,14 @@ pub(crate) mod tests {
         let head = "kind\tscope\tlang\twords\n";
         for (row, said) in [
             ("Goal\theading\tru\tцели\n", "unknown scope \"heading\""),
-            ("Goal\tmask\tru\tцели\n", "a `mask` row has the kind `-`"),
-            ("-\tpara\tru\tцели\n", "a `mask` row has the kind `-`"),
+            (
+                "Goal\tmask\tru\tцели\n",
+                "a `mask` or `other` row has the kind `-`",
+            ),
+            (
+                "-\tpara\tru\tцели\n",
+                "a `mask` or `other` row has the kind `-`",
+            ),
             (
                 "Goal\tpara\tru\tцели … задач\n",
                 "`…` stands only in a mask row",
