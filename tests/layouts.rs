@@ -275,3 +275,29 @@ fn the_heads_office_heading_a_list_gives_head_powers() {
         assert!(numbered(&act("98030", file), "26.").is_empty(), "{file}");
     }
 }
+
+/// A body named without quotes or legal form, by the short name its first paragraph defines (`1. Комиссия по
+/// развитию … при акиме области (далее - Комиссия) является …`, `1. Облыстық Баспасөз орталығы (әрі қарай Баспасөз)
+/// …`): that name is the institution's.
+#[test]
+fn the_name_a_first_paragraph_defines_is_the_institutions() {
+    for (code, file, name) in [
+        (
+            "5971",
+            "rus.md",
+            "Комиссия по развитию малого предпринимательства при акиме области",
+        ),
+        (
+            "5971",
+            "kaz.md",
+            "Облыс Әкімінің жанындағы шағын кәсіпкерлікті дамыту жөніндегі комиссия",
+        ),
+        ("8517", "rus.md", "Областной Пресс-центр"),
+        ("8517", "kaz.md", "Облыстық Баспасөз орталығы"),
+    ] {
+        let e = act(code, file);
+        let got = e.institution.as_ref().map(|i| i.org.name.as_str());
+        assert_eq!(got, Some(name), "{code}/{file}");
+        assert_eq!(e.institution.as_ref().unwrap().org.legal_form, None);
+    }
+}

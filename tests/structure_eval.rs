@@ -162,11 +162,14 @@ fn extracted(e: &Extraction, field: &str) -> String {
     }
 }
 
-/// Whether an extracted field agrees with its label: the same value, compared loosely where the label writes more
+/// Whether an extracted field agrees with its label: the same value (look-alike letters repaired, case and spaces
+/// aside), compared loosely where the label writes more
 /// (the issuer's and founder's kind, the signatories' names, the repealed acts' dates).
 fn agrees(field: &str, got: &str, want: &str) -> bool {
+    // Latin look-alikes in a label (written as the source has them: `әкiмi`) are repaired as the extractor repairs
+    // them in the text.
     let norm = |s: &str| {
-        lowercase(s)
+        lowercase(&akimat_kg::normalize::normalize(s).text)
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ")

@@ -266,7 +266,7 @@ fn institution_org(doc: &Document, lex: &Lexicon, lang: Lang) -> Option<Organisa
         .map(|t| named_orgs(t, lex, lang))
         .collect();
     let titled = usize::from(doc.title.is_some());
-    let mut org = named.iter().enumerate().find_map(|(i, orgs)| {
+    let org = named.iter().enumerate().find_map(|(i, orgs)| {
         // In a chain (`«Білім бөлімі» мемлекеттік мекемесінің «№ 4 мектеп» мемлекеттік мекемесі`) the institution is
         // the one whose legal form is not in the genitive. A quoted name without a legal form names the institution
         // only in the title: in the text it is as likely a newspaper, a centre or a member's organisation.
@@ -275,7 +275,10 @@ fn institution_org(doc: &Document, lex: &Lexicon, lang: Lang) -> Option<Organisa
             .or(orgs.iter().find(|(o, _)| o.legal_form.is_some()))
             .or(orgs.first().filter(|_| i < titled))
             .map(|(o, _)| o.clone())
-    })?;
+    });
+    let Some(mut org) = org else {
+        return defined_name(doc, lex);
+    };
     // A title may give the name without its legal form, which the first paragraphs then state.
     if org.legal_form.is_none() {
         if let Some((same, _)) = named
@@ -288,6 +291,33 @@ fn institution_org(doc: &Document, lex: &Lexicon, lang: Lang) -> Option<Organisa
         }
     }
     Some(org)
+}
+
+/// The name the regulation's first paragraph (`1.`, `1.1.`) defines for the rest of its text, where no quoted name gives it, as
+/// older regulations write it: `1. Комиссия по развитию … при акиме области (далее - Комиссия) является …`,
+/// `1. Маңғыстау облыстық қаржы басқармасы (бұдан әрi - облқаржы басқармасы) …`. The name is all that stands
+/// before the `defined_as` phrase (keywords.tsv): two to twenty words, starting with a capital letter.
+fn defined_name(doc: &Document, lex: &Lexicon) -> Option<Organisation> {
+    doc.paragraphs()
+        .filter(|p| matches!(p.number.as_deref(), Some("1" | "1.1")))
+        .find_map(|p| {
+            let head = p.head.text.as_str();
+            let lower = lower_same_len(head);
+            let at = lex
+                .phrases("defined_as")
+                .filter_map(|d| lower.find(d))
+                .min()?;
+            let name = collapse(&head[..at]);
+            let words = name.split_whitespace().count();
+            let capital = name.chars().next().is_some_and(char::is_uppercase);
+            (capital && (2..=20).contains(&words) && !name.contains(['.', ';', ':', '«', '"']))
+                .then(|| Organisation {
+                    kind_slug: kind_of(&name, lex).unwrap_or_else(|| slug(&name)),
+                    name,
+                    legal_form: None,
+                    enterprise: false,
+                })
+        })
 }
 
 /// The first paragraph whose first line holds a phrase of `key`.
