@@ -301,3 +301,14 @@ fn the_name_a_first_paragraph_defines_is_the_institutions() {
         assert_eq!(e.institution.as_ref().unwrap().org.legal_form, None);
     }
 }
+
+/// An akimat resolution numbered with a letter prefix (`№ а-6/300`): its number, not the registration's after it
+/// (`Зарегистрировано … № 4289`).
+#[test]
+fn an_act_number_with_a_letter_prefix() {
+    for file in ["rus.md", "kaz.md"] {
+        let e = act("81565", file);
+        let number = e.resolution.as_ref().and_then(|r| r.number.as_deref());
+        assert_eq!(number, Some("а-6/300"), "{file}");
+    }
+}

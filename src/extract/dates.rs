@@ -134,5 +134,11 @@ mod tests {
                 "12"
             ]
         );
+        // Akimat resolutions numbered with a letter prefix come before the registration's plain number.
+        let n = numbers(
+            "от 16 июня 2014 года № а-6/300. Зарегистрировано … № 4289, № А-4/152, № ҚЕ-15",
+        );
+        let n: Vec<_> = n.into_iter().map(|(n, _, _)| n).collect();
+        assert_eq!(n, ["а-6/300", "4289", "А-4/152", "ҚЕ-15"]);
     }
 }
