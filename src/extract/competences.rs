@@ -52,7 +52,7 @@ pub fn classify_with(
         .cloned()
         .collect();
     for (a, area) in model.areas.iter().enumerate() {
-        if probs[a] < model.threshold {
+        if probs[a] < model.threshold_of(a) {
             continue;
         }
         let rule = by_rules.iter().find(|h| &h.area == area);

@@ -1,5 +1,6 @@
 //! A linear classifier kept as a table (`data/lexicon/competence-model.tsv`): for each competence area a bias and
-//! the weights of named features, and one decision threshold on the probability. The table is written by
+//! the weights of named features, and a decision threshold on the probability (the model's, and an area's own where
+//! training chose one). The table is written by
 //! `akimat-kg train-competence` and read here, so that the weights can be looked at, diffed and replaced without
 //! touching the code. What the features are is decided by the extractor (`extract::competences::features`); this
 //! module only scores a list of them.
@@ -19,6 +20,8 @@ pub struct LinearModel {
     pub weights: HashMap<String, Vec<(usize, f64)>>,
     /// An area is given when its probability reaches this.
     pub threshold: f64,
+    /// Areas whose own threshold training chose instead (by leaving one region out at a time).
+    pub area_thresholds: HashMap<String, f64>,
     /// The settings the model was trained with, as written in its table (`stem=6 …`), so that the features are
     /// computed as they were in training.
     pub settings: HashMap<String, String>,
@@ -35,6 +38,15 @@ impl LinearModel {
         self.areas.is_empty()
     }
 
+    /// The threshold of area number `a`: its own, else the model's.
+    pub fn threshold_of(&self, a: usize) -> f64 {
+        self.areas
+            .get(a)
+            .and_then(|area| self.area_thresholds.get(area))
+            .copied()
+            .unwrap_or(self.threshold)
+    }
+
     /// A training setting as a number, or `default` when the table does not give it.
     pub fn setting(&self, name: &str, default: usize) -> usize {
         self.settings
@@ -44,7 +56,8 @@ impl LinearModel {
     }
 
     /// Reads the table: `area`, `feature`, `weight` (tab-separated, `#` comments, a header). `(bias)` rows give an
-    /// area's bias, the `*`/`(threshold)` row the threshold, `*`/`(setting)` rows `name=value` training settings.
+    /// area's bias, the `*`/`(threshold)` row the threshold, an area's `(threshold)` row its own, `*`/`(setting)` rows
+    /// `name=value` training settings.
     pub fn parse(table: &str, text: &str) -> Result<LinearModel, LexiconError> {
         let mut model = LinearModel {
             threshold: 0.5,
@@ -74,14 +87,18 @@ impl LinearModel {
                 .ok()
                 .filter(|w: &f64| w.is_finite())
                 .ok_or_else(|| bad(format!("weight {value:?} is not a number")))?;
+            if feature == THRESHOLD && !(0.0..=1.0).contains(&weight) {
+                return Err(bad(format!("threshold {weight} is not a probability")));
+            }
             if area == "*" {
                 if feature != THRESHOLD {
                     return Err(bad(format!("unknown model setting {feature:?}")));
                 }
-                if !(0.0..=1.0).contains(&weight) {
-                    return Err(bad(format!("threshold {weight} is not a probability")));
-                }
                 model.threshold = weight;
+                continue;
+            }
+            if feature == THRESHOLD {
+                model.area_thresholds.insert(area.to_string(), weight);
                 continue;
             }
             let a = match model.areas.iter().position(|x| x == area) {
@@ -101,6 +118,16 @@ impl LinearModel {
                     .or_default()
                     .push((a, weight));
             }
+        }
+        if let Some(area) = model
+            .area_thresholds
+            .keys()
+            .find(|a| !model.areas.contains(a))
+        {
+            return Err(LexiconError::Row {
+                table: table.to_string(),
+                message: format!("a threshold for {area:?}, an area with no bias or weights"),
+            });
         }
         Ok(model)
     }
@@ -122,6 +149,9 @@ impl LinearModel {
         features.sort();
         for (a, area) in self.areas.iter().enumerate() {
             let _ = writeln!(out, "{area}\t{BIAS}\t{:.4}", self.bias[a]);
+            if let Some(t) = self.area_thresholds.get(area) {
+                let _ = writeln!(out, "{area}\t{THRESHOLD}\t{t:.4}");
+            }
             for f in &features {
                 for (_, w) in self.weights[*f].iter().filter(|(x, _)| *x == a) {
                     let _ = writeln!(out, "{area}\t{f}\t{w:.4}");
@@ -184,8 +214,10 @@ mod tests {
         m.weights
             .insert("w:бюджет".into(), vec![(0, 3.5), (1, -0.25)]);
         m.settings.insert("stem".into(), "6".into());
+        m.area_thresholds.insert("religion".into(), 0.55);
         let back = LinearModel::parse("t", &m.to_table("trained today")).unwrap();
         assert_eq!(back, m);
+        assert_eq!((back.threshold_of(0), back.threshold_of(1)), (0.4, 0.55));
         let p = back.probabilities(&["w:бюджет".into(), "w:бюджет".into()]);
         assert!((p[0] - sigmoid(1.5)).abs() < 1e-9, "{p:?}");
         assert_eq!(
@@ -205,5 +237,14 @@ mod tests {
         let e =
             LinearModel::parse("m.tsv", "area\tfeature\tweight\n*\t(threshold)\t2\n").unwrap_err();
         assert!(e.to_string().contains("line 2: threshold 2"), "{e}");
+        let e = LinearModel::parse(
+            "m.tsv",
+            "area\tfeature\tweight\nx\t(bias)\t-1\ny\t(threshold)\t0.5\n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "m.tsv: a threshold for \"y\", an area with no bias or weights"
+        );
     }
 }
