@@ -157,6 +157,8 @@ pub struct Letters {
     latin: std::collections::HashMap<char, String>,
     lookalikes: std::collections::HashMap<char, char>,
     kazakh: Vec<char>,
+    /// Whether each character below U+0500 is in `kazakh`.
+    kazakh_low: Vec<bool>,
     roman: std::collections::HashMap<char, char>,
     number_suffixes: Vec<String>,
 }
@@ -241,6 +243,7 @@ impl Letters {
             latin,
             lookalikes: alikes,
             kazakh: Vec::new(),
+            kazakh_low: vec![false; 0x500],
             roman: std::collections::HashMap::new(),
             number_suffixes: Vec::new(),
         };
@@ -258,7 +261,13 @@ impl Letters {
                 )));
             };
             match role {
-                "kazakh" => letters.kazakh.push(one_char(roles.0, line, value)?),
+                "kazakh" => {
+                    let c = one_char(roles.0, line, value)?;
+                    letters.kazakh.push(c);
+                    if let Some(low) = letters.kazakh_low.get_mut(c as usize) {
+                        *low = true;
+                    }
+                }
                 "roman" => {
                     let latin = one_char(roles.0, line, to)?;
                     if !matches!(latin, 'I' | 'V' | 'X' | 'L' | 'C' | 'D' | 'M') {
@@ -301,7 +310,11 @@ impl Letters {
 
     /// Whether a letter is one of Kazakh that Russian does not use.
     pub fn is_kazakh(&self, c: char) -> bool {
-        self.kazakh.contains(&c)
+        // Asked of every letter of a text: below U+0500 (Latin and Cyrillic) a table answers.
+        match self.kazakh_low.get(c as usize) {
+            Some(yes) => *yes,
+            None => self.kazakh.contains(&c),
+        }
     }
 
     /// The Latin letter a Cyrillic one stands for in a Roman numeral (`І` → `I`).

@@ -445,9 +445,8 @@ fn read_place(text: &str, lex: &Lexicon) -> Reading {
         phrases(lex, signal)
             .flat_map(|p| {
                 (0..words.len())
-                    .filter(|&i| p.matches_at(words, i))
-                    .map(|i| (i, i + p.stems.len()))
-                    .collect::<Vec<_>>()
+                    .filter(move |&i| p.matches_at(words, i))
+                    .map(move |i| (i, i + p.stems.len()))
             })
             .collect()
     };

@@ -136,23 +136,7 @@ impl Citation {
     }
 }
 
-/// Lowercase title without quotes and extra spaces, for comparison.
-pub fn title_key(title: &str) -> String {
-    title
-        .to_lowercase()
-        .chars()
-        .map(|c| {
-            if "«»\"“”„".contains(c) {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
+pub use crate::lexicon::title_key;
 
 fn similar_titles(a: &str, b: &str) -> bool {
     if a == b {
@@ -255,11 +239,9 @@ pub fn resolve(act: &mut ActRef, lex: &Lexicon, date: Option<&str>) {
             if date_conflict || number_conflict {
                 return false;
             }
-            let title_ok = key.as_deref().is_some_and(|k| {
-                r.titles
-                    .iter()
-                    .any(|(_, t)| similar_titles(k, &title_key(t)))
-            });
+            let title_ok = key
+                .as_deref()
+                .is_some_and(|k| r.titles.iter().any(|(_, t)| similar_titles(k, t)));
             // The Constitution is one act: its name alone identifies it.
             date_eq || number_eq || title_ok || act.act_type == "Constitution"
         })

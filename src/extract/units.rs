@@ -319,12 +319,13 @@ impl MentionReader<'_> {
             .iter()
             .filter(|u| u.phrase.lang == self.lang)
             .filter(|u| {
-                let slice: Vec<&str> = self.ws[i..]
-                    .iter()
-                    .take(u.phrase.stems.len())
-                    .map(|w| w.2.as_str())
-                    .collect();
-                u.phrase.find_in(&slice) == Some(0)
+                let n = u.phrase.stems.len();
+                self.ws.len() >= i + n
+                    && u.phrase
+                        .stems
+                        .iter()
+                        .zip(&self.ws[i..i + n])
+                        .all(|(stem, w)| crate::lexicon::stem_matches(stem, &w.2))
             })
             .collect()
     }

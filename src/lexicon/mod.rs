@@ -180,10 +180,28 @@ pub struct RefAct {
     pub number: Option<String>,
     /// The act's Әділет ID, where a source document states it.
     pub adilet: Option<String>,
-    /// Lowercase titles by language, for matching.
+    /// Titles by language as [`title_key`] gives them, for matching.
     pub titles: Vec<(Lang, String)>,
     /// Titles by language as written, for display; the first of a language is the act's title in it.
     pub labels: Vec<(Lang, String)>,
+}
+
+/// A title as titles are compared: lowercase, quotes as spaces, spaces collapsed.
+pub fn title_key(title: &str) -> String {
+    title
+        .to_lowercase()
+        .chars()
+        .map(|c| {
+            if "«»\"“”„".contains(c) {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A rule of `data/lexicon/competence-rules.tsv`: a phrase that puts a provision into a competence area.
@@ -209,7 +227,7 @@ struct ActTypeSet {
     places: Vec<usize>,
     /// Byte strings one of which every match starts with, where the patterns allow such a list (derived from the
     /// patterns, so a new pattern keeps it true): most words start with none of them and are not searched at all.
-    prefixes: Option<Vec<Vec<u8>>>,
+    prefixes: Option<aho_corasick::AhoCorasick>,
 }
 
 impl ActTypeSet {
@@ -241,6 +259,15 @@ impl ActTypeSet {
                 _ => prefixes = None,
             }
         }
+        let prefixes = match prefixes {
+            Some(all) => Some(
+                aho_corasick::AhoCorasick::builder()
+                    .start_kind(aho_corasick::StartKind::Anchored)
+                    .build(&all)
+                    .map_err(|e| bad(format!("the patterns' prefixes make no automaton: {e}")))?,
+            ),
+            None => None,
+        };
         Ok(ActTypeSet {
             lang,
             regex,
@@ -829,7 +856,7 @@ fn reference_acts(table: &str, text: &str) -> Result<Vec<RefAct>, LexiconError> 
             date: opt(a.date),
             number: opt(a.number),
             adilet: opt(a.adilet),
-            titles: labels.iter().map(|(l, t)| (*l, t.to_lowercase())).collect(),
+            titles: labels.iter().map(|(l, t)| (*l, title_key(t))).collect(),
             labels,
         });
     }
@@ -986,7 +1013,8 @@ impl Lexicon {
     pub fn act_type_at(&self, lang: Lang, lower: &str) -> Option<(&ActTypePattern, usize)> {
         let set = self.act_type_sets.iter().find(|s| s.lang == lang)?;
         if let Some(prefixes) = &set.prefixes {
-            if !prefixes.iter().any(|p| lower.as_bytes().starts_with(p)) {
+            let at_start = aho_corasick::Input::new(lower).anchored(aho_corasick::Anchored::Yes);
+            if !prefixes.is_match(at_start) {
                 return None;
             }
         }

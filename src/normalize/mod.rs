@@ -94,10 +94,15 @@ pub fn normalize(original: &str) -> NormText {
             continue;
         }
         let raw = &chars[line_start..k];
+        // A table row: a bar or a tab inside the line (not in the whitespace around it).
         let table = {
-            let inner: Vec<char> = raw.iter().map(|(c, _)| *c).collect();
-            let inner = String::from_iter(inner);
-            inner.trim().contains(['|', '\t'])
+            let inside = |(c, _): &&(char, u32)| !c.is_whitespace();
+            let first = raw.iter().position(|x| inside(&x));
+            let last = raw.iter().rposition(|x| inside(&x));
+            match (first, last) {
+                (Some(a), Some(b)) => raw[a..=b].iter().any(|(c, _)| matches!(c, '|' | '\t')),
+                _ => false,
+            }
         };
         let (cleaned, heading, quoted) = clean_line(raw);
         let start_len = out.len();
@@ -274,7 +279,8 @@ fn repair_lookalikes(spaced: &mut [(char, u32)]) {
             .filter(|(c, _)| c.is_ascii_alphabetic())
             .all(|(c, _)| lookalike(*c).is_some());
         if has_cyrillic && latin_all_lookalike {
-            for item in &mut spaced[w..e] {
+            // Only the letters of other scripts are looked up: most words are all Cyrillic.
+            for item in spaced[w..e].iter_mut().filter(|(c, _)| !is_cyrillic(*c)) {
                 if let Some(r) = lookalike(item.0) {
                     item.0 = r;
                 }

@@ -151,11 +151,42 @@ impl Document {
 
 static PARA: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(\d{1,3}(?:\.\d{1,3})*)\s?\.\s*(\S.*)$").unwrap());
+/// The start of `PARA` alone: most lines are answered by reading their first few characters, not the whole line.
+static PARA_HEAD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\d{1,3}(?:\.\d{1,3})*)\s?\.\s*").unwrap());
 static PARA_GLUED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"^(\d{1,3})([«"“].*)$"#).unwrap());
+/// A numbered item's mark (`1)`, `1.1)`, `6-1)`); the item's text is the rest of the line.
 static ITEM: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(\d{1,3}(?:[.\-]\d{1,3})*)\s?\)\s*(.*)$").unwrap());
-static DASH: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[-–—•]\s*(\S.*)$").unwrap());
+    LazyLock::new(|| Regex::new(r"^(\d{1,3}(?:[.\-]\d{1,3})*)\s?\)\s*").unwrap());
+/// A dash item's mark; the item's text is the rest of the line, which must hold something.
+static DASH: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[-–—•]\s*").unwrap());
+
+/// A paragraph line's number and text (`12. …`, `1.2. …`). The mark is read alone, and the whole pattern only where
+/// the mark's first reading leaves no text after it (`12.5.` alone reads as paragraph 12 of text `5.`), so the
+/// answer is the whole pattern's.
+fn para_parts(t: &str) -> Option<(&str, &str)> {
+    let head = PARA_HEAD.captures(t)?;
+    let rest = &t[head.get(0)?.end()..];
+    if rest.starts_with(|c: char| !c.is_whitespace()) {
+        return Some((head.get(1)?.as_str(), rest));
+    }
+    let whole = PARA.captures(t)?;
+    Some((whole.get(1)?.as_str(), whole.get(2)?.as_str()))
+}
+
+/// A numbered item line's label and text.
+fn item_mark(t: &str) -> Option<(&str, &str)> {
+    let c = ITEM.captures(t)?;
+    Some((c.get(1)?.as_str(), &t[c.get(0)?.end()..]))
+}
+
+/// A dash item line's text.
+fn dash_text(t: &str) -> Option<&str> {
+    let rest = &t[DASH.find(t)?.end()..];
+    rest.starts_with(|c: char| !c.is_whitespace())
+        .then_some(rest)
+}
 
 /// One non-blank line, as the parser sees it.
 struct Line {
@@ -289,15 +320,14 @@ impl<'a> Parser<'a> {
             {
                 continue;
             }
-            let opening = std::mem::replace(&mut first, false) && !PARA.is_match(t);
+            let opening = std::mem::replace(&mut first, false) && para_parts(t).is_none();
             if !opening && !t.trim_end().ends_with(':') {
                 continue;
             }
             let mut expected = 1u32;
             for next in &self.lines[i + 1..n.min(i + 40)] {
-                let point = PARA
-                    .captures(self.text(next))
-                    .filter(|c| c[1].parse::<u32>().ok() == Some(expected))
+                let point = para_parts(self.text(next))
+                    .filter(|c| c.0.parse::<u32>().ok() == Some(expected))
                     .is_some()
                     && next.heading == 0
                     && !next.quoted;
@@ -381,10 +411,8 @@ impl<'a> Parser<'a> {
             }
             let l = &self.lines[i];
             let t = self.text(l);
-            if let Some(c) = PARA.captures(t) {
-                let num = c.get(1).unwrap().as_str();
+            if let Some((num, rest)) = para_parts(t) {
                 if num.parse::<u32>().ok() == Some(expected) && l.heading == 0 && !l.quoted {
-                    let rest = c.get(2).unwrap().as_str();
                     let block = self.rest_block(l, rest);
                     self.doc.points.push(Point {
                         number: num.to_string(),
@@ -523,7 +551,7 @@ impl<'a> Parser<'a> {
             let lower = lowercase(t);
             let is_title = self.lex.has("regulation_title", &lower)
                 && t.chars().count() < 300
-                && !PARA.is_match(t)
+                && para_parts(t).is_none()
                 && !crate::lexicon::patterns::patterns_or_builtin()
                     .chapter_kk
                     .is_match(t)
@@ -541,8 +569,8 @@ impl<'a> Parser<'a> {
                 let next = &self.lines[last + 1];
                 let nt = self.text(next);
                 if nt.chars().count() >= 300
-                    || PARA.is_match(nt)
-                    || ITEM.is_match(nt)
+                    || para_parts(nt).is_some()
+                    || item_mark(nt).is_some()
                     || crate::lexicon::patterns::patterns_or_builtin()
                         .chapter_kk
                         .is_match(nt)
@@ -615,9 +643,7 @@ impl<'a> Parser<'a> {
         }
         let num = c.get(1).unwrap();
         // The glued paragraph is the one expected, or the one after it when the line opens the expected one.
-        let own = PARA
-            .captures(t)
-            .and_then(|c| c.get(1).unwrap().as_str().parse::<u32>().ok());
+        let own = para_parts(t).and_then(|c| c.0.parse::<u32>().ok());
         let glued = num.as_str().parse::<u32>().ok();
         let fits = glued == Some(expected) && own != Some(expected)
             || glued == Some(expected + 1) && own == Some(expected);
@@ -704,7 +730,8 @@ impl<'a> Parser<'a> {
             });
         let chapter = chapter.or_else(|| self.numbered_chapter(i, st));
         chapter.or_else(|| {
-            (l.heading > 0 && !PARA.is_match(t) && !ITEM.is_match(t)).then(|| (String::new(), t))
+            (l.heading > 0 && para_parts(t).is_none() && item_mark(t).is_none())
+                .then(|| (String::new(), t))
         })
     }
 
@@ -712,16 +739,14 @@ impl<'a> Parser<'a> {
     /// followed by a paragraph or marked as a heading; or marked as a heading and not the paragraph expected.
     fn numbered_chapter(&self, i: usize, st: &BodyState) -> Option<(String, &'a str)> {
         let l = &self.lines[i];
-        let c = PARA.captures(self.text(l))?;
-        let num = c.get(1).unwrap().as_str();
-        let rest = c.get(2).unwrap().as_str();
+        let (num, rest) = para_parts(self.text(l))?;
         let number: u32 = num.parse().ok()?;
         let no_end_punct = !rest.ends_with(['.', ';', ':', ',']);
         let short = rest.chars().count() < 160;
         let next_is_par = self.lines[i + 1..]
             .first()
-            .and_then(|nl| PARA.captures(self.text(nl)))
-            .and_then(|c| c.get(1).unwrap().as_str().parse::<u32>().ok())
+            .and_then(|nl| para_parts(self.text(nl)))
+            .and_then(|c| c.0.parse::<u32>().ok())
             .is_some_and(|m| m == st.expected_par || m == st.expected_par + 1);
         let as_heading = l.heading > 0;
         ((number == st.expected_chapter && no_end_punct && short && (next_is_par || as_heading))
@@ -752,14 +777,11 @@ impl<'a> Parser<'a> {
     fn paragraph_line(&mut self, i: usize, st: &mut BodyState) -> bool {
         let l = &self.lines[i];
         let t = self.text(l);
-        let para = PARA
-            .captures(t)
-            .map(|c| (c.get(1).unwrap().as_str(), c.get(2).unwrap().as_str()))
-            .or_else(|| {
-                PARA_GLUED
-                    .captures(t)
-                    .map(|c| (c.get(1).unwrap().as_str(), c.get(2).unwrap().as_str()))
-            });
+        let para = para_parts(t).or_else(|| {
+            PARA_GLUED
+                .captures(t)
+                .map(|c| (c.get(1).unwrap().as_str(), c.get(2).unwrap().as_str()))
+        });
         let Some((num, rest)) = para else {
             return false;
         };
@@ -883,14 +905,8 @@ impl<'a> Parser<'a> {
 
 /// The marker, label and text of an item line: `1)`, `а)`, a dash, or a short sub-heading ending with a colon.
 fn item_parts(t: &str) -> Option<(Marker, Option<&str>, &str)> {
-    ITEM.captures(t)
-        .map(|c| {
-            (
-                Marker::Numbered,
-                Some(c.get(1).unwrap().as_str()),
-                c.get(2).unwrap().as_str(),
-            )
-        })
+    item_mark(t)
+        .map(|(label, rest)| (Marker::Numbered, Some(label), rest))
         .or_else(|| {
             crate::lexicon::patterns::patterns_or_builtin()
                 .letter_item
@@ -903,10 +919,7 @@ fn item_parts(t: &str) -> Option<(Marker, Option<&str>, &str)> {
                     )
                 })
         })
-        .or_else(|| {
-            DASH.captures(t)
-                .map(|c| (Marker::Dash, None, c.get(1).unwrap().as_str()))
-        })
+        .or_else(|| dash_text(t).map(|rest| (Marker::Dash, None, rest)))
         .or_else(|| {
             // A short unnumbered sub-heading inside a paragraph: `Құқықтары:`.
             (t.ends_with(':') && t.chars().count() <= 60).then_some((Marker::Heading, None, t))
