@@ -293,8 +293,8 @@ fn institution_org(doc: &Document, lex: &Lexicon, lang: Lang) -> Option<Organisa
     Some(org)
 }
 
-/// The name the regulation's first paragraph (`1.`, `1.1.`) defines for the rest of its text, where no quoted name gives it, as
-/// older regulations write it: `1. Комиссия по развитию … при акиме области (далее - Комиссия) является …`,
+/// The name the regulation's first paragraph (`1.`, `1.1.`) defines for the rest of its text, where no quoted name
+/// gives it, as older regulations write it: `1. Комиссия по развитию … при акиме области (далее - Комиссия) является …`,
 /// `1. Маңғыстау облыстық қаржы басқармасы (бұдан әрi - облқаржы басқармасы) …`. The name is all that stands
 /// before the `defined_as` phrase (keywords.tsv): two to twenty words, starting with a capital letter.
 fn defined_name(doc: &Document, lex: &Lexicon) -> Option<Organisation> {

@@ -121,8 +121,9 @@ fn section<'a>(lex: &'a Lexicon, heading: &str, scopes: &[&str]) -> Option<&'a s
 /// no `other` row says the lists are someone else's (its members', its staff's).
 fn chapter_kind<'a>(lex: &'a Lexicon, heading: &str) -> Option<&'a str> {
     let ws = heading_words(lex, heading);
+    // The lists of someone else: `Права и обязанности членов Малой Ассамблеи`.
     if !matches(lex, &ws, &["other"]).is_empty() {
-        return None; // the lists of someone else: `Права и обязанности членов Малой Ассамблеи`
+        return None;
     }
     let found = matches(lex, &ws, &["para"]);
     let (top, start, end) = best(&found)?;

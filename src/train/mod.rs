@@ -971,19 +971,6 @@ impl TrainingReport {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        let figures = |m: &BTreeMap<Lang, Scores>| {
-            m.iter()
-                .map(|(l, s)| {
-                    let (p, r, f) = s.micro();
-                    format!(
-                        "{}: micro P {p:.3} R {r:.3} F1 {f:.3}, macro F1 {:.3}",
-                        l.tag(),
-                        s.macro_f1()
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join("; ")
-        };
         let _ = writeln!(
             out,
             "examples: training {} from {} regions; held-out {}; country labels paired {}, not found {}",
@@ -998,6 +985,33 @@ impl TrainingReport {
             "rules alone on the country's training regions: {}",
             figures(&self.rules_cv)
         );
+        self.settings_text(&mut out);
+        let _ = writeln!(
+            out,
+            "held-out, rules alone: {}",
+            figures(&self.held_out_rules)
+        );
+        let _ = writeln!(
+            out,
+            "held-out, chosen model: {}",
+            figures(&self.held_out_model)
+        );
+        for (l, s) in &self.held_out_model {
+            let _ = writeln!(out, "held-out per area ({}):", l.tag());
+            for (area, &(tp, fp, fn_)) in &s.areas {
+                let (p, r, f) = prf(tp, fp, fn_);
+                let _ = writeln!(
+                    out,
+                    "  {area:<34} tp {tp:>3} fp {fp:>3} fn {fn_:>3}  P {p:.3} R {r:.3} F1 {f:.3}"
+                );
+            }
+        }
+        out
+    }
+
+    /// Every setting's cross-validated figures, with and without areas' own thresholds, and the thresholds used.
+    fn settings_text(&self, out: &mut String) {
+        use std::fmt::Write as _;
         let _ = writeln!(out, "leaving out one country training region at a time, per setting (at its best threshold):");
         for (i, c) in self.candidates.iter().enumerate() {
             let s = &c.settings;
@@ -1039,28 +1053,22 @@ impl TrainingReport {
                 );
             }
         }
-        let _ = writeln!(
-            out,
-            "held-out, rules alone: {}",
-            figures(&self.held_out_rules)
-        );
-        let _ = writeln!(
-            out,
-            "held-out, chosen model: {}",
-            figures(&self.held_out_model)
-        );
-        for (l, s) in &self.held_out_model {
-            let _ = writeln!(out, "held-out per area ({}):", l.tag());
-            for (area, &(tp, fp, fn_)) in &s.areas {
-                let (p, r, f) = prf(tp, fp, fn_);
-                let _ = writeln!(
-                    out,
-                    "  {area:<34} tp {tp:>3} fp {fp:>3} fn {fn_:>3}  P {p:.3} R {r:.3} F1 {f:.3}"
-                );
-            }
-        }
-        out
     }
+}
+
+/// Micro and macro figures per language, on one line.
+fn figures(m: &BTreeMap<Lang, Scores>) -> String {
+    m.iter()
+        .map(|(l, s)| {
+            let (p, r, f) = s.micro();
+            format!(
+                "{}: micro P {p:.3} R {r:.3} F1 {f:.3}, macro F1 {:.3}",
+                l.tag(),
+                s.macro_f1()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 #[cfg(test)]
