@@ -136,7 +136,7 @@ impl Citation {
     }
 }
 
-pub use crate::lexicon::title_key;
+use crate::lexicon::title_key;
 
 fn similar_titles(a: &str, b: &str) -> bool {
     if a == b {

@@ -262,18 +262,18 @@ pub fn provisions(
     for chapter in &doc.chapters {
         // A chapter heading that names one kind gives it to paragraphs that name none, unless one of them names
         // a kind of its own (then the chapter is not one list).
+        let owns: Vec<Option<&str>> = chapter
+            .paragraphs
+            .iter()
+            .map(|p| own_kind(p, lex))
+            .collect();
         let inherited = chapter
             .heading
             .as_ref()
             .and_then(|h| chapter_kind(lex, &h.text))
-            .filter(|_| {
-                !chapter
-                    .paragraphs
-                    .iter()
-                    .any(|p| own_kind(p, lex).is_some())
-            });
-        for para in &chapter.paragraphs {
-            paragraph(&mut b, para, lex, inherited);
+            .filter(|_| owns.iter().all(Option::is_none));
+        for (para, own) in chapter.paragraphs.iter().zip(owns) {
+            paragraph(&mut b, para, lex, own, inherited);
         }
     }
     warnings.append(&mut b.warnings);
@@ -309,21 +309,20 @@ fn sentence_provision(b: &mut Builder<'_>, para: &Paragraph, lex: &Lexicon) {
 /// The kind a paragraph's own heading names: a section heading, or the head's office heading the list (`Аким
 /// сельского округа:`).
 fn own_kind<'a>(para: &Paragraph, lex: &'a Lexicon) -> Option<&'a str> {
-    let heading = list_heading(para)?;
-    section(lex, heading, &["para", "container"]).or_else(|| office(lex, heading))
+    let ws = heading_words(lex, list_heading(para)?);
+    best(&matches(lex, &ws, &["para", "container"]))
+        .map(|(s, _, _)| s.kind.as_str())
+        .or_else(|| office(lex, &ws))
 }
 
-/// The kind of an `office` row naming the heading's subject alone: a Russian heading's first word, one of a Kazakh
+/// The kind of an `office` row naming the heading's subject alone (`heading_words` as [`heading_words`] gives them): a Russian heading's first word, one of a Kazakh
 /// heading's first three (the subject's head noun after its genitives: `Ауылдық округінің әкімі:`, `Кеңес хатшысы
 /// … бойынша:`), not joined to another subject (`Председатель и члены … освобождаются`).
-fn office<'a>(lex: &'a Lexicon, heading: &str) -> Option<&'a str> {
-    let ws: Vec<String> = heading_words(lex, heading)
-        .into_iter()
-        .filter(|w| !w.is_empty())
-        .collect();
+fn office<'a>(lex: &'a Lexicon, heading_words: &[String]) -> Option<&'a str> {
+    let ws: Vec<&String> = heading_words.iter().filter(|w| !w.is_empty()).collect();
     let joined = |i: usize| {
         ws.get(i)
-            .is_some_and(|w| lex.phrases("conjunction").any(|c| c == w))
+            .is_some_and(|w| lex.phrases("conjunction").any(|c| c == w.as_str()))
     };
     lex.sections
         .iter()
@@ -343,12 +342,17 @@ fn office<'a>(lex: &'a Lexicon, heading: &str) -> Option<&'a str> {
 }
 
 /// The provisions of one paragraph: the lists its heading (or its items' sub-headings) name a kind for, a single
-/// statement after its heading's colon, or the paragraph itself stated as a sentence; `inherited` is the kind its
-/// chapter's heading names, which a paragraph naming none takes (each such paragraph, or each item of its list,
-/// one provision).
-fn paragraph(b: &mut Builder<'_>, para: &Paragraph, lex: &Lexicon, inherited: Option<&str>) {
+/// statement after its heading's colon, or the paragraph itself stated as a sentence. `own` is the kind its heading
+/// names ([`own_kind`]); `inherited` the kind its chapter's heading names, which a paragraph naming none takes (each
+/// such paragraph, or each item of its list, one provision).
+fn paragraph(
+    b: &mut Builder<'_>,
+    para: &Paragraph,
+    lex: &Lexicon,
+    own: Option<&str>,
+    inherited: Option<&str>,
+) {
     let heading = list_heading(para);
-    let own = own_kind(para, lex);
     let Some(kind) = own.or(inherited) else {
         match heading {
             // A list the headings do not place: said, so that a reader sees what was not read.

@@ -292,9 +292,10 @@ impl MentionReader<'_> {
     /// Every mention, in order: at each word, the first unit word that fits with a name next to it.
     fn read(&self) -> Vec<UnitMention> {
         let mut out = Vec::new();
+        let lower: Vec<&str> = self.ws.iter().map(|w| w.2.as_str()).collect();
         let mut i = 0;
         while i < self.ws.len() {
-            let fitting = self.fitting(i);
+            let fitting = self.fitting(&lower, i);
             let Some(longest) = fitting.first() else {
                 i += 1;
                 continue;
@@ -312,21 +313,13 @@ impl MentionReader<'_> {
         out
     }
 
-    /// Every unit word of the text's language that starts at word `i`, longest first (the table is sorted so).
-    fn fitting(&self, i: usize) -> Vec<&crate::lexicon::UnitWord> {
+    /// Every unit word of the text's language that starts at word `i` of the text's `lower` words, longest first (the
+    /// table is sorted so).
+    fn fitting(&self, lower: &[&str], i: usize) -> Vec<&crate::lexicon::UnitWord> {
         self.lex
             .unit_words
             .iter()
-            .filter(|u| u.phrase.lang == self.lang)
-            .filter(|u| {
-                let n = u.phrase.stems.len();
-                self.ws.len() >= i + n
-                    && u.phrase
-                        .stems
-                        .iter()
-                        .zip(&self.ws[i..i + n])
-                        .all(|(stem, w)| crate::lexicon::stem_matches(stem, &w.2))
-            })
+            .filter(|u| u.phrase.lang == self.lang && u.phrase.matches_at(lower, i))
             .collect()
     }
 

@@ -417,8 +417,8 @@ pub fn fit(examples: &[&Example], settings: &Settings, lex: &Lexicon) -> LinearM
             (p / (1.0 - p)).ln()
         })
         .collect();
-    // Several passes in different orders, their weights averaged: one example more or less reshuffles a single
-    // pass's order and moves the weights; the average moves less.
+    // Several fits in different orders of the examples, their weights averaged: one example more or less
+    // reshuffles a single fit's order and moves its weights; the average moves less.
     let runs = settings.orders.max(1);
     let mut fitted = AdaGrad::new(index.len(), bias.clone());
     fitted.train(&rows, settings, 0);
