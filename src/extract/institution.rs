@@ -307,7 +307,12 @@ fn defined_name(doc: &Document, lex: &Lexicon) -> Option<Organisation> {
                 .phrases("defined_as")
                 .filter_map(|d| lower.find(d))
                 .min()?;
-            let name = collapse(&head[..at]);
+            let short = collapse(&head[..at]);
+            let name = doc
+                .title
+                .as_ref()
+                .and_then(|t| in_full(&short, &t.text, lex))
+                .unwrap_or(short);
             let words = name.split_whitespace().count();
             let capital = name.chars().next().is_some_and(char::is_uppercase);
             (capital && (2..=20).contains(&words) && !name.contains(['.', ';', ':', '«', '"']))
@@ -318,6 +323,51 @@ fn defined_name(doc: &Document, lex: &Lexicon) -> Option<Organisation> {
                     enterprise: false,
                 })
         })
+}
+
+/// A name the first paragraph defines in short (`Совет по связям …`, `Облыс әкімінің жанындағы … Кеңес`) as the
+/// regulation's title writes it in full (`ПОЛОЖЕНИЕ о Совете по связям … при акиме Акмолинской области`, `Ақмола
+/// облысы әкімінің жанындағы … Кеңесі туралы ЕРЕЖЕ`): the title's words around the name's, up to the words that
+/// frame a title (the regulation's word, `о`, `туралы` of keywords.tsv). Words sharing their first four letters
+/// or more and differing in endings of up to three letters are one word (a case or possessive ending). The name
+/// keeps its own forms, save its first word where the title puts words before it (`облысы` after `Ақмола`). None
+/// when the title adds nothing.
+fn in_full(name: &str, title: &str, lex: &Lexicon) -> Option<String> {
+    let bare = |w: &str| lowercase(w.trim_matches(|c: char| !c.is_alphanumeric()));
+    let same = |a: &str, b: &str| {
+        let (a, b) = (bare(a), bare(b));
+        let common = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
+        a == b
+            || (common >= 4 && a.chars().count() - common <= 3 && b.chars().count() - common <= 3)
+    };
+    let frame = |w: &str| {
+        let w = bare(w);
+        ["regulation_title_word", "title_end", "title_first_word"]
+            .iter()
+            .any(|k| lex.phrases(k).any(|p| p == w))
+    };
+    let tw: Vec<&str> = title.split_whitespace().collect();
+    let nw: Vec<&str> = name.split_whitespace().collect();
+    let s = (0..(tw.len() + 1).saturating_sub(nw.len()))
+        .find(|&s| nw.iter().zip(&tw[s..]).all(|(a, b)| same(a, b)))?;
+    let (before, after) = (&tw[..s], &tw[s + nw.len()..]);
+    let pre = &before[before.iter().rposition(|w| frame(w)).map_or(0, |k| k + 1)..];
+    let post = &after[..after.iter().position(|w| frame(w)).unwrap_or(after.len())];
+    if (pre.is_empty() && post.is_empty()) || pre.len() > 4 || post.len() > 8 {
+        return None;
+    }
+    let mut words: Vec<&str> = pre.to_vec();
+    words.extend(
+        nw.iter()
+            .enumerate()
+            .map(|(k, w)| if k == 0 && !pre.is_empty() { tw[s] } else { w }),
+    );
+    words.extend(post);
+    let full = words.join(" ");
+    Some(
+        full.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '»' && c != ')')
+            .to_string(),
+    )
 }
 
 /// The first paragraph whose first line holds a phrase of `key`.

@@ -148,14 +148,32 @@ fn date_and_number(requisites: &[&Block], lex: &Lexicon) -> (Option<String>, Opt
         .find(|b| !dates::dates(&b.text, lex).is_empty());
     let date = dated.and_then(|b| dates::dates(&b.text, lex).into_iter().next().map(|d| d.iso));
     let number = dated
-        .and_then(|b| dates::numbers(&b.text).into_iter().next())
+        .and_then(|b| act_numbers(&b.text, lex).next())
         .or_else(|| {
             requisites
                 .iter()
-                .find_map(|b| dates::numbers(&b.text).into_iter().next())
-        })
-        .map(|n| n.0);
+                .find_map(|b| act_numbers(&b.text, lex).next())
+        });
     (date, number)
+}
+
+/// The act numbers of a requisites text, without an annex's own number (`Приложение № 1 к решению … № 11`,
+/// `… № 11 шешіміне № 1 қосымша`): a number right after or right before an `annex_word` of keywords.tsv.
+fn act_numbers<'t>(text: &'t str, lex: &'t Lexicon) -> impl Iterator<Item = String> + 't {
+    let lower = lower_same_len(text);
+    dates::numbers(text)
+        .into_iter()
+        .filter_map(move |(n, start, end)| {
+            let before = lower[..start].trim_end();
+            let after = lower[end..].trim_start();
+            let annex = lex.phrases("annex_word").any(|w| {
+                before.ends_with(w)
+                    || after
+                        .strip_prefix(w)
+                        .is_some_and(|r| !r.starts_with(char::is_alphanumeric))
+            });
+            (!annex).then_some(n)
+        })
 }
 
 /// The type of the approving act: its issuer's, else a maslikhat's decision when the preamble names a maslikhat or

@@ -347,6 +347,64 @@ impl<'a> Parser<'a> {
     /// Header, preamble, points, signatures, stamp and title. Returns the index (in `self.lines`) where the
     /// regulation's body starts.
     fn resolution_part(&mut self) -> usize {
+        let body = self.resolution_and_title();
+        if self.doc.title.is_some() {
+            return body;
+        }
+        self.later_title(body).unwrap_or(body)
+    }
+
+    /// Where another annex (a body's composition, its structure) comes before the regulation, the regulation's
+    /// title is the first later heading that names one (`# ПОЛОЖЕНИЕ о …`, `## … туралы ЕРЕЖЕ`: the first or last
+    /// word a `regulation_title_word` of keywords.tsv). The lines before it are set aside as that other annex; the
+    /// approval stamp right above the title becomes the stamp where none was read (the act's own stamp stays: a
+    /// later annex's stamp may name the act that last amended that annex). None when no later heading names one.
+    fn later_title(&mut self, from: usize) -> Option<usize> {
+        let j = (from..self.lines.len())
+            .find(|&j| self.lines[j].heading > 0 && self.names_regulation(&self.lines[j]))?;
+        let body = self.title_from(j, false);
+        self.doc.title.as_ref()?;
+        let mut k = j;
+        while k > from && self.lines[k - 1].quoted {
+            k -= 1;
+        }
+        let aside_to = if self.doc.stamp.is_some() { j } else { k };
+        for m in from..aside_to {
+            let b = self.line_block(&self.lines[m]);
+            self.doc.unplaced.push(b);
+        }
+        if k > from {
+            let idx = self.lines[from].index;
+            let message = format!(
+                "{} lines of another annex before the regulation's title set aside",
+                k - from
+            );
+            self.issue(idx, message);
+        }
+        if aside_to < j {
+            self.stamp(k);
+        }
+        Some(body)
+    }
+
+    /// Whether a line's first or last word is the word for a regulation or charter (`ПОЛОЖЕНИЕ`, `ЕРЕЖЕСІ`), as in
+    /// a regulation's title and not in a chapter about its general provisions (`Общие положения`).
+    fn names_regulation(&self, l: &Line) -> bool {
+        let lower = self.lower(l);
+        let mut words = lower
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty());
+        let first = words.next();
+        let last = words.next_back().or(first);
+        let named = [first, last]
+            .into_iter()
+            .flatten()
+            .any(|w| self.lex.phrases("regulation_title_word").any(|p| p == w));
+        named
+    }
+
+    /// The resolution's parts and the title that follows them.
+    fn resolution_and_title(&mut self) -> usize {
         let n = self.lines.len();
         let preamble_end = (0..n.min(60))
             .find(|&i| {
@@ -423,13 +481,15 @@ impl<'a> Parser<'a> {
                     continue;
                 }
             }
-            // A line running on from the previous point (no blank line between, not a signature), or the text a
-            // point introduces with a colon (`1. Внести в решение … следующее изменение:` and its new wording).
+            // A line running on from the previous point (no blank line between, not a signature), the text a point
+            // introduces with a colon (`1. Внести в решение … следующее изменение:` and its new wording), or the
+            // point's numbered items (`2. Акимам всех уровней:` / `1) …` / `2) …`).
             let introduced = self
                 .doc
                 .points
                 .last()
-                .is_some_and(|p| p.block.text.trim_end().ends_with(':'));
+                .is_some_and(|p| p.block.text.trim_end().ends_with(':'))
+                || item_mark(t).is_some();
             if (!l.after_blank || introduced)
                 && !self.doc.points.is_empty()
                 && l.heading == 0
@@ -562,7 +622,9 @@ impl<'a> Parser<'a> {
                 continue;
             }
             let mut last = i;
-            while !has_quoted_name(&self.norm.text[self.lines[i].start..self.lines[last].end])
+            // A title marked as a heading is whole on its line: the text below it is the body.
+            while self.lines[i].heading == 0
+                && !has_quoted_name(&self.norm.text[self.lines[i].start..self.lines[last].end])
                 && last + 1 < n
                 && last < i + 3
             {
@@ -749,8 +811,15 @@ impl<'a> Parser<'a> {
             .and_then(|c| c.0.parse::<u32>().ok())
             .is_some_and(|m| m == st.expected_par || m == st.expected_par + 1);
         let as_heading = l.heading > 0;
+        // In `1.1.` numbering a heading `3. …` whose next numbered line (a lead-in may stand between) is `3.1.` opens
+        // chapter 3, whatever paragraph was expected.
+        let opens_its_own = self.lines[i + 1..]
+            .iter()
+            .take(3)
+            .find_map(|nl| para_parts(self.text(nl)))
+            .is_some_and(|(m, _)| m.strip_prefix(num).is_some_and(|r| r.starts_with('.')));
         ((number == st.expected_chapter && no_end_punct && short && (next_is_par || as_heading))
-            || (as_heading && number != st.expected_par))
+            || (as_heading && (number != st.expected_par || opens_its_own)))
             .then(|| (num.to_string(), rest))
     }
 
