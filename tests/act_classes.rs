@@ -302,3 +302,56 @@ fn an_act_kept_as_an_act_keeps_its_links_and_holds_no_regulation() {
         );
     }
 }
+
+/// A point that repeals the acts an annex lists (`3. Признать утратившими силу некоторые решения … согласно
+/// приложению 3`, `3. Осы шешімнің 3-қосымшасына сәйкес … күші жойылды деп танылсын`) repeals the acts of that
+/// annex (`Перечень признанных утратившими силу …`), in both languages, and the annex is not read again as the
+/// text's own citations (a 2023 Akkol district decision on land zones, of the dev part). Of its three acts, the two
+/// amending decisions are read with the date and number of the act their title amends (their title's closing quote
+/// is shared with the inner title's, so the title is not found): only the first is checked by its requisites.
+#[test]
+fn a_point_repeals_the_acts_its_annex_lists() {
+    let lex = Lexicon::get();
+    let dir = fixtures().join(
+        "dev/local-akmola/08-local-decisions/152-akmolinskoi-oblasti/15200400-akkolskogo-raiona/2023/\
+         0831-ob-utverzhdenii-proekta-skhemy-zonirovaniia-zemel-granits-otseno-185963",
+    );
+    for file in ["rus.md", "kaz.md"] {
+        let text = std::fs::read_to_string(dir.join(file)).unwrap();
+        let norm = akimat_kg::normalize::normalize(&text);
+        let doc = akimat_kg::parse::parse(&norm, lex);
+        let e = akimat_kg::extract::extract(&doc, &norm, &text, lex, None).unwrap();
+        let repealed: Vec<String> = e
+            .resolution
+            .as_ref()
+            .unwrap()
+            .repeals
+            .iter()
+            .map(|a| {
+                format!(
+                    "{} {}",
+                    a.date.as_deref().unwrap_or("-"),
+                    a.number.as_deref().unwrap_or("-")
+                )
+            })
+            .collect();
+        assert!(
+            repealed.contains(&"2015-11-12 С 51-3".to_string()),
+            "{file}: {repealed:?}"
+        );
+        let from_annex: Vec<&str> = e
+            .citations
+            .iter()
+            .filter(|c| c.relation == akimat_kg::extract::Relation::Repeals)
+            .map(|c| c.citation.text.as_str())
+            .collect();
+        assert_eq!(from_annex.len(), 3, "{file}: {from_annex:?}");
+        assert!(
+            e.citations
+                .iter()
+                .all(|c| c.relation == akimat_kg::extract::Relation::Repeals
+                    || !c.citation.text.contains("С 51-3")),
+            "{file}"
+        );
+    }
+}

@@ -1,9 +1,10 @@
-//! One test per layout feature of the country's regulations, each on the real act of `data/country/` (dev part of
-//! the split) that showed it: lists under every heading phrasing, mission as a sentence, old numbering under Roman
-//! chapters, acts with no enacting words, akims' decisions, signatures as separate bold lines, registration details
-//! in brackets, act numbers with session and convocation marks, chapters whose heading gives the kind, lists headed
-//! by their purpose before their kind, the head's office heading its powers, a regulation after another annex,
-//! annex numbers in stamps, and points with numbered items.
+//! One test per layout feature of the country's regulations, each on the real act that showed it, of
+//! `data/country/` or of `tests/fixtures/acts/dev/` (the dev part of the split): lists under every heading
+//! phrasing, mission as a sentence, old numbering under Roman chapters, acts with no enacting words, akims'
+//! decisions, signatures as separate bold lines, registration details in brackets, act numbers with session and
+//! convocation marks, chapters whose heading gives the kind, lists headed by their purpose before their kind, the
+//! head's office heading its powers, a regulation after another annex, annex numbers in stamps, points with numbered
+//! items, numbered headings over their own sub-numbers, and titles marked as headings.
 
 mod common;
 use akimat_kg::extract::Extraction;
@@ -391,4 +392,31 @@ fn points_with_numbered_items() {
     let names: Vec<&str> = r.signatories.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["Б. Сапарбаев"]);
     assert!(r.controlled_by.is_some(), "{r:?}");
+}
+
+/// `1.1.` numbering under headings marked `##`: a heading `3. Права и полномочия Комиссии` whose next numbered line
+/// is `3.1.` opens chapter 3 (even where a mistyped heading before it, `2.З.`, left paragraph 3 expected), so its
+/// paragraphs are the commission's rights (a 1998 akim's decision of the dev part's act fixtures).
+#[test]
+fn a_numbered_heading_over_its_own_sub_numbers_opens_a_chapter() {
+    let e = act_in("tests/fixtures/acts/dev/local-mangystau", "638", "rus.md");
+    let rights: Vec<(String, String)> = numbered(&e, "3.");
+    assert!(rights.len() >= 3, "{rights:?}");
+    assert!(rights.iter().all(|(kind, _)| kind == "Right"), "{rights:?}");
+}
+
+/// A regulation's title marked as a heading is the heading's line alone: the sentence below it (`Настоящее положение
+/// разработано на основании … "Инструкции по организации …"`) is the body, and the instruction it cites is not
+/// taken for the institution (a 2003 akim's decision of the dev part's act fixtures).
+#[test]
+fn a_heading_title_is_not_joined_with_the_text_below() {
+    let e = act_in("tests/fixtures/acts/dev/local-mangystau", "16362", "rus.md");
+    let title = e.title.as_deref().unwrap_or_default();
+    assert!(
+        title.starts_with("ПОЛОЖЕНИЕ об областных службах"),
+        "{title}"
+    );
+    assert!(!title.contains("Настоящее положение"), "{title}");
+    let name = e.institution.as_ref().map(|i| i.org.name.as_str());
+    assert!(!name.unwrap_or_default().contains("Инструкции"), "{name:?}");
 }

@@ -295,6 +295,7 @@ pub fn extract(
         },
         citations: Vec::new(),
         not_cited: Vec::new(),
+        repeal_annex: None,
     };
     citer.header(doc);
     citer.resolution(doc);
@@ -362,6 +363,8 @@ struct Citer<'a> {
     ctx: Context<'a>,
     citations: Vec<CitationAt>,
     not_cited: Vec<Mention>,
+    /// The annex listing the acts a point repeals (see [`Citer::repeal_annex`]), as a byte range.
+    repeal_annex: Option<(usize, usize)>,
 }
 
 impl Citer<'_> {
@@ -440,7 +443,35 @@ impl Citer<'_> {
                 &resolution_from,
                 relation,
             );
+            if relation == Relation::Repeals
+                && self.repeal_annex.is_none()
+                && lex.has("annex_ref", &lower)
+            {
+                self.repeal_annex = self.repeal_annex(point.block.end);
+                if let Some((start, end)) = self.repeal_annex {
+                    self.cite(start, end, &resolution_from, Relation::Repeals);
+                }
+            }
         }
+    }
+
+    /// The annex a repealing point refers its list to (`… согласно приложению 3 к настоящему решению`, `Осы
+    /// шешімнің 3-қосымшасына сәйкес …`: an `annex_ref` of keywords.tsv): the lines after the first heading below
+    /// the points that names repealed acts (`Перечень признанных утратившими силу …`, `… күші жойылды деп танылған
+    /// тізбесі`: a `repealed_list` phrase), up to the next heading or approval stamp.
+    fn repeal_annex(&self, after: usize) -> Option<(usize, usize)> {
+        let (lex, norm) = (self.ctx.lex, self.norm);
+        let lines = &norm.lines;
+        let h = lines.iter().position(|l| {
+            l.start >= after
+                && l.heading > 0
+                && lex.has("repealed_list", &lowercase(&norm.text[l.start..l.end]))
+        })?;
+        let end = lines[h + 1..]
+            .iter()
+            .find(|l| l.heading > 0 || l.quoted)
+            .map_or(norm.text.len(), |l| l.start);
+        Some((lines[h].end, end))
     }
 
     /// The regulation's paragraphs, each citation in the provision it stands in, and the rest of its text.
@@ -452,9 +483,14 @@ impl Citer<'_> {
                 .map(CitedFrom::Provision)
                 .unwrap_or(CitedFrom::Regulation)
         };
+        // The annex of repealed acts was read with the points that refer to it.
+        let annex = self.repeal_annex;
+        let outside = |s: usize, e: usize| annex.is_none_or(|(a, b)| e <= a || s >= b);
         for para in doc.paragraphs() {
             let (s, e) = paragraph_span(para);
-            self.cite(s, e, &provision_of, Relation::Cites);
+            if outside(s, e) {
+                self.cite(s, e, &provision_of, Relation::Cites);
+            }
         }
         // The title, the chapter headings and the lines the parser could not place are read too, so that every word
         // naming an act type is accounted for.
@@ -464,7 +500,7 @@ impl Citer<'_> {
             .iter()
             .chain(doc.chapters.iter().filter_map(|c| c.heading.as_ref()))
             .chain(&doc.unplaced);
-        for b in other_blocks {
+        for b in other_blocks.filter(|b| outside(b.start, b.end)) {
             self.cite(b.start, b.end, &regulation_from, Relation::Cites);
         }
     }
