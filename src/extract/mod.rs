@@ -363,7 +363,7 @@ struct Citer<'a> {
     ctx: Context<'a>,
     citations: Vec<CitationAt>,
     not_cited: Vec<Mention>,
-    /// The annex listing the acts a point repeals (see [`Citer::repeal_annex`]), as a byte range.
+    /// The annex listing the acts a point repeals (see [`Citer::annex_of_repeals`]), as a byte range.
     repeal_annex: Option<(usize, usize)>,
 }
 
@@ -447,7 +447,7 @@ impl Citer<'_> {
                 && self.repeal_annex.is_none()
                 && lex.has("annex_ref", &lower)
             {
-                self.repeal_annex = self.repeal_annex(point.block.end);
+                self.repeal_annex = self.annex_of_repeals(point.block.end);
                 if let Some((start, end)) = self.repeal_annex {
                     self.cite(start, end, &resolution_from, Relation::Repeals);
                 }
@@ -459,7 +459,7 @@ impl Citer<'_> {
     /// шешімнің 3-қосымшасына сәйкес …`: an `annex_ref` of keywords.tsv): the lines after the first heading below
     /// the points that names repealed acts (`Перечень признанных утратившими силу …`, `… күші жойылды деп танылған
     /// тізбесі`: a `repealed_list` phrase), up to the next heading or approval stamp.
-    fn repeal_annex(&self, after: usize) -> Option<(usize, usize)> {
+    fn annex_of_repeals(&self, after: usize) -> Option<(usize, usize)> {
         let (lex, norm) = (self.ctx.lex, self.norm);
         let lines = &norm.lines;
         let h = lines.iter().position(|l| {
