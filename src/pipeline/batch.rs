@@ -152,8 +152,6 @@ pub fn ingest_files(
         .collect();
     report.same_graph = same_graph;
     report.aligned = aligned.into_inner();
-    // Tallies a bulk load could not write are recounted now, and a failure to do so is the run's error.
-    store.settle_tallies()?;
     Ok(report)
 }
 
@@ -395,11 +393,7 @@ fn report(
     waiting: Vec<(PathBuf, usize, ExtractionSummary)>,
     done: &Sender<(PathBuf, IngestStatus)>,
 ) {
-    // Stored documents whose tallies are pending are stored: the run recounts at its end (`ingest_files`).
-    let result = match result {
-        Err(StoreError::TalliesPending(_)) => Ok(()),
-        other => other.map_err(|e| e.to_string()),
-    };
+    let result = result.map_err(|e| e.to_string());
     let documents = waiting.len();
     for (path, quads, summary) in waiting {
         let outcome = match &result {

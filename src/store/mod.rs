@@ -6,8 +6,6 @@
 //! metadata graph (`<base>graph/meta`) says which graph came from which file. The default graph is kept equal to
 //! the union of all named graphs, as a set (see [`sync_union`]).
 
-pub mod tally;
-
 use crate::rdf::iri::{meta_graph, Base};
 use crate::rdf::vocab::{term, AKG, PROV};
 use oxigraph::model::{GraphName, GraphNameRef, NamedNode, NamedNodeRef, Quad, Term};
@@ -42,10 +40,6 @@ pub enum StoreError {
         /// The store folder.
         path: PathBuf,
     },
-    /// The documents were stored but their competence tallies could not be written; they stay marked pending
-    /// and the next writer to open the store recounts them.
-    #[error("the documents were stored, but their competence tallies could not be written ({0}); they are recounted when the store is next opened for writing")]
-    TalliesPending(String),
     /// A bulk load failed; none of its documents was stored.
     #[error("the bulk load of {documents} documents failed, none of them was stored: {message}")]
     Bulk {
@@ -78,8 +72,6 @@ pub struct BulkAdd<'a> {
     graphs: std::collections::HashSet<String>,
     quads: usize,
     failed: Option<String>,
-    /// The bodies whose competence tallies the documents added touch ([`tally`]).
-    touched: tally::Touched,
 }
 
 impl BulkAdd<'_> {
@@ -107,13 +99,6 @@ impl BulkAdd<'_> {
         self.quads += doc.quads.len() + doc.provenance.len();
         if self.buffer.capacity() == 0 {
             self.buffer.reserve_exact(BULK_CHUNK + BULK_SLACK);
-        }
-        if self.graphs.is_empty() {
-            // Removed once the tallies of the batch are written: a process killed in between leaves it.
-            self.buffer.extend(tally::pending_mark(&self.kg.tallies));
-        }
-        for q in &doc.quads {
-            self.touched.note(q.as_ref());
         }
         for q in doc.quads.into_iter().chain(doc.provenance) {
             let union = Quad::new(
@@ -166,8 +151,7 @@ impl BulkAdd<'_> {
         Ok(())
     }
 
-    /// Writes every document added, in one atomic step, or none; then the competence tallies of the bodies they
-    /// touch ([`tally::refresh_after_bulk`]).
+    /// Writes every document added, in one atomic step, or none.
     pub fn commit(mut self) -> Result<(), StoreError> {
         if let Some(message) = self.failed.take() {
             return Err(StoreError::Bulk {
@@ -178,9 +162,6 @@ impl BulkAdd<'_> {
         self.hand_over()?;
         if let Some(loader) = self.loader.take() {
             loader.commit()?;
-            let touched = std::mem::take(&mut self.touched);
-            tally::refresh_after_bulk(&self.kg.store, &self.kg.tallies, touched)
-                .map_err(|e| StoreError::TalliesPending(e.to_string()))?;
         }
         Ok(())
     }
@@ -216,8 +197,6 @@ pub struct DocumentRecord {
 pub struct KgStore {
     store: Store,
     meta: NamedNode,
-    /// The graphs of the competence tallies and their record ([`tally`]).
-    tallies: tally::Graphs,
     path: PathBuf,
 }
 
@@ -240,7 +219,6 @@ impl KgStore {
         Ok(KgStore {
             store,
             meta: NamedNode::new_unchecked(meta_graph(base)),
-            tallies: tally::Graphs::new(base),
             path: path.to_path_buf(),
         })
     }
@@ -263,7 +241,6 @@ impl KgStore {
         Ok(KgStore {
             store,
             meta: NamedNode::new_unchecked(meta_graph(base)),
-            tallies: tally::Graphs::new(base),
             path: path.to_path_buf(),
         })
     }
@@ -376,11 +353,7 @@ impl KgStore {
         }
         graphs.sort();
         graphs.dedup();
-        graphs.retain(|g| {
-            !g.ends_with("/graph/ontology")
-                && !g.ends_with("/graph/gazetteer")
-                && !g.ends_with("/graph/aggregates")
-        });
+        graphs.retain(|g| !g.ends_with("/graph/ontology") && !g.ends_with("/graph/gazetteer"));
         let mut out = Vec::new();
         for g in graphs {
             if let Some(r) = self.record(&g)? {
@@ -423,7 +396,6 @@ impl KgStore {
     /// language versions of one act, when one is aligned with the other).
     pub fn replace_documents(&self, docs: &[(&str, &[Quad], &[Quad])]) -> Result<(), StoreError> {
         let mut t = self.store.start_transaction()?;
-        let mut touched = tally::Touched::default();
         for (graph, quads, provenance) in docs {
             let g = NamedNode::new_unchecked(*graph);
             let old = document_quads(&t, g.as_ref(), self.meta.as_ref())?;
@@ -432,10 +404,10 @@ impl KgStore {
             for q in quads.iter().chain(provenance.iter()) {
                 t.insert(q);
             }
-            note_changes(&mut touched, &old, quads);
             sync_union(&mut t, &old, quads.iter().chain(provenance.iter()))?;
         }
-        self.commit_with_tallies(t, touched)
+        t.commit()?;
+        Ok(())
     }
 
     /// Starts adding documents whose graphs the store does not hold yet through Oxigraph's bulk loader; see
@@ -448,7 +420,6 @@ impl KgStore {
             graphs: std::collections::HashSet::new(),
             quads: 0,
             failed: None,
-            touched: tally::Touched::default(),
         }
     }
 
@@ -462,25 +433,8 @@ impl KgStore {
         t.remove_named_graph(g.as_ref())?;
         remove_record(&mut t, g.as_ref(), self.meta.as_ref())?;
         sync_union(&mut t, &old, std::iter::empty())?;
-        let mut touched = tally::Touched::default();
-        old.iter().for_each(|q| touched.note(q.as_ref()));
-        self.commit_with_tallies(t, touched)?;
-        Ok(existed)
-    }
-
-    /// Recounts the competence tallies a transaction's writes touched, inside it, and commits it; when it touched
-    /// every body (a weight changed), recounts them all after the commit ([`tally::settle`]).
-    fn commit_with_tallies(
-        &self,
-        mut t: oxigraph::store::Transaction<'_>,
-        touched: tally::Touched,
-    ) -> Result<(), StoreError> {
-        let settle = tally::refresh_in(&mut t, &self.tallies, touched)?;
         t.commit()?;
-        if settle {
-            tally::settle(&self.store, &self.tallies)?;
-        }
-        Ok(())
+        Ok(existed)
     }
 
     /// Makes sure the store can take documents of this version: refuses a store of an older layout
@@ -525,22 +479,7 @@ impl KgStore {
         }
         self.ensure_ontology(base)?;
         self.ensure_gazetteer(base, lex)?;
-        // Tallies a killed run left pending, or a store made before they existed.
-        tally::settle(&self.store, &self.tallies)?;
         Ok(())
-    }
-
-    /// Whether the competence tallies may be out of date ([`tally::needs_settling`]).
-    pub fn tallies_stale(&self) -> Result<bool, StoreError> {
-        Ok(tally::needs_settling(
-            &self.store,
-            &self.tallies.aggregates,
-        )?)
-    }
-
-    /// Recounts the competence tallies if they may be out of date ([`tally::settle`]); whether it did.
-    pub fn settle_tallies(&self) -> Result<bool, StoreError> {
-        Ok(tally::settle(&self.store, &self.tallies)?)
     }
 
     /// Removes every graph and record: the store is left empty, as a new one (for `ingest --rebuild`).
@@ -723,27 +662,13 @@ fn sync_union<'q>(
     Ok(())
 }
 
-/// Notes for the tallies the quads a replacement removes or adds (those in both change nothing).
-fn note_changes(touched: &mut tally::Touched, old: &[Quad], new: &[Quad]) {
-    let before: std::collections::HashSet<&Quad> = old.iter().collect();
-    let after: std::collections::HashSet<&Quad> = new.iter().collect();
-    old.iter()
-        .filter(|q| !after.contains(q))
-        .chain(new.iter().filter(|q| !before.contains(q)))
-        .for_each(|q| touched.note(q.as_ref()));
-}
-
 /// Brings the default graph back to the union, as a set, of the named graphs after writes that did not keep it so
 /// (a SPARQL update through the server): removes default-graph triples no named graph holds and adds named-graph
-/// triples the default graph lacks, inside the writer's transaction, then recounts the competence tallies of the
-/// bodies the changed triples touch ([`tally::refresh_in`]). Reads the whole store; meant for small corrections.
-/// Returns the numbers of triples removed and added, and whether every tally is to be recounted after the commit
-/// ([`tally::settle`]).
+/// triples the default graph lacks, inside the writer's transaction. Reads the whole store; meant for small
+/// corrections. Returns the numbers of triples removed and added.
 pub fn resync_union(
     t: &mut oxigraph::store::Transaction<'_>,
-    base: &Base,
-) -> Result<(usize, usize, bool), StoreError> {
-    let mut touched = tally::Touched::default();
+) -> Result<(usize, usize), StoreError> {
     let defaults: Vec<Quad> = t
         .quads_for_pattern(None, None, None, Some(GraphNameRef::DefaultGraph))
         .collect::<Result<_, _>>()?;
@@ -760,7 +685,6 @@ pub fn resync_union(
             .any(|other| !other.graph_name.is_default_graph());
         if !held {
             t.remove(q);
-            touched.note(q.as_ref());
             removed += 1;
         }
     }
@@ -775,12 +699,10 @@ pub fn resync_union(
         let in_default = triple.as_ref().in_graph(GraphNameRef::DefaultGraph);
         if !t.contains(in_default)? {
             t.insert(in_default);
-            touched.note(in_default);
             added += 1;
         }
     }
-    let settle = tally::refresh_in(t, &tally::Graphs::new(base), touched)?;
-    Ok((removed, added, settle))
+    Ok((removed, added))
 }
 
 fn remove_record(
@@ -795,11 +717,6 @@ fn remove_record(
         t.remove(q);
     }
     Ok(())
-}
-
-/// The IRI of the graph holding the competence tallies ([`tally`]).
-pub fn aggregates_graph(base: &Base) -> String {
-    base.iri("graph/aggregates")
 }
 
 /// The IRI of the graph holding the project's ontology and schemes.
