@@ -33,10 +33,12 @@ for n in "${sizes[@]}"; do
   for r in $(seq "$runs"); do
     rm -rf "$work/store-$n"
     /usr/bin/time -f "%e %M" -o "$work/time" "$bin" --store "$work/store-$n" ingest --quiet "$corpus" >"$work/ingest.log" 2>&1 || true
-    tail -1 "$work/ingest.log" | grep -q " 0 failed" || { tail -3 "$work/ingest.log"; exit 1; }
+    # The summary line (`N files: … 0 failed; …`), which other lines may follow.
+    summary="$(grep -E '^[0-9]+ files: ' "$work/ingest.log" | tail -1)"
+    grep -q " 0 failed" <<<"$summary" || { tail -3 "$work/ingest.log"; exit 1; }
     read -r wall rss <"$work/time"
     # The run ends by compacting the store (it says how long that took): the time without it is kept as well.
-    compaction="$(tail -1 "$work/ingest.log" | sed -n 's/.*store compacted in \([0-9.]*\) s.*/\1/p')"
+    compaction="$(sed -n 's/.*store compacted in \([0-9.]*\) s.*/\1/p' <<<"$summary")"
     walls+=("$wall"); rsss+=("$rss"); bares+=("$(echo "$wall - ${compaction:-0}" | bc -l)")
   done
   wall="$(printf '%s\n' "${walls[@]}" | median)"
