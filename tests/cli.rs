@@ -269,12 +269,37 @@ fn query_errors_name_the_query_and_export_formats_parse() {
         &[
             "query",
             "-e",
-            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g NOT IN (<https://w3id.org/akimat-kg/graph/ontology>, <https://w3id.org/akimat-kg/graph/gazetteer>)) }",
+            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g NOT IN (<https://w3id.org/akimat-kg/graph/ontology>, <https://w3id.org/akimat-kg/graph/gazetteer>, <https://w3id.org/akimat-kg/graph/aggregates>)) }",
             "--format",
             "csv",
         ],
     );
     // Only the metadata graph remains, holding the records of the ontology and gazetteer graphs (three triples
-    // each) and the store's format.
-    assert_eq!(text(&q).0.lines().nth(1), Some("7"));
+    // each), the store's format and the aggregate graph's digest.
+    assert_eq!(text(&q).0.lines().nth(1), Some("8"));
+    // That digest is the sum over no tally: the removal took back exactly what the ingest added.
+    let q = kg(
+        &store,
+        &[
+            "query",
+            "-e",
+            "SELECT ?d WHERE { GRAPH <https://w3id.org/akimat-kg/graph/meta> { <https://w3id.org/akimat-kg/graph/aggregates> <https://w3id.org/akimat-kg/ontology#sourceDigest> ?d } }",
+            "--format",
+            "csv",
+        ],
+    );
+    let zero = format!("tally-sum:{}", "0".repeat(32));
+    assert_eq!(text(&q).0.lines().nth(1), Some(zero.as_str()));
+    // No tally is left of the removed body: the aggregate graph holds the version of its layout alone.
+    let q = kg(
+        &store,
+        &[
+            "query",
+            "-e",
+            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/akimat-kg/graph/aggregates> { ?s ?p ?o } }",
+            "--format",
+            "csv",
+        ],
+    );
+    assert_eq!(text(&q).0.lines().nth(1), Some("1"));
 }

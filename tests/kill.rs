@@ -10,7 +10,7 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-/// Quads per document graph (the metadata and ontology graphs left out).
+/// Quads per document graph (the metadata, ontology, gazetteer and aggregate graphs left out).
 fn graphs(store: &Path) -> BTreeMap<String, u64> {
     server::graph_counts(store)
         .into_iter()
@@ -18,8 +18,40 @@ fn graphs(store: &Path) -> BTreeMap<String, u64> {
             !g.ends_with("graph/meta")
                 && !g.ends_with("graph/ontology")
                 && !g.ends_with("graph/gazetteer")
+                && !g.ends_with("graph/aggregates")
         })
         .collect()
+}
+
+/// The ready-made competence queries, which read the tallies, give the CSV their provision-counting originals
+/// (`tests/fixtures/tallies/`) give on a store.
+fn tallied_as_counted(store: &Path) {
+    for name in [
+        "competence-profile.rq",
+        "competence-matrix.rq",
+        "competence-gaps.rq",
+        "provisions-by-kind.rq",
+    ] {
+        let csv = |file: std::path::PathBuf| {
+            server::query_csv(store, &std::fs::read_to_string(file).unwrap())
+        };
+        let tallied = csv(root().join("queries").join(name));
+        let counted = csv(root().join("tests/fixtures/tallies").join(name));
+        assert!(
+            tallied.lines().count() > 300,
+            "{name}: {} lines",
+            tallied.lines().count()
+        );
+        assert_eq!(tallied, counted, "queries/{name}");
+    }
+}
+
+/// Quads of the graph of competence tallies.
+fn tallies(store: &Path) -> Option<u64> {
+    server::graph_counts(store)
+        .into_iter()
+        .find(|(g, _)| g.ends_with("graph/aggregates"))
+        .map(|(_, n)| n)
 }
 
 /// Starts `ingest` and kills it (SIGKILL) once `after` documents were reported stored; returns how many were.
@@ -104,6 +136,7 @@ fn a_killed_ingest_leaves_every_document_whole_and_a_rerun_finishes() {
     server::ingest(&reference, &folder);
     let news = graphs(&reference);
     assert_eq!(news.len(), 300);
+    tallied_as_counted(&reference);
 
     // Killed three times while storing new documents.
     let store = dir.path().join("store");
@@ -127,6 +160,9 @@ fn a_killed_ingest_leaves_every_document_whole_and_a_rerun_finishes() {
         "{summary}"
     );
     assert_eq!(graphs(&store), news);
+    // The tallies of the bodies, recounted after the kills, are those of the clean run.
+    assert!(tallies(&reference).unwrap() > 1_000);
+    assert_eq!(tallies(&store), tallies(&reference));
 
     // Every document changed (a regenerated corpus with another seed, same paths), and killed while replacing:
     // each graph is its old version or its new one.
@@ -150,4 +186,7 @@ fn a_killed_ingest_leaves_every_document_whole_and_a_rerun_finishes() {
     for (g, n) in &news {
         assert_eq!(now.get(g), Some(n), "{g} after the rerun");
     }
+    // The regenerated files name other acts in part, whose graphs join the earlier ones rather than replace them, so
+    // the store's tallies are checked against counting its own provisions.
+    tallied_as_counted(&store);
 }

@@ -440,6 +440,20 @@ fn base(cli: &Cli) -> Result<Base> {
     Base::new(&cli.base).context("--base")
 }
 
+/// Opens the store for reading only; warns when its competence tallies may be out of date (a store made before they
+/// existed, or an ingest killed before writing them), since the competence answers read them.
+fn open_for_reading(cli: &Cli) -> Result<KgStore> {
+    let store = KgStore::open_read_only(&cli.store, &base(cli)?)?;
+    if store.tallies_stale()? {
+        eprintln!(
+            "warning: the competence tallies of the store at {} may be out of date (profiles, the matrix, gaps and \
+             provisions by kind read them); the next `akimat-kg ingest` into this store recounts them",
+            cli.store.display()
+        );
+    }
+    Ok(store)
+}
+
 fn run(cli: Cli) -> Result<ExitCode> {
     // The tables of data/ (the competence model alone is 6 MB) are loaded by the commands that read documents or
     // classify provisions, and checked before any document is read; queries, exports and the server's query
@@ -516,7 +530,7 @@ fn seconds(name: &str, v: f64, positive: bool) -> Result<std::time::Duration> {
 
 /// `stats`.
 fn stats_command(cli: &Cli) -> Result<ExitCode> {
-    let store = KgStore::open_read_only(&cli.store, &base(cli)?)?;
+    let store = open_for_reading(cli)?;
     print!("{}", crate::stats::stats(store.inner())?);
     Ok(ExitCode::SUCCESS)
 }
@@ -632,7 +646,7 @@ fn query_command(
 
 /// Runs one query on the store and writes its answer.
 fn ready_query(cli: &Cli, name: &str, text: &str, format: ResultFormat) -> Result<ExitCode> {
-    let store = KgStore::open_read_only(&cli.store, &base(cli)?)?;
+    let store = open_for_reading(cli)?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     query::run(store.inner(), text, name, format, &mut out)?;
@@ -651,7 +665,7 @@ fn output_to(output: Option<&Path>) -> Result<Box<dyn Write>> {
 
 /// `export`.
 fn export_command(cli: &Cli, format: DumpFormat, output: Option<&Path>) -> Result<ExitCode> {
-    let store = KgStore::open_read_only(&cli.store, &base(cli)?)?;
+    let store = open_for_reading(cli)?;
     let mut out = output_to(output)?;
     export(store.inner(), format.rdf(), &mut out)?;
     out.flush()?;
@@ -665,7 +679,7 @@ fn map_command(
     output: Option<&Path>,
     lang: &str,
 ) -> Result<ExitCode> {
-    let store = KgStore::open_read_only(&cli.store, &base(cli)?)?;
+    let store = open_for_reading(cli)?;
     let m = crate::competence::matrix(store.inner(), lang)?;
     let text = match format {
         MapFormat::Json => serde_json::to_string_pretty(&m)? + "\n",
@@ -689,7 +703,7 @@ fn compare_command(
     b: &str,
     format: CompareFormat,
 ) -> Result<ExitCode> {
-    let store = KgStore::open_read_only(&cli.store, &base(cli)?)?;
+    let store = open_for_reading(cli)?;
     let (a, b) = (
         crate::competence::find_body(store.inner(), a)?,
         crate::competence::find_body(store.inner(), b)?,
@@ -711,7 +725,7 @@ fn gaps_command(
     level: Option<&str>,
     format: GapsFormat,
 ) -> Result<ExitCode> {
-    let store = KgStore::open_read_only(&cli.store, &base(cli)?)?;
+    let store = open_for_reading(cli)?;
     let level = level
         .map(|l| crate::competence::level_type(l, lex))
         .transpose()?;
@@ -747,7 +761,7 @@ fn train_command(lex: &Lexicon, data: &Path, output: &Path, dry_run: bool) -> Re
 
 /// `validate`: the SHACL report and the language versions that do not pair up.
 fn validate_command(cli: &Cli, shapes: Option<&Path>) -> Result<ExitCode> {
-    let store = KgStore::open_read_only(&cli.store, &base(cli)?)?;
+    let store = open_for_reading(cli)?;
     let (text, name) = match shapes {
         Some(p) => (
             std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?,

@@ -152,6 +152,9 @@ pub fn ingest_files(
         .collect();
     report.same_graph = same_graph;
     report.aligned = aligned.into_inner();
+    // The tallies of the bodies the bulk loads touched are recounted now, once (and any a killed run left pending);
+    // a failure to do so is the run's error, and the pending mark has the next writer recount them.
+    store.settle_tallies()?;
     Ok(report)
 }
 

@@ -66,10 +66,16 @@ pub async fn run_update(
             .on_transaction(&mut t)
             .execute()
             .map_err(|e| ApiError::BadRequest(format!("update failed: {e}")))?;
-        crate::store::resync_union(&mut t).map_err(|e| {
+        let base = &job_state.options.base;
+        let (_, _, settle) = crate::store::resync_union(&mut t, base).map_err(|e| {
             ApiError::Internal(format!("update failed while re-syncing the union: {e}"))
         })?;
         t.commit().map_err(internal)?;
+        if settle {
+            // A weight or a tally itself changed: every body is recounted before the update is answered.
+            let graphs = crate::store::tally::Graphs::new(base);
+            crate::store::tally::settle(&snapshot.store, &graphs).map_err(internal)?;
+        }
         job_state.live.bump();
         Ok::<(), ApiError>(())
     })

@@ -6,6 +6,8 @@
 //! metadata graph (`<base>graph/meta`) says which graph came from which file. The default graph is kept equal to
 //! the union of all named graphs, as a set (see [`sync_union`]).
 
+pub mod tally;
+
 use crate::rdf::iri::{meta_graph, Base};
 use crate::rdf::vocab::{term, AKG, PROV};
 use oxigraph::model::{GraphName, GraphNameRef, NamedNode, NamedNodeRef, Quad, Term};
@@ -72,6 +74,8 @@ pub struct BulkAdd<'a> {
     graphs: std::collections::HashSet<String>,
     quads: usize,
     failed: Option<String>,
+    /// The bodies whose competence tallies the documents added touch ([`tally`]).
+    touched: tally::Touched,
 }
 
 impl BulkAdd<'_> {
@@ -99,6 +103,13 @@ impl BulkAdd<'_> {
         self.quads += doc.quads.len() + doc.provenance.len();
         if self.buffer.capacity() == 0 {
             self.buffer.reserve_exact(BULK_CHUNK + BULK_SLACK);
+        }
+        if self.graphs.is_empty() {
+            // Removed once the tallies of the batch are written: a process killed in between leaves it.
+            self.buffer.extend(tally::pending_mark(&self.kg.tallies));
+        }
+        for q in &doc.quads {
+            self.touched.note(q.as_ref());
         }
         for q in doc.quads.into_iter().chain(doc.provenance) {
             let union = Quad::new(
@@ -151,7 +162,11 @@ impl BulkAdd<'_> {
         Ok(())
     }
 
-    /// Writes every document added, in one atomic step, or none.
+    /// Writes every document added, in one atomic step, or none. The bodies they touch are left for
+    /// [`KgStore::settle_tallies`] to recount once, when the run's last bulk load is in: recounting after each load
+    /// would interleave transactions with the loads, and RocksDB then flushes and compacts before every ingestion
+    /// of table files (a 10,000-document ingest took several times longer). Until then the batch's pending mark
+    /// says the tallies may be out of date.
     pub fn commit(mut self) -> Result<(), StoreError> {
         if let Some(message) = self.failed.take() {
             return Err(StoreError::Bulk {
@@ -162,6 +177,10 @@ impl BulkAdd<'_> {
         self.hand_over()?;
         if let Some(loader) = self.loader.take() {
             loader.commit()?;
+            let touched = std::mem::take(&mut self.touched);
+            // A poisoned lock only means another commit panicked; the bodies it noted are still to recount.
+            let mut deferred = self.kg.deferred.lock().unwrap_or_else(|e| e.into_inner());
+            deferred.merge(touched);
         }
         Ok(())
     }
@@ -197,6 +216,10 @@ pub struct DocumentRecord {
 pub struct KgStore {
     store: Store,
     meta: NamedNode,
+    /// The graphs of the competence tallies and their record ([`tally`]).
+    tallies: tally::Graphs,
+    /// Bodies that bulk loads touched, recounted by [`KgStore::settle_tallies`].
+    deferred: std::sync::Mutex<tally::Touched>,
     path: PathBuf,
 }
 
@@ -219,6 +242,8 @@ impl KgStore {
         Ok(KgStore {
             store,
             meta: NamedNode::new_unchecked(meta_graph(base)),
+            tallies: tally::Graphs::new(base),
+            deferred: Default::default(),
             path: path.to_path_buf(),
         })
     }
@@ -241,6 +266,8 @@ impl KgStore {
         Ok(KgStore {
             store,
             meta: NamedNode::new_unchecked(meta_graph(base)),
+            tallies: tally::Graphs::new(base),
+            deferred: Default::default(),
             path: path.to_path_buf(),
         })
     }
@@ -353,7 +380,11 @@ impl KgStore {
         }
         graphs.sort();
         graphs.dedup();
-        graphs.retain(|g| !g.ends_with("/graph/ontology") && !g.ends_with("/graph/gazetteer"));
+        graphs.retain(|g| {
+            !g.ends_with("/graph/ontology")
+                && !g.ends_with("/graph/gazetteer")
+                && !g.ends_with("/graph/aggregates")
+        });
         let mut out = Vec::new();
         for g in graphs {
             if let Some(r) = self.record(&g)? {
@@ -396,6 +427,7 @@ impl KgStore {
     /// language versions of one act, when one is aligned with the other).
     pub fn replace_documents(&self, docs: &[(&str, &[Quad], &[Quad])]) -> Result<(), StoreError> {
         let mut t = self.store.start_transaction()?;
+        let mut touched = tally::Touched::default();
         for (graph, quads, provenance) in docs {
             let g = NamedNode::new_unchecked(*graph);
             let old = document_quads(&t, g.as_ref(), self.meta.as_ref())?;
@@ -404,10 +436,10 @@ impl KgStore {
             for q in quads.iter().chain(provenance.iter()) {
                 t.insert(q);
             }
+            note_changes(&mut touched, &old, quads);
             sync_union(&mut t, &old, quads.iter().chain(provenance.iter()))?;
         }
-        t.commit()?;
-        Ok(())
+        self.commit_with_tallies(t, touched)
     }
 
     /// Starts adding documents whose graphs the store does not hold yet through Oxigraph's bulk loader; see
@@ -420,6 +452,7 @@ impl KgStore {
             graphs: std::collections::HashSet::new(),
             quads: 0,
             failed: None,
+            touched: tally::Touched::default(),
         }
     }
 
@@ -433,8 +466,25 @@ impl KgStore {
         t.remove_named_graph(g.as_ref())?;
         remove_record(&mut t, g.as_ref(), self.meta.as_ref())?;
         sync_union(&mut t, &old, std::iter::empty())?;
-        t.commit()?;
+        let mut touched = tally::Touched::default();
+        old.iter().for_each(|q| touched.note(q.as_ref()));
+        self.commit_with_tallies(t, touched)?;
         Ok(existed)
+    }
+
+    /// Recounts the competence tallies a transaction's writes touched, inside it, and commits it; when it touched
+    /// every body (a weight changed), recounts them all after the commit ([`tally::settle`]).
+    fn commit_with_tallies(
+        &self,
+        mut t: oxigraph::store::Transaction<'_>,
+        touched: tally::Touched,
+    ) -> Result<(), StoreError> {
+        let settle = tally::refresh_in(&mut t, &self.tallies, touched)?;
+        t.commit()?;
+        if settle {
+            tally::settle(&self.store, &self.tallies)?;
+        }
+        Ok(())
     }
 
     /// Makes sure the store can take documents of this version: refuses a store of an older layout
@@ -479,7 +529,28 @@ impl KgStore {
         }
         self.ensure_ontology(base)?;
         self.ensure_gazetteer(base, lex)?;
+        // Tallies a killed run left pending, or a store made before they existed.
+        tally::settle(&self.store, &self.tallies)?;
         Ok(())
+    }
+
+    /// Whether the competence tallies may be out of date ([`tally::needs_settling`]).
+    pub fn tallies_stale(&self) -> Result<bool, StoreError> {
+        Ok(tally::needs_settling(
+            &self.store,
+            &self.tallies.aggregates,
+        )?)
+    }
+
+    /// Recounts the competence tallies of the bodies bulk loads touched ([`tally::refresh_after_bulk`]), then
+    /// any others that may be out of date ([`tally::settle`]); whether it recounted.
+    pub fn settle_tallies(&self) -> Result<bool, StoreError> {
+        let touched = std::mem::take(&mut *self.deferred.lock().unwrap_or_else(|e| e.into_inner()));
+        let some = !touched.is_empty();
+        if some {
+            tally::refresh_after_bulk(&self.store, &self.tallies, touched)?;
+        }
+        Ok(tally::settle(&self.store, &self.tallies)? || some)
     }
 
     /// Removes every graph and record: the store is left empty, as a new one (for `ingest --rebuild`).
@@ -662,13 +733,27 @@ fn sync_union<'q>(
     Ok(())
 }
 
+/// Notes for the tallies the quads a replacement removes or adds (those in both change nothing).
+fn note_changes(touched: &mut tally::Touched, old: &[Quad], new: &[Quad]) {
+    let before: std::collections::HashSet<&Quad> = old.iter().collect();
+    let after: std::collections::HashSet<&Quad> = new.iter().collect();
+    old.iter()
+        .filter(|q| !after.contains(q))
+        .chain(new.iter().filter(|q| !before.contains(q)))
+        .for_each(|q| touched.note(q.as_ref()));
+}
+
 /// Brings the default graph back to the union, as a set, of the named graphs after writes that did not keep it so
 /// (a SPARQL update through the server): removes default-graph triples no named graph holds and adds named-graph
-/// triples the default graph lacks, inside the writer's transaction. Reads the whole store; meant for small
-/// corrections. Returns the numbers of triples removed and added.
+/// triples the default graph lacks, inside the writer's transaction, then recounts the competence tallies of the
+/// bodies the changed triples touch ([`tally::refresh_in`]). Reads the whole store; meant for small corrections.
+/// Returns the numbers of triples removed and added, and whether every tally is to be recounted after the commit
+/// ([`tally::settle`]).
 pub fn resync_union(
     t: &mut oxigraph::store::Transaction<'_>,
-) -> Result<(usize, usize), StoreError> {
+    base: &Base,
+) -> Result<(usize, usize, bool), StoreError> {
+    let mut touched = tally::Touched::default();
     let defaults: Vec<Quad> = t
         .quads_for_pattern(None, None, None, Some(GraphNameRef::DefaultGraph))
         .collect::<Result<_, _>>()?;
@@ -685,6 +770,7 @@ pub fn resync_union(
             .any(|other| !other.graph_name.is_default_graph());
         if !held {
             t.remove(q);
+            touched.note(q.as_ref());
             removed += 1;
         }
     }
@@ -699,10 +785,12 @@ pub fn resync_union(
         let in_default = triple.as_ref().in_graph(GraphNameRef::DefaultGraph);
         if !t.contains(in_default)? {
             t.insert(in_default);
+            touched.note(in_default);
             added += 1;
         }
     }
-    Ok((removed, added))
+    let settle = tally::refresh_in(t, &tally::Graphs::new(base), touched)?;
+    Ok((removed, added, settle))
 }
 
 fn remove_record(
@@ -717,6 +805,11 @@ fn remove_record(
         t.remove(q);
     }
     Ok(())
+}
+
+/// The IRI of the graph holding the competence tallies ([`tally`]).
+pub fn aggregates_graph(base: &Base) -> String {
+    base.iri("graph/aggregates")
 }
 
 /// The IRI of the graph holding the project's ontology and schemes.
