@@ -502,20 +502,25 @@ fn mark_done(
 
 /// The digest of the aggregate graph as its provenance record states it, if it does (once, and well formed).
 fn stored_sum(t: &Transaction<'_>, graphs: &Graphs) -> Result<Option<Sum>, StorageError> {
-    let p = term(AKG, "sourceDigest");
-    let stated: Vec<Term> = t
-        .quads_for_pattern(
-            Some(graphs.aggregates.as_ref().into()),
-            Some(p.as_ref()),
-            None,
-            Some(graphs.meta.as_ref().into()),
-        )
-        .map(|q| q.map(|q| q.object))
-        .collect::<Result<_, _>>()?;
-    Ok(match stated.as_slice() {
-        [Term::Literal(l)] => Sum::parse(l.value()),
+    Ok(match digest_record(t, graphs)?.as_slice() {
+        [q] => match &q.object {
+            Term::Literal(l) => Sum::parse(l.value()),
+            _ => None,
+        },
         _ => None,
     })
+}
+
+/// The `akg:sourceDigest` statements of the aggregate graph's provenance record.
+fn digest_record(t: &Transaction<'_>, graphs: &Graphs) -> Result<Vec<Quad>, StorageError> {
+    let p = term(AKG, "sourceDigest");
+    t.quads_for_pattern(
+        Some(graphs.aggregates.as_ref().into()),
+        Some(p.as_ref()),
+        None,
+        Some(graphs.meta.as_ref().into()),
+    )
+    .collect()
 }
 
 /// Updates the aggregate graph's digest by the change a transaction made; when the record is missing or not one
@@ -534,15 +539,7 @@ fn record_sum(t: &mut Transaction<'_>, graphs: &Graphs, delta: Sum) -> Result<()
 /// Writes the aggregate graph's digest as its provenance record, replacing any other.
 fn write_sum(t: &mut Transaction<'_>, graphs: &Graphs, sum: Sum) -> Result<(), StorageError> {
     let p = term(AKG, "sourceDigest");
-    let old: Vec<Quad> = t
-        .quads_for_pattern(
-            Some(graphs.aggregates.as_ref().into()),
-            Some(p.as_ref()),
-            None,
-            Some(graphs.meta.as_ref().into()),
-        )
-        .collect::<Result<_, _>>()?;
-    for q in &old {
+    for q in &digest_record(t, graphs)? {
         remove_both(t, q.as_ref());
     }
     insert_both(
