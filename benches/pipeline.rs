@@ -7,6 +7,10 @@ use akimat_kg::pipeline::process_bytes;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::path::{Path, PathBuf};
 
+/// The allocator the `akimat-kg` binary runs with (`src/main.rs`), so that the benchmark measures what the tool does.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn documents() -> Vec<(PathBuf, Vec<u8>)> {
     let dir = tempfile::tempdir().unwrap();
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/regulations");

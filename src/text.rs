@@ -30,8 +30,9 @@ impl Lang {
 /// shorter, which Kazakh and Russian letters never are, is kept as written), so byte offsets in the copy are offsets
 /// in the original.
 pub fn lower_same_len(text: &str) -> String {
-    text.chars()
-        .map(|c| match lower_char(c) {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        out.push(match lower_char(c) {
             Some(one) if one.len_utf8() == c.len_utf8() => one,
             Some(_) => c,
             None => {
@@ -41,8 +42,9 @@ pub fn lower_same_len(text: &str) -> String {
                     _ => c,
                 }
             }
-        })
-        .collect()
+        });
+    }
+    out
 }
 
 /// `str::to_lowercase`, with the letters of the Latin and Cyrillic blocks lowered from a table (the standard

@@ -17,7 +17,7 @@ pub fn stems(text: &str, lang: Lang, lex: &Lexicon) -> BTreeSet<String> {
         .into_iter()
         .map(|w| w.2)
         .filter(|w| w.chars().count() >= 3)
-        .filter(|w| !lex.stopwords.iter().any(|(l, s)| *l == lang && s == w))
+        .filter(|w| !lex.is_stopword(lang, w))
         .map(|w| w.chars().take(STEM_LETTERS).collect())
         .collect()
 }

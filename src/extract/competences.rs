@@ -87,19 +87,20 @@ pub fn features(
     model: &LinearModel,
 ) -> Vec<String> {
     let stem_len = model.setting("stem", 6);
-    let stems: Vec<String> = ws
+    // Each stem is a slice of its word: the first `stem_len` letters.
+    let stems: Vec<&str> = ws
         .iter()
         .map(|w| w.2.as_str())
         .filter(|w| {
             w.chars().count() >= 3
                 && w.chars().any(char::is_alphabetic)
-                && !lex.stopwords.iter().any(|(l, s)| *l == lang && s == w)
+                && !lex.is_stopword(lang, w)
         })
-        .map(|w| w.chars().take(stem_len).collect())
+        .map(|w| &w[..w.char_indices().nth(stem_len).map_or(w.len(), |(i, _)| i)])
         .collect();
-    let mut out: Vec<String> = stems.iter().map(|s| format!("w:{s}")).collect();
+    let mut out: Vec<String> = stems.iter().map(|s| ["w:", s].concat()).collect();
     if model.setting("bigrams", 1) == 1 {
-        out.extend(stems.windows(2).map(|p| format!("b:{}+{}", p[0], p[1])));
+        out.extend(stems.windows(2).map(|p| ["b:", p[0], "+", p[1]].concat()));
     }
     out.push(format!("k:{kind}"));
     if model.setting("rules", 1) == 1 {
@@ -123,23 +124,26 @@ pub fn rule_hits(
     lex: &Lexicon,
 ) -> Vec<CompetenceHit> {
     let lower: Vec<&str> = ws.iter().map(|w| w.2.as_str()).collect();
-    // Where each rule's phrase first occurs: only the rules whose first stem fits a word are tried on it.
-    let mut first_at: Vec<Option<usize>> = vec![None; lex.competence_rules.len()];
+    // Where each rule's phrase first occurs (rule, word): only the rules whose first stem fits a word are tried on
+    // it, and a provision matches few rules.
+    let mut first_at: Vec<(usize, usize)> = Vec::new();
     for (i, word) in lower.iter().enumerate() {
         for r in lex.competence_rules_at(lang, word) {
-            if first_at[r].is_none() && lex.competence_rules[r].phrase.matches_at(&lower, i) {
-                first_at[r] = Some(i);
+            if !first_at.iter().any(|(x, _)| *x == r)
+                && lex.competence_rules[r].phrase.matches_at(&lower, i)
+            {
+                first_at.push((r, i));
             }
         }
     }
+    // In table order.
+    first_at.sort_unstable();
     let mut hits: Vec<CompetenceHit> = Vec::new();
-    for (rule, at) in lex.competence_rules.iter().zip(&first_at) {
+    for &(r, at) in &first_at {
+        let rule = &lex.competence_rules[r];
         if rule.phrase.lang != lang || hits.iter().any(|h| h.area == rule.area) {
             continue;
         }
-        let Some(at) = *at else {
-            continue;
-        };
         if rule.unless.iter().any(|u| u.find_in(&lower).is_some()) {
             continue;
         }

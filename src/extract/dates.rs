@@ -1,11 +1,11 @@
 //! Dates and numbers of acts as written in Kazakh and Russian.
 
+use crate::lexicon::patterns::Screened;
 use crate::lexicon::{lowercase, Lexicon};
-use regex::Regex;
 use std::sync::LazyLock;
 
-static NUMERIC_DATE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b").unwrap());
+static NUMERIC_DATE: LazyLock<Screened> =
+    LazyLock::new(|| Screened::new(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b").unwrap());
 
 /// A date found in text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,7 +38,7 @@ pub fn dates(text: &str, lex: &Lexicon) -> Vec<FoundDate> {
     };
     // Each pattern gives (year, month, day) from its captures.
     type Fields = fn(&regex::Captures<'_>, &Lexicon) -> Option<(String, u32, String)>;
-    let patterns: [(&Regex, Fields); 3] = [
+    let patterns: [(&Screened, Fields); 3] = [
         (
             &crate::lexicon::patterns::patterns_or_builtin().kk_date,
             |c, lex| Some((c[1].to_string(), lex.month(&c[3])?, c[2].to_string())),
@@ -51,8 +51,8 @@ pub fn dates(text: &str, lex: &Lexicon) -> Vec<FoundDate> {
             Some((c[3].to_string(), c[2].parse().ok()?, c[1].to_string()))
         }),
     ];
-    for (re, fields) in patterns {
-        for c in re.captures_iter(hay) {
+    for (re, fields) in patterns.into_iter().filter(|(re, _)| re.could_match(hay)) {
+        for c in re.regex.captures_iter(hay) {
             let Some((year, month, day)) = fields(&c, lex) else {
                 continue;
             };

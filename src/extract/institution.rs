@@ -23,34 +23,35 @@ pub(crate) fn named_orgs(text: &str, lex: &Lexicon, lang: Lang) -> Vec<(Organisa
     // Outermost quotes name organisations (`«Ақсу қаласының «Болашақ» жастар орталығы»` is one name); a name quoted
     // inside an act's title (`«Об утверждении Положения … «Аппарат …»»`) counts too.
     // (A quote whose closing mark is lost encloses nothing: only spans that close count as enclosing.)
-    let enclosing = |q: &Quote| {
+    // Whether each span is an act's title, decided once (a line of many names asks it of each span many times).
+    let titles: Vec<bool> = spans
+        .iter()
+        .map(|s| {
+            lex.is_title(&text[s.open..s.close], Lang::Kk)
+                || lex.is_title(&text[s.open..s.close], Lang::Ru)
+        })
+        .collect();
+    let keep = |q: &Quote| {
         spans
             .iter()
-            .filter(|outer| outer.open < q.open && q.close < outer.close)
-            .collect::<Vec<_>>()
-    };
-    let keep = |q: &Quote| {
-        enclosing(q).iter().all(|outer| {
-            lex.is_title(&text[outer.open..outer.close], Lang::Kk)
-                || lex.is_title(&text[outer.open..outer.close], Lang::Ru)
-        })
+            .zip(&titles)
+            .filter(|(outer, _)| outer.open < q.open && q.close < outer.close)
+            .all(|(_, title)| *title)
     };
     spans
         .iter()
-        .filter(|q| keep(q))
-        .filter_map(|q| named_org(text, q, lex, lang))
+        .zip(&titles)
+        .filter(|(q, title)| !**title && keep(q))
+        .filter_map(|(q, _)| named_org(text, q, lex, lang))
         .collect()
 }
 
 /// The organisation the quoted name `q` of a text names, with its legal form and whether that form is a Kazakh
-/// genitive; none when the quotes hold no name (nothing, 200 characters or more, an act's title).
+/// genitive; none when the quotes hold no name (nothing, 200 characters or more; an act's title is left out by the
+/// caller).
 fn named_org(text: &str, q: &Quote, lex: &Lexicon, lang: Lang) -> Option<(Organisation, bool)> {
     let name = text[q.open..q.close].trim();
-    if name.is_empty()
-        || name.chars().count() >= 200
-        || lex.is_title(name, Lang::Kk)
-        || lex.is_title(name, Lang::Ru)
-    {
+    if name.is_empty() || name.chars().count() >= 200 {
         return None;
     }
     let after_text = {
@@ -66,7 +67,7 @@ fn named_org(text: &str, q: &Quote, lex: &Lexicon, lang: Lang) -> Option<(Organi
     let form_after = lex
         .legal_forms
         .iter()
-        .find(|f| f.phrase.find_in(&after) == Some(0));
+        .find(|f| f.phrase.matches_at(&after, 0));
     let form_before = legal_form_before(text, q.open, lex);
     let (form, genitive) = match (lang, form_after, form_before) {
         (Lang::Ru, _, Some(f)) | (_, None, Some(f)) => (Some(f), false),
@@ -88,13 +89,21 @@ fn named_org(text: &str, q: &Quote, lex: &Lexicon, lang: Lang) -> Option<(Organi
         .is_some_and(|f| f.contains("enterprise"));
     Some((
         Organisation {
-            kind_slug: kind_of(name, lex).unwrap_or_else(|| slug(name)),
+            // Decided for the organisations kept (`with_kind`): a text names many, and the kind costs a reading of
+            // the name's units.
+            kind_slug: String::new(),
             name: name.to_string(),
             legal_form,
             enterprise,
         },
         genitive,
     ))
+}
+
+/// An organisation with its kind of body, from its name.
+fn with_kind(mut org: Organisation, lex: &Lexicon) -> Organisation {
+    org.kind_slug = kind_of(&org.name, lex).unwrap_or_else(|| slug(&org.name));
+    org
 }
 
 /// The legal form that ends right before the opening quote at `open` (`государственное учреждение «…»`).
@@ -123,12 +132,13 @@ fn legal_form_before<'l>(text: &str, open: usize, lex: &'l Lexicon) -> Option<&'
         let n = f.phrase.stems.len();
         gap_ok
             && before_words.len() >= n
-            && f.phrase.find_in(
+            && f.phrase.matches_at(
                 &before_words[before_words.len() - n..]
                     .iter()
                     .map(String::as_str)
                     .collect::<Vec<_>>(),
-            ) == Some(0)
+                0,
+            )
     })
 }
 
@@ -150,7 +160,7 @@ pub fn kind_of(name: &str, lex: &Lexicon) -> Option<String> {
     let refs: Vec<&str> = ws.iter().map(String::as_str).collect();
     lex.body_kinds
         .iter()
-        .filter(|(_, p)| refs.len() == p.stems.len() && p.find_in(&refs) == Some(0))
+        .filter(|(_, p)| refs.len() == p.stems.len() && p.matches_at(&refs, 0))
         .max_by_key(|(_, p)| p.stems.len())
         .map(|(s, _)| s.clone())
 }
@@ -225,10 +235,13 @@ pub(crate) fn institution(
         .find_map(|n| kind_of(n, lex))
         .unwrap_or_else(|| slug(name_kk.as_deref().unwrap_or(&org.name)));
 
-    let address = find_para(&paras, "location", lex).map(|p| address(&p.head.text, lex, lang));
-    let working_hours = find_para(&paras, "working_hours", lex).map(|p| after_colon(&p.head.text));
-    let (financing_source, financing_text) = financing(&paras, lex, original);
-    let (founder, founder_source) = founder(&paras, lex, lang, region, resolution);
+    // Each paragraph's first line, lowercase, read for several signals.
+    let heads: Vec<String> = paras.iter().map(|p| lowercase(&p.head.text)).collect();
+    let paras = Heads(&paras, &heads);
+    let address = find_para(paras, "location", lex).map(|p| address(&p.head.text, lex, lang));
+    let working_hours = find_para(paras, "working_hours", lex).map(|p| after_colon(&p.head.text));
+    let (financing_source, financing_text) = financing(paras, lex, original);
+    let (founder, founder_source) = founder(paras, lex, lang, region, resolution);
     let unit = served_unit(&org, lex, lang, region, resolution, founder.as_ref());
     Some(Institution {
         org,
@@ -274,7 +287,7 @@ fn institution_org(doc: &Document, lex: &Lexicon, lang: Lang) -> Option<Organisa
             .find(|(o, genitive)| o.legal_form.is_some() && !genitive)
             .or(orgs.iter().find(|(o, _)| o.legal_form.is_some()))
             .or(orgs.first().filter(|_| i < titled))
-            .map(|(o, _)| o.clone())
+            .map(|(o, _)| with_kind(o.clone(), lex))
     });
     let Some(mut org) = org else {
         return defined_name(doc, lex);
@@ -371,17 +384,31 @@ fn in_full(name: &str, title: &str, lex: &Lexicon) -> Option<String> {
 }
 
 /// The first paragraph whose first line holds a phrase of `key`.
-fn find_para<'p>(paras: &[&'p Paragraph], key: &str, lex: &Lexicon) -> Option<&'p Paragraph> {
+fn find_para<'p>(paras: Heads<'_, 'p>, key: &str, lex: &Lexicon) -> Option<&'p Paragraph> {
     paras
         .iter()
-        .find(|p| lex.has(key, &lowercase(&p.head.text)))
-        .copied()
+        .find(|(_, head)| lex.has(key, head))
+        .map(|(p, _)| p)
+}
+
+/// A document's paragraphs with their first lines in lowercase.
+#[derive(Clone, Copy)]
+struct Heads<'a, 'p>(&'a [&'p Paragraph], &'a [String]);
+
+impl<'a, 'p> Heads<'a, 'p> {
+    /// Each paragraph and its lowercase first line.
+    fn iter(self) -> impl Iterator<Item = (&'p Paragraph, &'a str)> {
+        self.0
+            .iter()
+            .copied()
+            .zip(self.1.iter().map(String::as_str))
+    }
 }
 
 /// The source of the institution's financing (`LocalBudget`, `RepublicanBudget`) and the sentence stating it, as
 /// written in the original.
 fn financing(
-    paras: &[&Paragraph],
+    paras: Heads<'_, '_>,
     lex: &Lexicon,
     original: &[char],
 ) -> (Option<String>, Option<String>) {
@@ -392,24 +419,23 @@ fn financing(
                 .collect::<String>(),
         )
     };
-    let financing = paras.iter().find(|p| {
-        let l = lowercase(&p.head.text);
-        lex.has("financing", &l) && lex.has("local_budget", &l)
-    });
-    let financing_source = financing.map(|p| {
-        if lex.has("republican_budget", &lowercase(&p.head.text)) {
+    let financing = paras
+        .iter()
+        .find(|(_, l)| lex.has("financing", l) && lex.has("local_budget", l));
+    let financing_source = financing.map(|(_, l)| {
+        if lex.has("republican_budget", l) {
             "RepublicanBudget".to_string()
         } else {
             "LocalBudget".to_string()
         }
     });
-    let financing_text = financing.map(|p| orig_text(&p.head));
+    let financing_text = financing.map(|(p, _)| orig_text(&p.head));
     (financing_source, financing_text)
 }
 
 /// The founder and how it is known: stated in the text, else the body that approved the regulation.
 fn founder(
-    paras: &[&Paragraph],
+    paras: Heads<'_, '_>,
     lex: &Lexicon,
     lang: Lang,
     region: Option<&RegionRef>,
@@ -534,7 +560,7 @@ pub(crate) fn subordinates(doc: &Document, lex: &Lexicon, lang: Lang) -> Vec<Org
     let mut add = |orgs: Vec<(Organisation, bool)>| {
         for (o, _) in orgs {
             if !out.iter().any(|x| x.name == o.name) {
-                out.push(o);
+                out.push(with_kind(o, lex));
             }
         }
     };

@@ -316,11 +316,7 @@ impl MentionReader<'_> {
     /// Every unit word of the text's language that starts at word `i` of the text's `lower` words, longest first (the
     /// table is sorted so).
     fn fitting(&self, lower: &[&str], i: usize) -> Vec<&crate::lexicon::UnitWord> {
-        self.lex
-            .unit_words
-            .iter()
-            .filter(|u| u.phrase.lang == self.lang && u.phrase.matches_at(lower, i))
-            .collect()
+        self.lex.unit_words_at(self.lang, lower, i)
     }
 
     /// A proper name: a capitalised word with only spaces or a quote between it and the unit word (a bare number,

@@ -8,8 +8,8 @@ pub mod patterns;
 
 use model::LinearModel;
 use regex::Regex;
+use rustc_hash::FxHashMap as HashMap;
 use serde::Deserialize;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -122,6 +122,10 @@ pub struct UnitWord {
     pub gender: Option<String>,
     /// Whether the unit word is in the genitive and the name after it too (`города Павлодара`).
     pub genitive: bool,
+    /// The label's text before and after `{}`, lowercase letter for letter (see [`Lexicon::proper_name`]).
+    label_affixes: Option<(String, String)>,
+    /// The unit word as it ends a name, lowercase, after a space (` ауданы`).
+    bare: String,
 }
 
 /// A heading that opens a list of provisions.
@@ -263,6 +267,7 @@ impl ActTypeSet {
             Some(all) => Some(
                 aho_corasick::AhoCorasick::builder()
                     .start_kind(aho_corasick::StartKind::Anchored)
+                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
                     .build(&all)
                     .map_err(|e| bad(format!("the patterns' prefixes make no automaton: {e}")))?,
             ),
@@ -298,6 +303,8 @@ pub struct Lexicon {
     pub ru_endings: Vec<(String, String, String)>,
     /// Signal phrases by key.
     pub keywords: HashMap<String, Vec<(Lang, String)>>,
+    /// For each key, one automaton over all its phrases (see [`Lexicon::find`]).
+    keyword_finders: HashMap<String, aho_corasick::AhoCorasick>,
     /// The pattern of a control clause by language, from the `control_from` / `control_to` phrases of
     /// `keywords.tsv` (see [`Lexicon::control_pattern`]).
     control_patterns: Vec<(Lang, regex::Regex)>,
@@ -320,8 +327,12 @@ pub struct Lexicon {
     /// The places in `competence_rules` of the rules of each language, by the first one or two letters of their
     /// phrase (see [`Lexicon::competence_rules_at`]).
     competence_index: Vec<(Lang, HashMap<String, Vec<usize>>)>,
+    /// The places in `unit_words` of each language's unit words, filed alike (see [`Lexicon::unit_words_at`]).
+    unit_word_index: Vec<(Lang, HashMap<String, Vec<usize>>)>,
     /// Words left out when provisions are compared, by language.
     pub stopwords: Vec<(Lang, String)>,
+    /// The same words as a set per language (Kazakh, Russian), for the lookup made at every word of every provision.
+    stopword_sets: [rustc_hash::FxHashSet<String>; 2],
     /// The trained competence classifier (empty when none is shipped: the rules alone decide then).
     pub competence_model: LinearModel,
 }
@@ -565,9 +576,17 @@ fn unit_words(table: &str, text: &str) -> Result<Vec<UnitWord>, LexiconError> {
                 }
             };
             let genitive = u.gender == "gen";
+            let phrase = StemPhrase::new(u.lang, &u.words);
+            let label_affixes = u
+                .label
+                .split_once("{}")
+                .map(|(before, after)| (lower_same_len(before), lower_same_len(after)));
+            let bare = format!(" {}", phrase.stems.join(" ").trim_end_matches('$'));
             Ok(UnitWord {
+                label_affixes,
+                bare,
                 unit_type: u.unit_type,
-                phrase: StemPhrase::new(u.lang, &u.words),
+                phrase,
                 adjective: opt(u.adjective.to_lowercase()),
                 slug: u.slug,
                 label: u.label,
@@ -678,7 +697,7 @@ fn keywords(table: &str, text: &str) -> Result<HashMap<String, Vec<(Lang, String
         lang: Lang,
         phrase: String,
     }
-    let mut keywords: HashMap<String, Vec<(Lang, String)>> = HashMap::new();
+    let mut keywords: HashMap<String, Vec<(Lang, String)>> = HashMap::default();
     for k in rows::<Keyword>(table, text)? {
         keywords
             .entry(k.key)
@@ -686,6 +705,29 @@ fn keywords(table: &str, text: &str) -> Result<HashMap<String, Vec<(Lang, String
             .push((k.lang, k.phrase.to_lowercase()));
     }
     Ok(keywords)
+}
+
+/// One automaton per key over the key's phrases of both languages, leftmost-first: its first match starts where the
+/// earliest occurrence of any of the phrases starts, found in one pass instead of one search per phrase.
+fn keyword_finders(
+    keywords: &HashMap<String, Vec<(Lang, String)>>,
+) -> Result<HashMap<String, aho_corasick::AhoCorasick>, LexiconError> {
+    keywords
+        .iter()
+        .map(|(key, phrases)| {
+            // A DFA: a key's phrases are few and short, so its tables stay small, and it reads a byte per step
+            // where the default (an NFA) follows transitions; measured a third of the extraction time less.
+            let finder = aho_corasick::AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                .build(phrases.iter().map(|(_, p)| p))
+                .map_err(|e| LexiconError::Row {
+                    table: "lexicon/keywords.tsv".to_string(),
+                    message: format!("the phrases of {key:?} make no automaton: {e}"),
+                })?;
+            Ok((key.clone(), finder))
+        })
+        .collect()
 }
 
 /// Reads `sections.tsv`: the headings that open a list of provisions.
@@ -863,24 +905,46 @@ fn reference_acts(table: &str, text: &str) -> Result<Vec<RefAct>, LexiconError> 
     Ok(acts)
 }
 
-/// The places of the competence rules of each language by the first one or two letters of their phrase, so that a
-/// word is tried only against the rules that can start on it.
-fn competence_index(rules: &[CompetenceRule]) -> Vec<(Lang, HashMap<String, Vec<usize>>)> {
+/// The places of the phrases of each language (competence rules, unit words) by the first one or two letters of
+/// their first stem, so that a word is tried only against the phrases that can start on it.
+fn phrase_index<'a>(
+    phrases: impl Iterator<Item = &'a StemPhrase> + Clone,
+) -> Vec<(Lang, HashMap<String, Vec<usize>>)> {
     [Lang::Kk, Lang::Ru]
         .into_iter()
         .map(|lang| {
-            let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
-            for (i, rule) in rules.iter().enumerate() {
-                if rule.phrase.lang == lang {
-                    by_key
-                        .entry(rule.phrase.key().to_string())
-                        .or_default()
-                        .push(i);
+            let mut by_key: HashMap<String, Vec<usize>> = HashMap::default();
+            for (i, phrase) in phrases.clone().enumerate() {
+                if phrase.lang == lang {
+                    by_key.entry(phrase.key().to_string()).or_default().push(i);
                 }
             }
             (lang, by_key)
         })
         .collect()
+}
+
+/// The places of the phrases of an index that can start on a lowercase word: those filed under its first one or
+/// two letters, each list in table order.
+fn phrases_at<'a>(
+    index: &'a [(Lang, HashMap<String, Vec<usize>>)],
+    lang: Lang,
+    word: &'a str,
+) -> impl Iterator<Item = usize> + 'a {
+    let mut ends = word.char_indices().map(|(i, _)| i).skip(1).take(2);
+    let one = ends.next().unwrap_or(word.len());
+    let two = ends.next().unwrap_or(word.len());
+    let keys = if one == word.len() {
+        [Some(word), None]
+    } else {
+        [Some(&word[..one]), Some(&word[..two])]
+    };
+    let by_key = index.iter().find(|(l, _)| *l == lang).map(|(_, m)| m);
+    keys.into_iter()
+        .flatten()
+        .filter_map(move |k| by_key?.get(k))
+        .flatten()
+        .copied()
 }
 
 /// Reads `stopwords.tsv`: the lowercase words left out when provisions are compared.
@@ -960,6 +1024,7 @@ impl Lexicon {
         let ru_noun_endings = tables.read("lexicon/ru-noun-endings.tsv", ru_noun_endings)?;
         let body_labels = tables.read("lexicon/body-labels.tsv", body_labels)?;
         let keywords = tables.read("lexicon/keywords.tsv", keywords)?;
+        let keyword_finders = keyword_finders(&keywords)?;
         let control_patterns = [Lang::Kk, Lang::Ru]
             .into_iter()
             .filter_map(|lang| Some((lang, control_pattern(&keywords, lang)?)))
@@ -975,7 +1040,8 @@ impl Lexicon {
         let issuers = tables.read("lexicon/issuers.tsv", rows::<Issuer>)?;
         let acts = tables.read("reference/acts.tsv", reference_acts)?;
         let competence_rules = tables.read("lexicon/competence-rules.tsv", competence_rules)?;
-        let competence_index = competence_index(&competence_rules);
+        let competence_index = phrase_index(competence_rules.iter().map(|r| &r.phrase));
+        let unit_word_index = phrase_index(unit_words.iter().map(|u| &u.phrase));
         let stopwords = tables.read("lexicon/stopwords.tsv", stopwords)?;
         let competence_model = tables.read("lexicon/competence-model.tsv", LinearModel::parse)?;
         Ok(Lexicon {
@@ -988,6 +1054,7 @@ impl Lexicon {
             body_labels,
             ru_endings,
             keywords,
+            keyword_finders,
             control_patterns,
             sections,
             body_kinds,
@@ -998,6 +1065,14 @@ impl Lexicon {
             acts,
             competence_rules,
             competence_index,
+            unit_word_index,
+            stopword_sets: [Lang::Kk, Lang::Ru].map(|lang| {
+                stopwords
+                    .iter()
+                    .filter(|(l, _)| *l == lang)
+                    .map(|(_, w)| w.clone())
+                    .collect()
+            }),
             stopwords,
             competence_model,
         })
@@ -1035,24 +1110,25 @@ impl Lexicon {
         lang: Lang,
         word: &'a str,
     ) -> impl Iterator<Item = usize> + 'a {
-        let mut ends = word.char_indices().map(|(i, _)| i).skip(1).take(2);
-        let one = ends.next().unwrap_or(word.len());
-        let two = ends.next().unwrap_or(word.len());
-        let keys = if one == word.len() {
-            [Some(word), None]
-        } else {
-            [Some(&word[..one]), Some(&word[..two])]
+        phrases_at(&self.competence_index, lang, word)
+    }
+
+    /// The unit words of a language that start at word `i` of a list of lowercase words, in table order (longest
+    /// first): only those whose first stem begins with the word's first one or two letters are tried.
+    pub fn unit_words_at(&self, lang: Lang, words: &[&str], i: usize) -> Vec<&UnitWord> {
+        let Some(word) = words.get(i) else {
+            return Vec::new();
         };
-        let index = self
-            .competence_index
-            .iter()
-            .find(|(l, _)| *l == lang)
-            .map(|(_, by_key)| by_key);
-        keys.into_iter()
-            .flatten()
-            .filter_map(move |k| index?.get(k))
-            .flatten()
-            .copied()
+        let mut places: Vec<usize> = phrases_at(&self.unit_word_index, lang, word)
+            .filter(|&u| self.unit_words[u].phrase.matches_at(words, i))
+            .collect();
+        places.sort_unstable();
+        places.into_iter().map(|u| &self.unit_words[u]).collect()
+    }
+
+    /// Whether a lowercase word is a stopword of a language (`stopwords.tsv`).
+    pub fn is_stopword(&self, lang: Lang, word: &str) -> bool {
+        self.stopword_sets[lang as usize].contains(word)
     }
 
     /// The phrases of a signal key (empty if the key is unknown).
@@ -1109,7 +1185,10 @@ impl Lexicon {
 
     /// Whether lowercase `text` contains a phrase of `key`; returns its byte position.
     pub fn find(&self, key: &str, text_lower: &str) -> Option<usize> {
-        self.phrases(key).filter_map(|p| text_lower.find(p)).min()
+        self.keyword_finders
+            .get(key)?
+            .find(text_lower)
+            .map(|m| m.start())
     }
 
     /// Whether lowercase `text` contains a phrase of `key`.
@@ -1212,13 +1291,12 @@ fn proper_name(unit_words: &[UnitWord], full: &str, lang: Lang) -> String {
     let lower = lower_same_len(&full);
     let mut best: Option<String> = None;
     for u in unit_words.iter().filter(|u| u.phrase.lang == lang) {
-        let Some((before, after)) = u.label.split_once("{}") else {
+        let Some((before, after)) = &u.label_affixes else {
             continue;
         };
-        let (before, after) = (lower_same_len(before), lower_same_len(after));
         if lower.len() <= before.len() + after.len()
-            || !lower.starts_with(&before)
-            || !lower.ends_with(&after)
+            || !lower.starts_with(before.as_str())
+            || !lower.ends_with(after.as_str())
         {
             continue;
         }
@@ -1235,8 +1313,8 @@ fn proper_name(unit_words: &[UnitWord], full: &str, lang: Lang) -> String {
             .iter()
             .filter(|u| u.phrase.lang == lang && !u.name_after)
         {
-            let bare = format!(" {}", u.phrase.stems.join(" ").trim_end_matches('$'));
-            if lower.ends_with(&bare) && lower.len() > bare.len() {
+            let bare = &u.bare;
+            if lower.ends_with(bare.as_str()) && lower.len() > bare.len() {
                 return full[..full.len() - bare.len()].trim().to_string();
             }
         }
@@ -1268,6 +1346,51 @@ pub(crate) mod tests {
         out.retain(|(_, t)| !t.is_empty());
         assert!(out.len() > 10, "{}", out.len());
         out
+    }
+
+    #[test]
+    fn the_indexes_find_what_every_phrase_tried_in_turn_finds() {
+        let lex = Lexicon::embedded().unwrap();
+        let (mut keyword_hits, mut unit_hits) = (0, 0);
+        for (path, text) in shipped_texts() {
+            for line in text.lines() {
+                // A key's automaton: the earliest place any of its phrases stands.
+                for key in lex.keywords.keys() {
+                    let one_by_one = lex.phrases(key).filter_map(|p| line.find(p)).min();
+                    assert_eq!(
+                        lex.find(key, line),
+                        one_by_one,
+                        "{key} in {}",
+                        path.display()
+                    );
+                    keyword_hits += usize::from(one_by_one.is_some());
+                }
+                // The unit words that can start at a word, in table order.
+                let ws: Vec<(usize, usize, String)> = words(line);
+                let lower: Vec<&str> = ws.iter().map(|w| w.2.as_str()).collect();
+                for lang in [Lang::Kk, Lang::Ru] {
+                    for i in 0..lower.len() {
+                        let indexed: Vec<*const UnitWord> = lex
+                            .unit_words_at(lang, &lower, i)
+                            .into_iter()
+                            .map(|u| u as *const UnitWord)
+                            .collect();
+                        let all: Vec<*const UnitWord> = lex
+                            .unit_words
+                            .iter()
+                            .filter(|u| u.phrase.lang == lang && u.phrase.matches_at(&lower, i))
+                            .map(|u| u as *const UnitWord)
+                            .collect();
+                        assert_eq!(indexed, all, "{}: {line}", path.display());
+                        unit_hits += all.len();
+                    }
+                }
+            }
+        }
+        assert!(
+            keyword_hits > 1000 && unit_hits > 1000,
+            "{keyword_hits} {unit_hits}"
+        );
     }
 
     #[test]

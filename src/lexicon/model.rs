@@ -6,6 +6,7 @@
 //! module only scores a list of them.
 
 use super::LexiconError;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
@@ -17,7 +18,7 @@ pub struct LinearModel {
     /// Each area's bias (the score of a text with no known feature).
     pub bias: Vec<f64>,
     /// For each feature, its weight in each area where it has one.
-    pub weights: HashMap<String, Vec<(usize, f64)>>,
+    pub weights: FxHashMap<String, Vec<(usize, f64)>>,
     /// An area is given when its probability reaches this.
     pub threshold: f64,
     /// Areas whose own threshold training chose instead (by leaving one region out at a time).
@@ -164,12 +165,17 @@ impl LinearModel {
     /// Each area's probability for a text with these features (a feature given twice counts once).
     pub fn probabilities(&self, features: &[String]) -> Vec<f64> {
         let mut scores = self.bias.clone();
-        let mut seen = std::collections::HashSet::new();
+        // Features the model knows are told apart by their row (one hash of the text per feature, and most
+        // features of a text are not in the model at all).
+        let mut seen: FxHashSet<*const Vec<(usize, f64)>> = FxHashSet::default();
         for f in features {
-            if !seen.insert(f) {
+            let Some(row) = self.weights.get(f.as_str()) else {
+                continue;
+            };
+            if !seen.insert(row as *const _) {
                 continue;
             }
-            for (a, w) in self.weights.get(f).into_iter().flatten() {
+            for (a, w) in row {
                 scores[*a] += w;
             }
         }

@@ -89,6 +89,7 @@ pub fn normalize(original: &str) -> NormText {
     let total = original.chars().count() as u32;
 
     let mut line_start = 0;
+    let mut buffers = (Vec::new(), Vec::new());
     for k in 0..=chars.len() {
         if k < chars.len() && chars[k].0 != '\n' {
             continue;
@@ -104,9 +105,8 @@ pub fn normalize(original: &str) -> NormText {
                 _ => false,
             }
         };
-        let (cleaned, heading, quoted) = clean_line(raw);
         let start_len = out.len();
-        out.extend(cleaned);
+        let (heading, quoted) = clean_line(raw, &mut buffers, &mut out);
         lines.push((start_len, out.len(), heading, quoted, table));
         if let Some(&newline) = chars.get(k) {
             out.push(newline);
@@ -144,6 +144,15 @@ pub fn normalize(original: &str) -> NormText {
 
 type Clusters = std::collections::HashMap<u32, u32>;
 
+/// Whether a character combines with the one before it (a canonical combining class other than 0). Nothing below
+/// U+0300 does, nor the Cyrillic letters: those are answered without Unicode's table.
+fn combining(c: char) -> bool {
+    let plain = c < '\u{300}'
+        || ('\u{400}'..'\u{483}').contains(&c)
+        || ('\u{48a}'..='\u{52f}').contains(&c);
+    !plain && canonical_combining_class(c) != 0
+}
+
 fn nfc_with_offsets(original: &str) -> (Vec<(char, u32)>, Clusters) {
     let chars: Vec<char> = original.chars().collect();
     let mut out = Vec::with_capacity(chars.len());
@@ -151,7 +160,7 @@ fn nfc_with_offsets(original: &str) -> (Vec<(char, u32)>, Clusters) {
     let mut i = 0;
     while i < chars.len() {
         let mut j = i + 1;
-        while j < chars.len() && canonical_combining_class(chars[j]) != 0 {
+        while j < chars.len() && combining(chars[j]) {
             j += 1;
         }
         if j == i + 1 {
@@ -166,14 +175,22 @@ fn nfc_with_offsets(original: &str) -> (Vec<(char, u32)>, Clusters) {
     (out, clusters)
 }
 
-/// Cleans one line: Markdown marks, spaces, look-alikes, glued words. Returns the characters kept, the heading
-/// level and whether the line was quoted.
-fn clean_line(line: &[(char, u32)]) -> (Vec<(char, u32)>, u8, bool) {
+/// Two work buffers a line is cleaned through, kept from line to line.
+type Buffers = (Vec<(char, u32)>, Vec<(char, u32)>);
+
+/// Cleans one line: Markdown marks, spaces, look-alikes, glued words. Appends the characters kept to `out`; returns
+/// the heading level and whether the line was quoted.
+fn clean_line(
+    line: &[(char, u32)],
+    (kept, spaced): &mut Buffers,
+    out: &mut Vec<(char, u32)>,
+) -> (u8, bool) {
     let (s, heading, quoted) = line_marks(line);
-    let kept = drop_markup(s);
-    let mut spaced = collapse_spaces(kept);
-    repair_lookalikes(&mut spaced);
-    (split_glued(spaced), heading, quoted)
+    drop_markup(s, kept);
+    collapse_spaces(kept, spaced);
+    repair_lookalikes(spaced);
+    split_glued(spaced, out);
+    (heading, quoted)
 }
 
 /// Takes the leading whitespace and the block-quote (`>`) and heading (`#`) marks off a line. Returns the rest, the
@@ -210,8 +227,8 @@ fn line_marks(line: &[(char, u32)]) -> (&[(char, u32)], u8, bool) {
 }
 
 /// Drops HTML tags (anchors like <a id="p3"></a>, <br>), emphasis stars and Markdown escapes.
-fn drop_markup(s: &[(char, u32)]) -> Vec<(char, u32)> {
-    let mut kept: Vec<(char, u32)> = Vec::with_capacity(s.len());
+fn drop_markup(s: &[(char, u32)], kept: &mut Vec<(char, u32)>) {
+    kept.clear();
     let mut k = 0;
     while k < s.len() {
         let c = s[k].0;
@@ -236,13 +253,12 @@ fn drop_markup(s: &[(char, u32)]) -> Vec<(char, u32)> {
         kept.push(s[k]);
         k += 1;
     }
-    kept
 }
 
 /// Spaces: NBSP, tabs, pipes, underscores → space; collapse; trim.
-fn collapse_spaces(kept: Vec<(char, u32)>) -> Vec<(char, u32)> {
-    let mut spaced: Vec<(char, u32)> = Vec::with_capacity(kept.len());
-    for (c, o) in kept {
+fn collapse_spaces(kept: &[(char, u32)], spaced: &mut Vec<(char, u32)>) {
+    spaced.clear();
+    for &(c, o) in kept {
         let c = match c {
             '\u{a0}' | '\u{2007}' | '\u{202f}' | '\t' | '|' | '_' | '\u{200b}' => ' ',
             c if c.is_whitespace() => ' ',
@@ -256,7 +272,6 @@ fn collapse_spaces(kept: Vec<(char, u32)>) -> Vec<(char, u32)> {
     while spaced.last().is_some_and(|(c, _)| *c == ' ') {
         spaced.pop();
     }
-    spaced
 }
 
 /// Look-alikes inside Cyrillic words: a word with a Cyrillic letter whose Latin letters all have a Cyrillic
@@ -292,18 +307,17 @@ fn repair_lookalikes(spaced: &mut [(char, u32)]) {
 
 /// Glued words: a Cyrillic letter followed by a digit or № gets a space between them; a digit followed by a letter
 /// (`5С-33`) stays as written.
-fn split_glued(spaced: Vec<(char, u32)>) -> Vec<(char, u32)> {
-    let mut out: Vec<(char, u32)> = Vec::with_capacity(spaced.len() + 4);
-    for (c, o) in spaced {
-        if let Some(&(p, po)) = out.last() {
-            let glue = is_cyrillic(p) && (c.is_ascii_digit() || c == '№');
-            if glue {
+fn split_glued(spaced: &[(char, u32)], out: &mut Vec<(char, u32)>) {
+    let mut prev: Option<(char, u32)> = None;
+    for &(c, o) in spaced {
+        if let Some((p, po)) = prev {
+            if is_cyrillic(p) && (c.is_ascii_digit() || c == '№') {
                 out.push((' ', po + 1));
             }
         }
         out.push((c, o));
+        prev = Some((c, o));
     }
-    out
 }
 
 #[cfg(test)]
