@@ -143,10 +143,12 @@ fn the_two_versions_of_each_regulation_meet() {
     // Approving bodies of districts, cities and regions across the corpus, every one the gazetteer's.
     assert!(units.len() >= 26, "{units:?}");
     assert!(below >= 19, "{units:?}");
-    // 96 %: 1186 of 1225 on 2026-12-06, after two more acts met (97 % held before with 1141 of 1171; one act that
-    // now meets, of a held-out region, pairs few of its provisions across the versions).
+    // 97 %: 1189 of 1224 on 2026-12-07, since a list run into its paragraph gives a provision per clause (1186 of
+    // 1225 before). Of the 35 left, most stand in texts whose versions differ (an item one version has and the other
+    // lacks, a list one version states and the other does not) or are lists of held-out acts not read in one
+    // language.
     assert!(
-        both_texts * 100 >= provisions * 96,
+        both_texts * 100 >= provisions * 97,
         "{both_texts} of {provisions}"
     );
 }

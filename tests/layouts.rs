@@ -4,7 +4,8 @@
 //! decisions, signatures as separate bold lines, registration details in brackets, act numbers with session and
 //! convocation marks, chapters whose heading gives the kind, lists headed by their purpose before their kind, the
 //! head's office heading its powers, a regulation after another annex, annex numbers in stamps, points with numbered
-//! items, numbered headings over their own sub-numbers, and titles marked as headings.
+//! items, numbered headings over their own sub-numbers, titles marked as headings, and lists run into their
+//! paragraph after its colon.
 
 mod common;
 use akimat_kg::extract::Extraction;
@@ -419,4 +420,31 @@ fn a_heading_title_is_not_joined_with_the_text_below() {
     assert!(!title.contains("Настоящее положение"), "{title}");
     let name = e.institution.as_ref().map(|i| i.org.name.as_str());
     assert!(!name.unwrap_or_default().contains("Инструкции"), "{name:?}");
+}
+
+/// A list run into its paragraph after the heading's colon, its clauses set apart by semicolons (`16. Секретарь
+/// Комиссии: подготавливает …; обеспечивает …; координирует ….`), gives one provision per clause, numbered as the
+/// Kazakh version numbers the same list set out line by line (`16\. Комиссияның хатшысы:` and three lines): the
+/// Turkestan region's small business commission of 1999.
+#[test]
+fn a_list_run_into_its_paragraph_gives_a_provision_per_clause() {
+    let ru = act("5971", "rus.md");
+    let kk = act("5971", "kaz.md");
+    let (ru16, kk16) = (numbered(&ru, "16"), numbered(&kk, "16"));
+    assert_eq!(ru16.len(), 3, "{ru16:?}");
+    assert_eq!(ru16, kk16);
+    let texts: Vec<&str> = ru
+        .provisions
+        .iter()
+        .filter(|p| p.number.starts_with("16."))
+        .map(|p| p.text.as_str())
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "подготавливает предложения по повестке для заседания Комиссии",
+            "обеспечивает и контролирует выполнение решений Комиссий",
+            "координирует работу членов Комиссии и привлеченных к ее деятельности специалистов"
+        ]
+    );
 }

@@ -234,6 +234,41 @@ impl Builder<'_> {
     }
 }
 
+/// The clauses of a run-in list (byte ranges in `text`, trimmed), when `text` holds two or more set apart by
+/// semicolons, each of two words at least; otherwise none. A semicolon inside quotes or brackets does not part
+/// clauses.
+fn run_in_clauses(text: &str) -> Vec<(usize, usize)> {
+    let mut cuts = Vec::new();
+    let mut depth = 0i32;
+    for (i, c) in text.char_indices() {
+        match c {
+            '(' | '«' | '[' => depth += 1,
+            ')' | '»' | ']' => depth -= 1,
+            ';' if depth <= 0 => cuts.push(i),
+            _ => {}
+        }
+    }
+    if cuts.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut from = 0;
+    for to in cuts.into_iter().chain([text.len()]) {
+        let piece = &text[from..to];
+        let lead = piece.len() - piece.trim_start().len();
+        let body = piece.trim();
+        if body.split_whitespace().count() < 2 {
+            if !body.is_empty() {
+                return Vec::new();
+            }
+        } else {
+            out.push((from + lead, from + lead + body.len()));
+        }
+        from = (to + 1).min(text.len());
+    }
+    out
+}
+
 /// Char and byte span of an item with all its children.
 fn span(item: &Item) -> (usize, usize, usize, usize) {
     let mut end = (item.block.char_end, item.block.end);
@@ -444,6 +479,9 @@ impl Builder<'_> {
     }
 
     /// A single statement after the colon of a paragraph without items: `14. Миссиясы: …`, `15. Міндеттері: …`.
+    /// A run-in list there, two clauses or more set apart by semicolons (`16. Секретарь Комиссии: подготавливает
+    /// …; обеспечивает …; координирует ….`), gives one provision per clause, numbered below the paragraph as the
+    /// items of a list set out line by line are, so that a version that sets the same list out line by line meets it.
     fn statement_after_colon(&mut self, kind: &str, number: String, para: &Paragraph) {
         let Some(colon) = para.head.text.find(':') else {
             return;
@@ -452,6 +490,21 @@ impl Builder<'_> {
         let skipped = rest.len() - rest.trim_start().len();
         let after_colon = para.head.start + colon + 1 + skipped;
         if kind == "Powers" || after_colon >= para.head.end {
+            return;
+        }
+        let clauses = run_in_clauses(&para.head.text[colon + 1 + skipped..]);
+        if clauses.len() >= 2 {
+            for (i, (from, to)) in clauses.into_iter().enumerate() {
+                let (start, end) = (after_colon + from, after_colon + to);
+                let (cs, ce) = self.norm.orig_range(start, end);
+                let position = u32::try_from(i + 1).unwrap_or(u32::MAX);
+                self.push(
+                    kind,
+                    format!("{number}.{}", i + 1),
+                    position,
+                    (cs, ce, start, end),
+                );
+            }
             return;
         }
         let (cs, ce) = (self.norm.orig(after_colon), para.head.char_end);
