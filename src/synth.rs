@@ -25,6 +25,9 @@ struct Template {
     number: Option<String>,
     /// The unit to replace: Kazakh proper name and Russian stem (capitalised, `Алгинск`).
     unit: Option<(String, String)>,
+    /// The Kazakh unit words (`аудан`, `қала`): a Kazakh name is replaced only where one of them follows it, so
+    /// that a region named as its city (`Ақтөбе облыстық` beside `Ақтөбе қаласы`) keeps its real name.
+    unit_words: Vec<String>,
 }
 
 /// The generator's failure.
@@ -224,6 +227,7 @@ fn load(corpus: &Path, words: &SynthWords) -> Result<Vec<Template>, SynthError> 
                 meta: Some(meta),
                 number,
                 unit,
+                unit_words: words.unit.clone(),
             });
         }
     }
@@ -251,6 +255,7 @@ fn load(corpus: &Path, words: &SynthWords) -> Result<Vec<Template>, SynthError> 
                 meta: None,
                 number,
                 unit,
+                unit_words: words.unit.clone(),
             });
         }
     }
@@ -371,7 +376,7 @@ fn substitute(
         if russian {
             out = out.replace(stem.as_str(), &unit.1);
         } else {
-            out = replace_word(&out, kk, &unit.0);
+            out = replace_unit(&out, kk, &unit.0, &t.unit_words);
         }
     }
     if let Some(n) = &t.number {
@@ -382,11 +387,16 @@ fn substitute(
     out
 }
 
-fn replace_word(text: &str, word: &str, by: &str) -> String {
+/// `text` with the unit name `word` replaced by `by` where it stands as a word of its own before one of
+/// `unit_words`.
+fn replace_unit(text: &str, word: &str, by: &str, unit_words: &[String]) -> String {
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
     for (i, _) in text.match_indices(word) {
-        if !whole_word(text, i, word.len()) {
+        let rest = text[i + word.len()..].trim_start();
+        if !whole_word(text, i, word.len())
+            || !unit_words.iter().any(|w| rest.starts_with(w.as_str()))
+        {
             continue;
         }
         out.push_str(&text[last..i]);
