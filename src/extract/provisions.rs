@@ -532,3 +532,35 @@ impl Builder<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::run_in_clauses;
+
+    fn clauses(text: &str) -> Vec<&str> {
+        run_in_clauses(text)
+            .into_iter()
+            .map(|(a, b)| &text[a..b])
+            .collect()
+    }
+
+    #[test]
+    fn a_run_in_list_parts_at_semicolons_outside_brackets_and_quotes() {
+        assert_eq!(
+            clauses("plans the work; keeps (the minutes; the lists) of it; signs «A; B» acts."),
+            [
+                "plans the work",
+                "keeps (the minutes; the lists) of it",
+                "signs «A; B» acts."
+            ]
+        );
+        // A statement without semicolons, or with a fragment of one word, is not a list.
+        assert!(clauses("plans the work of the commission.").is_empty());
+        assert!(clauses("plans the work; etc.").is_empty());
+        // A closing semicolon leaves no empty clause.
+        assert_eq!(
+            clauses("plans the work; signs acts;"),
+            ["plans the work", "signs acts"]
+        );
+    }
+}
