@@ -14,15 +14,7 @@ cd "$(dirname "$0")/../.."
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000)
 runs="${RUNS:-3}"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/akimat-kg-target}"
-command -v oxigraph >/dev/null || python3 -m pip install --quiet --disable-pip-version-check "oxigraph==0.5.*"
-[ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
-cargo build --release --quiet --bin akimat-kg --bin gen-corpus
-bin="$CARGO_TARGET_DIR/release/akimat-kg"
-gen="$CARGO_TARGET_DIR/release/gen-corpus"
-work="${WORK:-$(mktemp -d /var/tmp/akimat-kg-scale.XXXXXX)}"
-trap 'rm -rf "$work"' EXIT
-median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+source benches/scale/setup.sh scale
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); runs: $runs, medians"
 printf "%-8s %-30s %10s %12s %12s %10s\n" docs what "wall s" "quads" "quads/s" "RSS MB"

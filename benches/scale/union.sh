@@ -16,15 +16,7 @@ cd "$(dirname "$0")/../.."
 n="${1:-1000}"
 runs="${RUNS:-3}"
 limit="${TIMEOUT:-30}"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/akimat-kg-target}"
-command -v oxigraph >/dev/null || python3 -m pip install --quiet --disable-pip-version-check "oxigraph==0.5.*"
-[ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
-cargo build --release --quiet --bin akimat-kg --bin gen-corpus
-bin="$CARGO_TARGET_DIR/release/akimat-kg"
-gen="$CARGO_TARGET_DIR/release/gen-corpus"
-work="${WORK:-$(mktemp -d /var/tmp/akimat-kg-union.XXXXXX)}"
-trap 'rm -rf "$work"' EXIT
-median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+source benches/scale/setup.sh union
 # The wall seconds of a command whose output goes to the file $1.
 seconds() { local out="$1" s e; shift; s=$(date +%s.%N); "$@" >"$out" 2>/dev/null || true; e=$(date +%s.%N); echo "$e - $s" | bc -l; }
 
