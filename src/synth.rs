@@ -25,9 +25,14 @@ struct Template {
     number: Option<String>,
     /// The unit to replace: Kazakh proper name and Russian stem (capitalised, `Алгинск`).
     unit: Option<(String, String)>,
-    /// The Kazakh unit words (`аудан`, `қала`): a Kazakh name is replaced only where one of them follows it, so
-    /// that a region named as its city (`Ақтөбе облыстық` beside `Ақтөбе қаласы`) keeps its real name.
-    unit_words: Vec<String>,
+}
+
+/// What a generated act changes in its template: the unit (the made-up one's Kazakh name and Russian stem) and
+/// the approving act's number, and the Kazakh unit words (`аудан`, `қала`) a replaced name stands before.
+struct Change<'a> {
+    unit: (String, String),
+    number: String,
+    unit_words: &'a [String],
 }
 
 /// The generator's failure.
@@ -153,21 +158,24 @@ pub fn generate(corpus: &Path, out: &Path, count: usize, seed: u64) -> Result<Wr
     while written.documents < count {
         act += 1;
         let t = templates.choose(&mut rng).expect("templates are not empty");
-        let unit = district(act, &words);
-        let number = format!("{}", 1000 + act);
+        let change = Change {
+            unit: district(act, &words),
+            number: format!("{}", 1000 + act),
+            unit_words: &words.unit,
+        };
         let folder = out.join(format!("{act:06}"));
         std::fs::create_dir_all(&folder).map_err(io(&folder))?;
         let mut files = vec![(
             t.kk.1.clone(),
-            rewrite(&t.kk.0, t, &unit, &number, &pools[0], &mut rng, false),
+            rewrite(&t.kk.0, t, &change, &pools[0], &mut rng, false),
         )];
         if let (Some(ru), true) = (&t.ru, written.documents + 1 < count) {
             files.push((
                 "rus.md".into(),
-                rewrite(ru, t, &unit, &number, &pools[1], &mut rng, true),
+                rewrite(ru, t, &change, &pools[1], &mut rng, true),
             ));
             if let Some(meta) = &t.meta {
-                let meta = substitute(meta, t, &unit, &number, true)
+                let meta = substitute(meta, t, &change, true)
                     .lines()
                     .filter(|l| !l.trim_start().starts_with("source:") && !l.contains("zan.gov.kz"))
                     .map(|l| {
@@ -227,7 +235,6 @@ fn load(corpus: &Path, words: &SynthWords) -> Result<Vec<Template>, SynthError> 
                 meta: Some(meta),
                 number,
                 unit,
-                unit_words: words.unit.clone(),
             });
         }
     }
@@ -255,7 +262,6 @@ fn load(corpus: &Path, words: &SynthWords) -> Result<Vec<Template>, SynthError> 
                 meta: None,
                 number,
                 unit,
-                unit_words: words.unit.clone(),
             });
         }
     }
@@ -364,19 +370,14 @@ fn district(act: usize, words: &SynthWords) -> (String, String) {
 }
 
 /// The unit and the act number changed.
-fn substitute(
-    text: &str,
-    t: &Template,
-    unit: &(String, String),
-    number: &str,
-    russian: bool,
-) -> String {
+fn substitute(text: &str, t: &Template, change: &Change<'_>, russian: bool) -> String {
+    let (unit, number) = (&change.unit, &change.number);
     let mut out = text.to_string();
     if let Some((kk, stem)) = &t.unit {
         if russian {
             out = out.replace(stem.as_str(), &unit.1);
         } else {
-            out = replace_unit(&out, kk, &unit.0, &t.unit_words);
+            out = replace_unit(&out, kk, &unit.0, change.unit_words);
         }
     }
     if let Some(n) = &t.number {
@@ -411,13 +412,12 @@ fn replace_unit(text: &str, word: &str, by: &str, unit_words: &[String]) -> Stri
 fn rewrite(
     text: &str,
     t: &Template,
-    unit: &(String, String),
-    number: &str,
+    change: &Change<'_>,
     pool: &[String],
     rng: &mut ChaCha8Rng,
     russian: bool,
 ) -> String {
-    let text = substitute(text, t, unit, number, russian);
+    let text = substitute(text, t, change, russian);
     let mut out = String::with_capacity(text.len());
     for line in text.split_inclusive('\n') {
         let t = line.trim_start();
